@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { AppError, type Result, ok, fail } from './errors.ts';
+
+/**
+ * The configuration file of DESIGN §4. Every object is loose: fields this version does not
+ * know are kept (a newer GradeDesk or another tool may have written them) and ignored.
+ */
+const nonNegative = z.number().finite().nonnegative();
+
+export const ModelConfigSchema = z.looseObject({
+  name: z.string().min(1).max(200).optional(),
+  provider: z.string().max(100).optional(),
+  endpoint: z.string().min(1).max(2000),
+  model: z.string().min(1).max(300).optional(),
+  api: z.enum(['openrouter', 'openai']).optional(),
+  api_key_env: z.string().max(200).optional(),
+  supported_tasks: z.array(z.string().max(100)).max(50).optional(),
+  max_tokens: z.number().int().positive().optional(),
+  cost_per_token: nonNegative.optional(),
+  input_cost_per_token: nonNegative.optional(),
+  output_cost_per_token: nonNegative.optional(),
+  context_window: z.number().int().positive().optional(),
+  vision: z.boolean().optional(),
+  structured_output: z.boolean().optional(),
+  weight: nonNegative.optional(),
+  rpm: z.number().positive().optional(),
+  max_concurrency: z.number().int().positive().optional(),
+  image_max_edge: z.number().int().positive().optional(),
+});
+
+export const ConfigSchema = z.looseObject({
+  models: z.record(z.string().min(1).max(200), ModelConfigSchema),
+  routing: z
+    .looseObject({
+      strategy: z.string().max(50).optional(),
+      fallbacks: z.record(z.string(), z.array(z.string())).optional(),
+    })
+    .optional(),
+  retry: z
+    .looseObject({
+      max_attempts: z.number().int().positive().optional(),
+      deadline_seconds: z.number().positive().optional(),
+      backoff: z.enum(['exponential', 'linear', 'immediate']).optional(),
+      base_delay_ms: nonNegative.optional(),
+      max_delay_ms: nonNegative.optional(),
+    })
+    .optional(),
+  monitoring: z
+    .looseObject({
+      response_time_threshold: nonNegative.optional(),
+      error_rate_threshold: nonNegative.optional(),
+      cost_threshold_per_hour: nonNegative.optional(),
+    })
+    .optional(),
+  budget: z
+    .looseObject({
+      per_batch_usd: nonNegative.optional(),
+      per_day_usd: nonNegative.optional(),
+    })
+    .optional(),
+  privacy: z
+    .looseObject({
+      pseudonymize_names: z.boolean().optional(),
+      data_collection: z.enum(['allow', 'deny']).optional(),
+    })
+    .optional(),
+});
+
+export type ModelConfig = z.infer<typeof ModelConfigSchema>;
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** `a.b[2].c` — the way a teacher would find the field in their file. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? '(top level)' : out;
+}
+
+/** Validates an already-parsed JSON value; the error names the first wrong field. */
+export function parseConfig(value: unknown): Result<Config> {
+  const parsed = ConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? formatPath(issue.path) : '(top level)';
+    const what = issue ? issue.message : 'invalid value';
+    return fail('CONFIG_INVALID', `Config field "${where}" is wrong: ${what}.`);
+  }
+  for (const [id, model] of Object.entries(parsed.data.models)) {
+    try {
+      new URL(model.endpoint);
+    } catch {
+      return fail('CONFIG_INVALID', `Config field "models.${id}.endpoint" is not a URL: ${model.endpoint}.`);
+    }
+  }
+  return ok(parsed.data);
+}
+
+/** Parses config text; JSON syntax errors also come back as CONFIG_INVALID. */
+export function parseConfigText(text: string): Result<Config> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    return fail('CONFIG_INVALID', `The config file is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseConfig(value);
+}
+
+export type ApiDialect = 'openrouter' | 'openai';
+
+/** DESIGN §7: OpenRouter extras go only to OpenRouter endpoints. */
+export function dialectOf(model: ModelConfig): ApiDialect {
+  if (model.api) return model.api;
+  try {
+    const host = new URL(model.endpoint).hostname;
+    return host === 'openrouter.ai' || host.endsWith('.openrouter.ai') ? 'openrouter' : 'openai';
+  } catch {
+    return 'openai';
+  }
+}
+
+export interface Prices {
+  input: number | null;
+  output: number | null;
+}
+
+/** `cost_per_token` prices both sides; the specific fields override it. Unpriced is null, never 0. */
+export function pricesOf(model: ModelConfig): Prices {
+  return {
+    input: model.input_cost_per_token ?? model.cost_per_token ?? null,
+    output: model.output_cost_per_token ?? model.cost_per_token ?? null,
+  };
+}
+
+export function assertConfig(value: unknown): Config {
+  const r = parseConfig(value);
+  if (!r.ok) throw new AppError(r.error.code, r.error.message);
+  return r.data;
+}

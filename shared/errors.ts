@@ -1,0 +1,75 @@
+/**
+ * Errors are values: a SCREAMING_SNAKE code a program can branch on and a message a teacher
+ * can act on. Stack traces and raw provider bodies stay in the main process.
+ */
+export type ErrorCode =
+  | 'INVALID_INPUT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNKNOWN_ROUTE'
+  | 'SENDER_REJECTED'
+  | 'INTERNAL_ERROR'
+  | 'CONFIG_NOT_FOUND'
+  | 'CONFIG_INVALID'
+  | 'MODEL_NOT_FOUND'
+  | 'MISSING_API_KEY'
+  | 'DATABASE_TOO_NEW'
+  | 'DATABASE_CORRUPT'
+  // provider / call errors (DESIGN §7)
+  | 'BAD_REQUEST'
+  | 'CONTEXT_TOO_LONG'
+  | 'INVALID_API_KEY'
+  | 'OUT_OF_CREDITS'
+  | 'MODERATION_REFUSED'
+  | 'MODEL_NOT_AVAILABLE'
+  | 'REQUEST_TIMEOUT'
+  | 'RATE_LIMITED'
+  | 'PROVIDER_ERROR'
+  | 'PROVIDER_UNAVAILABLE'
+  | 'GATEWAY_TIMEOUT'
+  | 'CONNECTION_FAILED'
+  | 'STALLED_BEFORE_FIRST_BYTE'
+  | 'STALLED_MID_STREAM'
+  | 'STREAM_ERROR'
+  | 'TRUNCATED_STREAM'
+  | 'MALFORMED_RESPONSE'
+  | 'SCHEMA_INVALID'
+  | 'EMPTY_COMPLETION'
+  | 'ABORTED'
+  | 'DEADLINE_EXCEEDED'
+  | 'ATTEMPTS_EXHAUSTED'
+  | 'NO_MODEL_AVAILABLE'
+  | 'BUDGET_EXCEEDED';
+
+export interface AppErrorData {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Thrown inside the main process only; crosses process boundaries as {code, message}. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toData(): AppErrorData {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: AppErrorData };
+
+export const ok = <T>(data: T): Result<T> => ({ ok: true, data });
+export const fail = (code: ErrorCode, message: string): Result<never> => ({
+  ok: false,
+  error: { code, message },
+});
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
