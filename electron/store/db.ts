@@ -1,0 +1,205 @@
+/**
+ * Opening the database: pragmas, identity and version checks, migrations. Every failure comes
+ * out as an AppError with a message a teacher can act on; the SQLite details go to `details`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { AppError } from '../../shared/errors.ts';
+import type { ReadableDB, WritableDB } from './db-types.ts';
+import {
+  GRADEDESK_APPLICATION_ID,
+  latestVersionOf,
+  migrate,
+  readApplicationId,
+  readUserVersion,
+  tooNewError,
+} from './migrate.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+import type { Migration } from './migrations/types.ts';
+
+export type { ReadableDB, WritableDB } from './db-types.ts';
+
+/** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+export interface OpenOptions {
+  /** Open read-only: no pragmas that write, no migrations; the file must exist and be current. */
+  readonly?: boolean;
+  /** The schema steps to apply; the real list unless a test injects its own. */
+  migrations?: readonly Migration[];
+}
+
+/**
+ * Opens (creating if needed) the database at `path` for reading and writing: WAL journal,
+ * synchronous=FULL (a commit survives power loss: jobs and the spend ledger depend on it),
+ * foreign keys on, a busy timeout, and every pending migration applied.
+ *
+ * Throws AppError:
+ * - DATABASE_TOO_NEW: written by a newer GradeDesk; the file is not touched.
+ * - DATABASE_CORRUPT: not a SQLite file, damaged, or another program's database.
+ * - INTERNAL_ERROR: cannot open/create the file, or a migration failed (rolled back).
+ */
+export function openDatabase(path: string, options: OpenOptions & { readonly: true }): ReadableDB;
+export function openDatabase(path: string, options?: OpenOptions & { readonly?: false }): WritableDB;
+export function openDatabase(path: string, options?: OpenOptions): ReadableDB;
+export function openDatabase(file: string, options: OpenOptions = {}): ReadableDB {
+  const migrations = options.migrations ?? MIGRATIONS;
+  const readonly = options.readonly === true;
+  const inMemory = file === ':memory:' || file === '';
+
+  let db: Database.Database;
+  try {
+    if (!readonly && !inMemory) {
+      fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    }
+    db = new Database(file, readonly ? { readonly: true, fileMustExist: true } : {});
+  } catch (error) {
+    throw toOpenError(error, file);
+  }
+
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Identity and version first, with reads only: a database we refuse stays byte-identical.
+    checkIdentity(db as ReadableDB, file, latestVersionOf(migrations));
+    db.pragma('foreign_keys = ON');
+    if (readonly) {
+      const version = readUserVersion(db as ReadableDB);
+      const latest = latestVersionOf(migrations);
+      if (version < latest) {
+        throw new AppError(
+          'INTERNAL_ERROR',
+          'This GradeDesk database is from an older version and must be upgraded before it can be ' +
+            'read. Open it once with GradeDesk (not read-only) to upgrade it.',
+          { path: file, found: version, known: latest },
+        );
+      }
+      return db as ReadableDB;
+    }
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal' && !(inMemory && mode === 'memory')) {
+      throw new AppError(
+        'INTERNAL_ERROR',
+        'GradeDesk could not switch its database to safe-write (WAL) mode. ' +
+          'Is the file on a network drive or read-only?',
+        { path: file, mode },
+      );
+    }
+    db.pragma('synchronous = FULL');
+    const writable = db as WritableDB;
+    migrate(writable, migrations);
+    return writable;
+  } catch (error) {
+    try {
+      db.close();
+    } catch {
+      // already failing; the original error is the useful one
+    }
+    throw toOpenError(error, file);
+  }
+}
+
+/** The same as `openDatabase(path, { readonly: true })`. */
+export function openReadonly(path: string, options: Omit<OpenOptions, 'readonly'> = {}): ReadableDB {
+  return openDatabase(path, { ...options, readonly: true });
+}
+
+/** Closes the handle; a writable one first lets SQLite refresh its planner statistics. */
+export function closeDatabase(db: ReadableDB): void {
+  if (!db.open) return;
+  if (!db.readonly) {
+    try {
+      db.pragma('optimize');
+    } catch {
+      // statistics are an optimization only
+    }
+  }
+  db.close();
+}
+
+/** `PRAGMA integrity_check`: ['ok'] for a healthy database, otherwise the problems found. */
+export function checkIntegrity(db: ReadableDB): string[] {
+  const rows = db.pragma('integrity_check') as Array<{ integrity_check: string }>;
+  return rows.map((row) => row.integrity_check);
+}
+
+/**
+ * Refuses files that are not ours before anything is written: another program's database
+ * (foreign application id, or tables without our id), or one newer than this code.
+ * Reading sqlite_schema also makes SQLite parse the schema, which is where most damage shows.
+ */
+function checkIdentity(db: ReadableDB, file: string, latest: number): void {
+  const applicationId = readApplicationId(db);
+  if (applicationId !== 0 && applicationId !== GRADEDESK_APPLICATION_ID) {
+    throw notOursError(file, { applicationId });
+  }
+  const version = readUserVersion(db);
+  if (version > latest) {
+    throw tooNewError(version, latest, file);
+  }
+  const objects = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
+  if (applicationId === 0 && (version !== 0 || objects > 0)) {
+    throw notOursError(file, { applicationId, version, objects });
+  }
+}
+
+function notOursError(file: string, details: Record<string, unknown>): AppError {
+  return new AppError(
+    'DATABASE_CORRUPT',
+    `The file ${file} is a database of another program, not a GradeDesk database. ` +
+      'Choose a different file; GradeDesk did not change this one.',
+    { path: file, ...details },
+  );
+}
+
+function sqliteCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_')) return code;
+  }
+  return undefined;
+}
+
+/** Maps a failure while opening to an AppError; AppErrors pass through unchanged. */
+function toOpenError(error: unknown, file: string): AppError {
+  if (error instanceof AppError) return error;
+  const code = sqliteCode(error);
+  const details = { path: file, sqliteCode: code, cause: String(error) };
+  if (code === 'SQLITE_NOTADB' || code?.startsWith('SQLITE_CORRUPT')) {
+    return new AppError(
+      'DATABASE_CORRUPT',
+      `The file ${file} is not a GradeDesk database, or it is damaged. ` +
+        'Choose another file or restore a backup; GradeDesk did not change this one.',
+      details,
+    );
+  }
+  if (code?.startsWith('SQLITE_CANTOPEN')) {
+    return new AppError(
+      'INTERNAL_ERROR',
+      `GradeDesk could not open the database file ${file}. Check that it exists and that you may read and write it.`,
+      details,
+    );
+  }
+  if (code?.startsWith('SQLITE_BUSY') || code?.startsWith('SQLITE_LOCKED')) {
+    return new AppError(
+      'INTERNAL_ERROR',
+      `The database ${file} is busy in another GradeDesk window or command. Try again in a moment.`,
+      details,
+    );
+  }
+  if (code?.startsWith('SQLITE_READONLY') || code?.startsWith('SQLITE_PERM')) {
+    return new AppError(
+      'INTERNAL_ERROR',
+      `GradeDesk may not write to the database ${file}. Check the file's permissions.`,
+      details,
+    );
+  }
+  if (code === 'SQLITE_FULL' || code?.startsWith('SQLITE_IOERR')) {
+    return new AppError(
+      'INTERNAL_ERROR',
+      `GradeDesk could not read or write the database ${file}. Is the disk full or disconnected?`,
+      details,
+    );
+  }
+  return new AppError('INTERNAL_ERROR', `GradeDesk could not open the database ${file}.`, details);
+}
