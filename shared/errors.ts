@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'UNKNOWN_ROUTE'
   | 'SENDER_REJECTED'
   | 'INTERNAL_ERROR'
+  | 'BRIDGE_CLOSED'
   | 'CONFIG_NOT_FOUND'
   | 'CONFIG_INVALID'
   | 'MODEL_NOT_FOUND'

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { Agent } from 'undici';
+import { dialectOf, pricesOf, type Config, type ModelConfig } from '../shared/config.ts';
+import { AppError, type AppErrorData } from '../shared/errors.ts';
+import type { EventName, EventPayload } from '../shared/ipc/contract.ts';
+import type { ModelCheck, ModelView } from '../shared/ipc/models.ts';
+import { checkModel } from './api/check-model.ts';
+import { loadConfigFile } from './config/load-config.ts';
+import { startDemoProvider, type DemoProvider } from './demo/demo-provider.ts';
+import type { Handlers } from './ipc/router.ts';
+import type { SecretStore } from './secrets/secret-store.ts';
+import { insertApiCalls, latestChecks, openDatabase, type ApiCallRow, type WritableDB } from './store/index.ts';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+export type Log = (level: LogLevel, message: string, details?: Record<string, unknown>) => void;
+
+export interface AppOptions {
+  configPath: string | null;
+  dbPath: string;
+  /** Use the built-in simulated provider instead of the config's models. */
+  demo: boolean;
+  mode: 'electron' | 'browser';
+  secrets: SecretStore;
+  log?: Log;
+  version?: string;
+}
+
+export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export interface GradeDeskApp {
+  handlers: Handlers;
+  onEvent(listener: EventListener): () => void;
+  close(): Promise<void>;
+}
+
+interface LoadedConfig {
+  config: Config | null;
+  error: AppErrorData | null;
+}
+
+function loadConfig(path: string | null): LoadedConfig {
+  if (path === null) {
+    return { config: null, error: { code: 'CONFIG_NOT_FOUND', message: 'No config file was given.' } };
+  }
+  const result = loadConfigFile(path);
+  return result.ok ? { config: result.data, error: null } : { config: null, error: result.error };
+}
+
+function costOf(model: ModelConfig, providerCost: number | null, promptTokens: number | null, completionTokens: number | null) {
+  if (providerCost !== null) return { costUsd: providerCost, costSource: 'provider' as const };
+  const prices = pricesOf(model);
+  if (prices.input === null || prices.output === null || promptTokens === null || completionTokens === null) {
+    return { costUsd: null, costSource: 'unpriced' as const };
+  }
+  return { costUsd: promptTokens * prices.input + completionTokens * prices.output, costSource: 'estimate' as const };
+}
+
+function checkFromRow(row: ApiCallRow): ModelCheck {
+  return {
+    modelId: row.modelId,
+    checkedAt: new Date(row.startedAt).toISOString(),
+    ok: row.status === 'ok',
+    latencyMs: row.latencyMs,
+    httpStatus: row.httpStatus,
+    errorClass: row.errorClass,
+    error: row.status === 'ok' || row.errorCode === null ? null : { code: row.errorCode, message: row.errorMessage ?? '' },
+  };
+}
+
+/**
+ * The composition root: builds the core from config, store and secrets, and returns the
+ * handler for every IPC route. Electron's main.ts and browser mode both serve exactly this.
+ */
+export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
+  const log: Log = options.log ?? (() => {});
+  let demo: DemoProvider | null = null;
+  let loaded: LoadedConfig;
+  if (options.demo) {
+    demo = await startDemoProvider();
+    loaded = { config: demo.config, error: null };
+  } else {
+    loaded = loadConfig(options.configPath);
+  }
+  if (loaded.error) log('warn', 'config not loaded', { code: loaded.error.code });
+
+  let db: WritableDB;
+  try {
+    db = openDatabase(options.dbPath);
+  } catch (error) {
+    await demo?.close();
+    throw error;
+  }
+  const secrets = demo ? demo.secrets : options.secrets;
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
+  const listeners = new Set<EventListener>();
+  const emit: EventListener = (event, payload) => {
+    for (const listener of listeners) {
+      try {
+        listener(event, payload);
+      } catch (error) {
+        log('error', 'event listener failed', { event, error: String(error) });
+      }
+    }
+  };
+
+  const models = (): Array<[string, ModelConfig]> => Object.entries(loaded.config?.models ?? {});
+  const modelById = (id: string): ModelConfig => {
+    const model = loaded.config?.models[id];
+    if (!model || !Object.hasOwn(loaded.config?.models ?? {}, id)) {
+      throw new AppError('MODEL_NOT_FOUND', `There is no model "${id}" in the config.`);
+    }
+    return model;
+  };
+
+  async function keyStatus(model: ModelConfig): Promise<ModelView['keyStatus']> {
+    if (!model.api_key_env) return 'not_needed';
+    return (await secrets.get(model.api_key_env)) ? 'set' : 'missing';
+  }
+
+  const handlers: Handlers = {
+    getAppInfo: () => ({
+      version: options.version ?? '0.1.0',
+      mode: options.mode,
+      demo: demo !== null,
+      configPath: demo ? null : options.configPath,
+      configError: loaded.error,
+    }),
+
+    listModels: async () => {
+      const checks = new Map(latestChecks(db).map((row) => [row.modelId, checkFromRow(row)]));
+      return Promise.all(
+        models().map(async ([id, model]): Promise<ModelView> => {
+          const prices = pricesOf(model);
+          return {
+            id,
+            name: model.name ?? id,
+            provider: model.provider ?? '',
+            endpoint: model.endpoint,
+            slug: model.model ?? id,
+            api: dialectOf(model),
+            inputCostPerToken: prices.input,
+            outputCostPerToken: prices.output,
+            contextWindow: model.context_window ?? null,
+            maxTokens: model.max_tokens ?? null,
+            vision: model.vision ?? false,
+            structuredOutput: model.structured_output ?? false,
+            supportedTasks: model.supported_tasks ?? [],
+            keyStatus: await keyStatus(model),
+            lastCheck: checks.get(id) ?? null,
+          };
+        }),
+      );
+    },
+
+    checkModel: async ({ modelId }) => {
+      const model = modelById(modelId);
+      const apiKey = model.api_key_env ? await secrets.get(model.api_key_env) : null;
+      if (model.api_key_env && apiKey === null) {
+        throw new AppError(
+          'MISSING_API_KEY',
+          `No API key for "${model.name ?? modelId}": set ${model.api_key_env} or add the key in Settings.`,
+        );
+      }
+      const startedAt = Date.now();
+      const outcome = await checkModel({ endpoint: model.endpoint, slug: model.model ?? modelId, apiKey }, { dispatcher });
+      const cost = costOf(model, outcome.providerCostUsd, outcome.promptTokens, outcome.completionTokens);
+      const row: ApiCallRow = {
+        id: randomUUID(),
+        requestId: randomUUID(),
+        purpose: 'check',
+        batchId: null,
+        jobId: null,
+        modelId,
+        endpoint: model.endpoint,
+        startedAt,
+        attempt: 1,
+        status: outcome.ok ? 'ok' : 'error',
+        httpStatus: outcome.httpStatus,
+        errorClass: outcome.errorClass,
+        errorCode: outcome.code,
+        errorMessage: outcome.message,
+        decision: outcome.ok ? 'done' : 'fail',
+        waitedMs: 0,
+        ttftMs: null,
+        latencyMs: Math.round(outcome.latencyMs),
+        promptTokens: outcome.promptTokens,
+        completionTokens: outcome.completionTokens,
+        cachedTokens: null,
+        costUsd: cost.costUsd,
+        costSource: cost.costSource,
+        generationId: outcome.generationId,
+      };
+      insertApiCalls(db, [row]);
+      const check = checkFromRow(row);
+      emit('modelChecked', check);
+      return check;
+    },
+  };
+
+  return {
+    handlers,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      listeners.clear();
+      await dispatcher.close();
+      db.close();
+      await demo?.close();
+    },
+  };
+}

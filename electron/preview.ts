@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app.ts';
+import { startBrowserMode } from './browser-mode/server.ts';
+import { resolveDataFiles } from './paths.ts';
+import { createEnvSecretStore } from './secrets/secret-store.ts';
+
+/**
+ * `npm run preview`: the built renderer with the real core, over loopback, for any Chromium.
+ * GRADEDESK_CONFIG and GRADEDESK_DB choose the files; `--demo` uses the simulated provider.
+ */
+async function main(): Promise<void> {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const files = resolveDataFiles();
+  mkdirSync(dirname(files.dbPath), { recursive: true });
+  const demo = process.argv.includes('--demo');
+  const portArg = process.argv.find((a) => a.startsWith('--port='));
+  const app = await createApp({
+    configPath: files.configPath,
+    dbPath: files.dbPath,
+    demo,
+    mode: 'browser',
+    secrets: createEnvSecretStore(),
+    log: (level, message, details) => process.stderr.write(`[${level}] ${message} ${details ? JSON.stringify(details) : ''}\n`),
+  });
+  const server = await startBrowserMode({
+    app,
+    rendererDir: join(root, 'dist', 'renderer'),
+    port: portArg ? Number(portArg.slice('--port='.length)) : 0,
+    onInternalError: (route, error) => process.stderr.write(`[error] ${route}: ${String(error)}\n`),
+  });
+  process.stdout.write(`GradeDesk browser mode${demo ? ' (simulated provider)' : ''}\n`);
+  process.stdout.write(`Database: ${files.dbPath}\n`);
+  if (!demo) process.stdout.write(`Config:   ${files.configPath}\n`);
+  process.stdout.write(`Open ${server.url}\n`);
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void server.close().then(() => app.close()).finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  const code = (error as { code?: unknown }).code;
+  process.stderr.write(`${typeof code === 'string' ? `${code}: ` : ''}${(error as Error).message}\n`);
+  process.exit(2);
+});

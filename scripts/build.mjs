@@ -1,0 +1,27 @@
+// Builds what the app needs: the renderer with Vite, and the main process and preload with
+// esbuild (the preload as CommonJS, because sandboxed preloads cannot be ES modules).
+// `node scripts/build.mjs renderer` builds only the renderer (browser mode and e2e tests).
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+
+const only = process.argv[2];
+
+await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
+
+if (only !== 'renderer') {
+  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+  await esbuild({
+    ...common,
+    entryPoints: ['electron/main.ts'],
+    outfile: 'dist-electron/main.js',
+    format: 'esm',
+    packages: 'external',
+  });
+  await esbuild({
+    ...common,
+    entryPoints: ['electron/preload.ts'],
+    outfile: 'dist-electron/preload.cjs',
+    format: 'cjs',
+    external: ['electron'],
+  });
+}

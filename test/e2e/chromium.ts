@@ -1,0 +1,42 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+/** The system Chromium (Debian's package), or CHROMIUM_PATH. Playwright's own download is never used. */
+export function findChromium(): string | null {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((p): p is string => typeof p === 'string' && p !== '' && existsSync(p)) ?? null;
+}
+
+/**
+ * Without a Chromium the end-to-end tests are skipped with a loud message on a developer's
+ * machine, and fail under CI=true, where a missing browser is a broken setup, not a reason to pass.
+ */
+export function chromiumOrExplain(): string | null {
+  const path = findChromium();
+  if (path) return path;
+  const message =
+    'No Chromium found (install Debian\'s "chromium" package or set CHROMIUM_PATH): the end-to-end tests cannot run.';
+  if (process.env.CI === 'true') throw new Error(message);
+  console.warn(`\n${'!'.repeat(80)}\n${message} SKIPPING them.\n${'!'.repeat(80)}\n`);
+  return null;
+}
+
+/** A fresh profile each run, so nothing from an earlier run (storage, cache) leaks into a test. */
+export async function launchChromium(executablePath: string): Promise<BrowserContext> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'gd-chromium-'));
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}

@@ -1,0 +1,103 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type GradeDeskApp } from '../../electron/app.ts';
+import { startBrowserMode, type BrowserModeServer } from '../../electron/browser-mode/server.ts';
+import { createEnvSecretStore } from '../../electron/secrets/secret-store.ts';
+import { startSimulator, type SimulatorHandle } from '../../electron/simulator/index.ts';
+import { chromiumOrExplain, launchChromium } from './chromium.ts';
+
+const chromiumPath = chromiumOrExplain();
+const root = join(import.meta.dirname, '..', '..');
+const shots = join(root, 'test-results');
+
+describe.runIf(chromiumPath !== null)('models screen in Chromium against browser mode and the simulator', () => {
+  let dir: string;
+  let sim: SimulatorHandle;
+  let app: GradeDeskApp;
+  let server: BrowserModeServer;
+  let browser: BrowserContext;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gd-e2e-'));
+    mkdirSync(shots, { recursive: true });
+    sim = await startSimulator({ keys: { 'sk-good': {} } });
+    const configPath = join(dir, 'config.json');
+    const endpoint = `${sim.baseUrl}/chat/completions`;
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        models: {
+          healthy: { name: 'Healthy model', provider: 'simulator', endpoint, model: 'sim/fast', api_key_env: 'E2E_GOOD_KEY', input_cost_per_token: 2e-7, output_cost_per_token: 8e-7, vision: false, structured_output: true, context_window: 128000, supported_tasks: ['grading'] },
+          failing: { name: 'Model with a wrong key', provider: 'simulator', endpoint, model: 'sim/fast', api_key_env: 'E2E_BAD_KEY' },
+        },
+      }),
+    );
+    app = await createApp({
+      configPath,
+      dbPath: join(dir, 'gradedesk.db'),
+      demo: false,
+      mode: 'browser',
+      secrets: createEnvSecretStore({ E2E_GOOD_KEY: 'sk-good', E2E_BAD_KEY: 'sk-wrong' }),
+    });
+    server = await startBrowserMode({ app, rendererDir: join(root, 'dist', 'renderer') });
+    browser = await launchChromium(chromiumPath as string);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await app?.close();
+    await sim?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function openPage(): Promise<Page> {
+    const page = await browser.newPage();
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' || /Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    await page.goto(server.url);
+    return page;
+  }
+
+  it('refuses a request without the token', async () => {
+    const res = await request(`${server.origin}/`);
+    expect(res.statusCode).toBe(403);
+    await res.body.dump();
+  });
+
+  it('shows the models, checks a healthy and a failing one, and keeps the results after a reload', async () => {
+    const page = await openPage();
+    await page.getByTestId('model-healthy').waitFor();
+    await expect(page.getByTestId('model-failing').textContent()).resolves.toContain('Model with a wrong key');
+    expect(await page.getByTestId('model-healthy').textContent()).toContain('sim/fast');
+
+    await page.getByTestId('check-healthy').click();
+    await page.getByTestId('result-healthy').getByText('OK').waitFor();
+    await page.getByTestId('check-failing').click();
+    await page.getByTestId('result-failing').getByText('INVALID_API_KEY').waitFor();
+    await page.screenshot({ path: join(shots, 'models-checked.png'), fullPage: true });
+
+    // what the simulator received is what a check should send: one request per click
+    expect(sim.requests().map((r) => r.key)).toEqual(['sk-good', 'sk-wrong']);
+
+    await page.reload();
+    await page.getByTestId('result-healthy').getByText('OK').waitFor();
+    await page.getByTestId('result-failing').getByText('INVALID_API_KEY').waitFor();
+    await page.screenshot({ path: join(shots, 'models-after-reload.png'), fullPage: true });
+    expect(sim.requests()).toHaveLength(2);
+
+    await page.getByTestId('lang-select').selectOption('zh-CN');
+    await page.getByTestId('theme-select').selectOption('dark');
+    await page.getByTestId('result-healthy').getByText('OK').waitFor();
+    await page.screenshot({ path: join(shots, 'models-zh-dark.png'), fullPage: true });
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+});
