@@ -1,0 +1,559 @@
+import { randomUUID } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import { AppError, type AppErrorData, type ErrorCode } from '../../shared/errors.ts';
+import type { ApiCallRow } from '../store/api-calls.ts';
+import { CircuitBreaker, DEFAULT_BREAKER, type BreakerSettings } from './circuit-breaker.ts';
+import { sendAttempt } from './client.ts';
+import { CODE_OF_CLASS, MESSAGE_OF_CLASS, type ErrorClass } from './error-classes.ts';
+import { estimatePromptTokens, hasImages } from './estimate.ts';
+import { exclusionOf, keyScope, modelScope, type ModelEntry } from './model-registry.ts';
+import type { AttemptSink, BreakerPersistence, BudgetGuard, KeyLookup, Reservation } from './ports.ts';
+import { costFromUsage, lookupGenerationCost, type AttemptCost } from './pricing.ts';
+import { RatePacer } from './rate-pacer.ts';
+import { decide, RETRY_TABLE, type Decision } from './retry-policy.ts';
+import type { BackoffKind } from './backoff.ts';
+import { Semaphore } from './semaphore.ts';
+import { sleep } from './sleep.ts';
+import { freshStats, orderModels, recordOutcome, STRATEGY_OF_PRIORITY, type ModelStats, type Priority, type Strategy } from './strategies.ts';
+import { checkStructuredAnswer } from './structured-answer.ts';
+import { DEFAULT_TIMEOUTS, type AttemptResult, type AttemptTarget, type ChatRequest, type Timeouts } from './types.ts';
+
+export interface CallManagerSettings {
+  strategy: Strategy;
+  /** Explicit fallback order per primary model (`routing.fallbacks`). */
+  fallbacks: Readonly<Record<string, readonly string[]>>;
+  maxAttempts: number;
+  deadlineMs: number;
+  backoff: { kind: BackoffKind; baseMs: number; maxMs: number };
+  /** Per error class backoff kinds, overriding the table. */
+  backoffByClass: Partial<Record<ErrorClass, BackoffKind>>;
+  timeouts: Timeouts;
+  /** Calls in flight across all models. */
+  maxConcurrency: number;
+  dataCollection: 'allow' | 'deny' | null;
+  breaker: BreakerSettings;
+  stream: boolean;
+}
+
+export const DEFAULT_SETTINGS: CallManagerSettings = {
+  strategy: 'performance',
+  fallbacks: {},
+  maxAttempts: 5,
+  deadlineMs: 300_000,
+  backoff: { kind: 'exponential', baseMs: 500, maxMs: 30_000 },
+  backoffByClass: {},
+  timeouts: DEFAULT_TIMEOUTS,
+  maxConcurrency: 16,
+  dataCollection: null,
+  breaker: DEFAULT_BREAKER,
+  stream: true,
+};
+
+export interface CallManagerDeps {
+  models: readonly ModelEntry[];
+  keys: KeyLookup;
+  sink: AttemptSink;
+  settings?: Partial<CallManagerSettings>;
+  budget?: BudgetGuard;
+  breakers?: BreakerPersistence;
+  dispatcher?: Dispatcher;
+  /** Wall clock, ms since the epoch. */
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface CallOptions {
+  purpose: ApiCallRow['purpose'];
+  signal?: AbortSignal;
+  strategy?: Strategy;
+  priority?: Priority;
+  /** Limit the models this call may use (the CLI's --model). */
+  pool?: readonly string[];
+  task?: string;
+  stream?: boolean;
+  deadlineMs?: number;
+  maxAttempts?: number;
+  batchId?: string | null;
+  jobId?: number | null;
+  requestId?: string;
+  onDelta?: (text: string) => void;
+}
+
+export interface CallSuccess {
+  ok: true;
+  requestId: string;
+  modelId: string;
+  content: string;
+  /** The validated structured answer, when the request had a schema. */
+  value: unknown;
+  attempts: number;
+  /** Sum over every attempt, failed ones included; null if any attempt's cost is unknown. */
+  costUsd: number | null;
+  costUnpriced: boolean;
+  latencyMs: number;
+  ttftMs: number | null;
+}
+
+export interface CallFailure {
+  ok: false;
+  requestId: string;
+  error: AppErrorData;
+  attempts: number;
+  costUsd: number | null;
+  costUnpriced: boolean;
+}
+
+export type CallOutcome = CallSuccess | CallFailure;
+
+interface ModelRuntime {
+  entry: ModelEntry;
+  stats: ModelStats;
+  semaphore: Semaphore;
+  breaker: CircuitBreaker;
+  breakerKey: string;
+}
+
+const failureMessage = (cls: ErrorClass): string => MESSAGE_OF_CLASS[cls];
+
+/** Failures another try (on any model) may cure. */
+function isTransient(cls: ErrorClass): boolean {
+  const action = RETRY_TABLE[cls].action;
+  return action === 'retry' || action === 'wait' || cls === 'stall_first_byte' || cls === 'gateway_timeout';
+}
+
+/** Whether the provider may have billed this attempt: a generation started or may have. */
+function mayHaveBilled(result: AttemptResult): boolean {
+  if (result.ok || result.contentStarted) return true;
+  // A body arrived (or began to): the generation ran even if we could not read it.
+  return ['stall_mid_stream', 'truncated', 'stream_error', 'malformed', 'empty', 'schema_invalid'].includes(result.errorClass);
+}
+
+/**
+ * The call manager: one logical request in, one answer (or one coded error) out. It picks a
+ * model (filters, breakers, strategy), paces and limits concurrency, sends an attempt, records
+ * it, and lets the retry table decide what comes next — all within one attempt budget and one
+ * deadline across every fallback, so it can never loop.
+ */
+export class CallManager {
+  private readonly settings: CallManagerSettings;
+  private readonly runtimes = new Map<string, ModelRuntime>();
+  private readonly disabled = new Map<string, ErrorCode>();
+  private readonly global: Semaphore;
+  readonly pacer = new RatePacer();
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private turn = 0;
+
+  constructor(private readonly deps: CallManagerDeps) {
+    this.settings = { ...DEFAULT_SETTINGS, ...deps.settings };
+    this.now = deps.now ?? Date.now;
+    this.random = deps.random ?? Math.random;
+    this.global = new Semaphore(this.settings.maxConcurrency);
+    for (const entry of deps.models) {
+      const breakerKey = `${entry.id}|${entry.endpoint}`;
+      const snapshot = deps.breakers?.load(breakerKey) ?? undefined;
+      this.runtimes.set(entry.id, {
+        entry,
+        stats: freshStats(),
+        semaphore: new Semaphore(entry.maxConcurrency),
+        breaker: new CircuitBreaker(this.settings.breaker, snapshot),
+        breakerKey,
+      });
+      this.pacer.configure(modelScope(entry.id), entry.rpm);
+    }
+  }
+
+  /** Current stats per model (for least-busy, the monitor and the UI). */
+  stats(modelId: string): ModelStats {
+    return this.runtimes.get(modelId)?.stats ?? freshStats();
+  }
+
+  breakerState(modelId: string): string {
+    return this.runtimes.get(modelId)?.breaker.state(this.now()) ?? 'closed';
+  }
+
+  /** Teacher agreement per model (0..1) for the performance strategy. */
+  setQuality(modelId: string, quality: number | null): void {
+    const rt = this.runtimes.get(modelId);
+    if (rt) rt.stats.quality = quality;
+  }
+
+  setMaxConcurrency(n: number): void {
+    this.global.setLimit(n);
+  }
+
+  async execute(request: ChatRequest, options: CallOptions): Promise<CallOutcome> {
+    const requestId = options.requestId ?? randomUUID();
+    const started = this.now();
+    const deadline = started + (options.deadlineMs ?? this.settings.deadlineMs);
+    const maxAttempts = options.maxAttempts ?? this.settings.maxAttempts;
+    const strategy = options.strategy ?? (options.priority ? STRATEGY_OF_PRIORITY[options.priority] : this.settings.strategy);
+    const stream = options.stream ?? this.settings.stream;
+    const signal = options.signal;
+    const promptTokens = estimatePromptTokens(request);
+    const images = hasImages(request);
+
+    let attempts = 0;
+    let costUsd = 0;
+    let costUnpriced = false;
+    const tried = new Set<string>();
+    let sameModelRetries = 0;
+    let current: ModelRuntime | null = null;
+    let contextLargerThan: number | null = null;
+    let lastClass: ErrorClass | null = null;
+    let lastError: AppErrorData | null = null;
+    let waitedBefore = 0;
+    let attemptsAtLastRound = 0;
+
+    const fail = (code: ErrorCode, message: string): CallFailure => ({
+      ok: false,
+      requestId,
+      error: { code, message },
+      attempts,
+      costUsd: costUnpriced ? null : costUsd,
+      costUnpriced,
+    });
+    const outOfOptions = (): CallFailure => {
+      if (lastError && lastClass && !isTransient(lastClass)) {
+        return fail(lastError.code, lastError.message);
+      }
+      return fail(
+        'NO_MODEL_AVAILABLE',
+        lastError
+          ? `No model could answer. The last error: ${lastError.message}`
+          : 'No configured model can take this request (check the models\' tasks, vision and context window, and their keys).',
+      );
+    };
+
+    while (true) {
+      if (signal?.aborted) return fail('ABORTED', 'The request was cancelled.');
+      if (attempts >= maxAttempts) {
+        return fail('ATTEMPTS_EXHAUSTED', `Gave up after ${attempts} attempts.${lastError ? ` The last error: ${lastError.message}` : ''}`);
+      }
+      if (this.now() >= deadline) {
+        return fail('DEADLINE_EXCEEDED', `No answer within the time limit.${lastError ? ` The last error: ${lastError.message}` : ''}`);
+      }
+
+      if (current === null) {
+        let picked: ModelRuntime | null;
+        try {
+          picked = await this.pick(request, options, strategy, promptTokens, images, tried, contextLargerThan, deadline);
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'ABORTED') return fail('ABORTED', error.message);
+          throw error;
+        }
+        if (picked === null && tried.size > 0 && attempts > attemptsAtLastRound && lastClass && isTransient(lastClass)) {
+          // Every model failed transiently: go round again, within the same budget and deadline.
+          // A round in which nothing could even be sent ends the request instead of spinning.
+          attemptsAtLastRound = attempts;
+          tried.clear();
+          continue;
+        }
+        if (picked === null) return outOfOptions();
+        current = picked;
+        sameModelRetries = 0;
+      }
+      const rt: ModelRuntime = current;
+      const entry = rt.entry;
+      const apiKey = entry.keyEnv ? await this.deps.keys(entry.keyEnv) : null;
+      if (entry.keyEnv && apiKey === null) {
+        this.disabled.set(entry.id, 'MISSING_API_KEY');
+        lastError = { code: 'MISSING_API_KEY', message: `No API key for "${entry.name}": set ${entry.keyEnv} or add the key in Settings.` };
+        lastClass = 'auth';
+        tried.add(entry.id);
+        current = null;
+        continue;
+      }
+
+      // Slots: overall, then this model's; both waits end at once on cancel.
+      let releaseGlobal: (() => void) | null = null;
+      let releaseModel: (() => void) | null = null;
+      const releaseSlots = (): void => {
+        releaseModel?.();
+        releaseGlobal?.();
+        releaseModel = releaseGlobal = null;
+      };
+      try {
+        releaseGlobal = await this.global.acquire(signal);
+        releaseModel = await rt.semaphore.acquire(signal);
+      } catch {
+        releaseSlots();
+        return fail('ABORTED', 'The request was cancelled.');
+      }
+
+      let reservation: Reservation | null = null;
+      let result: AttemptResult;
+      let attemptStartedAt: number;
+      try {
+        // Pacing: the provider's limits and any Retry-After still in force for this key or model.
+        const scopes = [keyScope(entry.endpoint, apiKey), modelScope(entry.id)];
+        const slot = this.pacer.reserve(scopes, this.now());
+        const pacedWait = slot.startAt - this.now();
+        if (slot.startAt >= deadline) {
+          slot.cancel();
+          releaseSlots();
+          tried.add(entry.id);
+          current = null;
+          lastError ??= { code: 'RATE_LIMITED', message: failureMessage('rate_limit') };
+          lastClass ??= 'rate_limit';
+          continue;
+        }
+        if (pacedWait > 0) {
+          try {
+            await sleep(pacedWait, signal);
+          } catch {
+            slot.cancel();
+            return fail('ABORTED', 'The request was cancelled.');
+          }
+          waitedBefore += pacedWait;
+        }
+        if (!rt.breaker.tryAcquire(this.now())) {
+          tried.add(entry.id);
+          current = null;
+          continue;
+        }
+        const estimateUsd =
+          entry.prices.input === null || entry.prices.output === null
+            ? null
+            : promptTokens * entry.prices.input + (request.maxTokens ?? entry.maxTokens ?? 1024) * entry.prices.output;
+        try {
+          reservation = this.deps.budget ? this.deps.budget.reserve(estimateUsd, { batchId: options.batchId ?? null }) : null;
+        } catch (error) {
+          rt.breaker.release();
+          if (error instanceof AppError) return fail(error.code, error.message);
+          throw error;
+        }
+
+        attempts += 1;
+        attemptStartedAt = this.now();
+        rt.stats.inFlight += 1;
+        const target: AttemptTarget = {
+          modelId: entry.id,
+          endpoint: entry.endpoint,
+          slug: entry.slug,
+          dialect: entry.dialect,
+          apiKey,
+          prices: entry.prices,
+          structuredOutput: entry.structuredOutput,
+          dataCollection: this.settings.dataCollection,
+        };
+        const remaining = Math.max(1, deadline - this.now());
+        try {
+          result = await sendAttempt(target, request, {
+            stream,
+            timeouts: { ...this.settings.timeouts, totalMs: Math.min(this.settings.timeouts.totalMs, remaining) },
+            ...(signal ? { signal } : {}),
+            ...(this.deps.dispatcher ? { dispatcher: this.deps.dispatcher } : {}),
+            ...(options.onDelta ? { onDelta: options.onDelta } : {}),
+          });
+        } finally {
+          rt.stats.inFlight -= 1;
+        }
+      } finally {
+        releaseSlots();
+      }
+
+      // What did it cost? The answering model's price, the provider's word, or a lookup.
+      const cost = await this.costOf(result, entry, apiKey, signal);
+      reservation?.settle(cost.costUsd);
+      if (cost.costUsd === null) {
+        if (mayHaveBilled(result)) costUnpriced = true;
+      } else {
+        costUsd += cost.costUsd;
+      }
+
+      // A 200 is only a success if the answer is usable.
+      let value: unknown = undefined;
+      let outcome: AttemptResult = result;
+      if (result.ok && request.schema) {
+        const check = checkStructuredAnswer(result.content, request.schema);
+        if (check.ok) value = check.value;
+        else outcome = { ...result, ok: false, errorClass: check.errorClass, retryAfterMs: null, contentStarted: true, detail: check.message };
+      }
+
+      const now = this.now();
+      if (outcome.ok) {
+        rt.breaker.onSuccess();
+        recordOutcome(rt.stats, true, outcome.latencyMs, outcome.ttftMs);
+        this.pacer.onHint(keyScope(entry.endpoint, apiKey), now, outcome.rateLimit);
+        this.saveBreaker(rt);
+        this.record(requestId, options, entry, attemptStartedAt, attempts, outcome, null, 'done', waitedBefore, cost);
+        return {
+          ok: true,
+          requestId,
+          modelId: entry.id,
+          content: outcome.content,
+          value,
+          attempts,
+          costUsd: costUnpriced ? null : costUsd,
+          costUnpriced,
+          latencyMs: now - started,
+          ttftMs: outcome.ttftMs,
+        };
+      }
+
+      const cls = outcome.errorClass;
+      const rule = RETRY_TABLE[cls];
+      if (rule.breaker) rt.breaker.onFailure(now);
+      else rt.breaker.release();
+      if (cls !== 'aborted') recordOutcome(rt.stats, false, null, null);
+      this.saveBreaker(rt);
+      if (cls === 'rate_limit') this.pacer.onRateLimited(keyScope(entry.endpoint, apiKey), now, outcome.retryAfterMs, outcome.rateLimit);
+      if (cls === 'unavailable' && outcome.retryAfterMs !== null) this.pacer.onRateLimited(modelScope(entry.id), now, outcome.retryAfterMs, null);
+      if (rule.disableModel) this.disabled.set(entry.id, CODE_OF_CLASS[cls]);
+
+      lastClass = cls;
+      lastError = { code: CODE_OF_CLASS[cls], message: failureMessage(cls) };
+      const decision: Decision =
+        cls === 'aborted'
+          ? { kind: 'fail', code: 'ABORTED' }
+          : decide(cls, {
+              sameModelRetries,
+              retryAfterMs: outcome.retryAfterMs,
+              remainingMs: deadline - now,
+              backoff: { baseMs: this.settings.backoff.baseMs, maxMs: this.settings.backoff.maxMs },
+              ...(this.settings.backoffByClass[cls] ? { backoffOverride: this.settings.backoffByClass[cls] } : {}),
+              random: this.random,
+            });
+      const decisionLabel = decision.kind === 'retry_same' ? `retry_same:${Math.round(decision.waitMs)}ms` : decision.kind === 'switch' ? (decision.needLargerContext ? 'switch_larger_context' : 'switch_model') : 'fail';
+      this.record(requestId, options, entry, attemptStartedAt, attempts, outcome, cls, decisionLabel, waitedBefore, cost);
+      waitedBefore = 0;
+
+      if (decision.kind === 'fail') {
+        return fail(decision.code, cls === 'aborted' ? 'The request was cancelled.' : failureMessage(cls));
+      }
+      if (decision.kind === 'retry_same') {
+        sameModelRetries += 1;
+        // Waits the pacer already enforces (Retry-After on the key or model) are not slept twice.
+        const enforced = cls === 'rate_limit' || (cls === 'unavailable' && outcome.retryAfterMs !== null);
+        if (!enforced && decision.waitMs > 0) {
+          try {
+            await sleep(decision.waitMs, signal);
+          } catch {
+            return fail('ABORTED', 'The request was cancelled.');
+          }
+          waitedBefore += decision.waitMs;
+        }
+        continue;
+      }
+      tried.add(entry.id);
+      if (decision.needLargerContext) contextLargerThan = Math.max(contextLargerThan ?? 0, entry.contextWindow ?? promptTokens);
+      current = null;
+    }
+  }
+
+  /**
+   * Chooses the next model: filters, then the strategy's order, then the first whose breaker
+   * lets a request through. When every eligible model's breaker is open, it waits for the first
+   * to half-open if that happens before the deadline.
+   */
+  private async pick(
+    request: ChatRequest,
+    options: CallOptions,
+    strategy: Strategy,
+    promptTokens: number,
+    images: boolean,
+    tried: ReadonlySet<string>,
+    contextLargerThan: number | null,
+    deadline: number,
+  ): Promise<ModelRuntime | null> {
+    const outputTokens = request.maxTokens ?? 1024;
+    while (true) {
+      const eligible = [...this.runtimes.values()].filter((rt) => {
+        if (options.pool && !options.pool.includes(rt.entry.id)) return false;
+        if (this.disabled.has(rt.entry.id) || tried.has(rt.entry.id)) return false;
+        return exclusionOf(rt.entry, { ...(options.task ? { task: options.task } : {}), hasImages: images, tokensNeeded: promptTokens + outputTokens, contextLargerThan }) === null;
+      });
+      if (eligible.length === 0) return null;
+      const primary = options.pool?.[0] ?? this.deps.models[0]?.id;
+      const fallbackOrder = primary ? [primary, ...(this.settings.fallbacks[primary] ?? [])] : [];
+      const ordered = orderModels(
+        strategy,
+        eligible.map((rt) => rt.entry),
+        {
+          stats: (id) => this.stats(id),
+          estimate: { promptTokens, outputTokens },
+          random: this.random,
+          turn: this.turn++,
+          fallbackOrder,
+        },
+      );
+      const now = this.now();
+      for (const entry of ordered) {
+        const rt = this.runtimes.get(entry.id);
+        if (rt && rt.breaker.canPass(now)) return rt;
+      }
+      const reopen = Math.min(...eligible.map((rt) => rt.breaker.reopensAt() ?? now + 50));
+      if (reopen >= deadline) return null;
+      await sleep(Math.max(10, reopen - now), options.signal);
+    }
+  }
+
+  private async costOf(result: AttemptResult, entry: ModelEntry, apiKey: string | null, signal: AbortSignal | undefined): Promise<AttemptCost> {
+    const answering = this.modelBySlug(result.answeredBy) ?? entry;
+    const fromUsage = costFromUsage(result.usage, answering.prices);
+    if (fromUsage.costUsd !== null) return fromUsage;
+    if (!mayHaveBilled(result)) {
+      // Refused or failed before generation: nothing was billed.
+      return { costUsd: 0, source: 'estimate' };
+    }
+    if (result.generationId && entry.dialect === 'openrouter') {
+      const looked = await lookupGenerationCost(entry.endpoint, result.generationId, apiKey, {
+        ...(this.deps.dispatcher ? { dispatcher: this.deps.dispatcher } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      if (looked !== null) return { costUsd: looked, source: 'generation_lookup' };
+    }
+    return fromUsage;
+  }
+
+  private modelBySlug(slug: string | null): ModelEntry | null {
+    if (!slug) return null;
+    for (const rt of this.runtimes.values()) if (rt.entry.slug === slug) return rt.entry;
+    return null;
+  }
+
+  private saveBreaker(rt: ModelRuntime): void {
+    this.deps.breakers?.save(rt.breakerKey, rt.breaker.toSnapshot());
+  }
+
+  private record(
+    requestId: string,
+    options: CallOptions,
+    entry: ModelEntry,
+    startedAt: number,
+    attempt: number,
+    result: AttemptResult,
+    cls: ErrorClass | null,
+    decision: string,
+    waitedMs: number,
+    cost: AttemptCost,
+  ): void {
+    this.deps.sink.record({
+      id: randomUUID(),
+      requestId,
+      purpose: options.purpose,
+      batchId: options.batchId ?? null,
+      jobId: options.jobId ?? null,
+      modelId: entry.id,
+      endpoint: entry.endpoint,
+      startedAt,
+      attempt,
+      status: result.ok ? 'ok' : 'error',
+      httpStatus: result.httpStatus,
+      errorClass: cls,
+      errorCode: cls ? CODE_OF_CLASS[cls] : null,
+      errorMessage: result.ok ? null : result.detail.slice(0, 300),
+      decision,
+      waitedMs: Math.round(waitedMs),
+      ttftMs: result.ttftMs === null ? null : Math.round(result.ttftMs),
+      latencyMs: Math.round(result.latencyMs),
+      promptTokens: result.usage?.promptTokens ?? null,
+      completionTokens: result.usage?.completionTokens ?? null,
+      cachedTokens: result.usage?.cachedTokens ?? null,
+      costUsd: cost.costUsd,
+      costSource: cost.source,
+      generationId: result.generationId,
+    });
+  }
+}
