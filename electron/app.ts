@@ -4,12 +4,17 @@ import { dialectOf, pricesOf, type Config, type ModelConfig } from '../shared/co
 import { AppError, type AppErrorData } from '../shared/errors.ts';
 import type { EventName, EventPayload } from '../shared/ipc/contract.ts';
 import type { ModelCheck, ModelView } from '../shared/ipc/models.ts';
+import { CallManager } from './api/call-manager.ts';
 import { checkModel } from './api/check-model.ts';
+import { registryFromConfig } from './api/model-registry.ts';
+import { settingsFromConfig } from './api/settings-from-config.ts';
 import { loadConfigFile } from './config/load-config.ts';
 import { startDemoProvider, type DemoProvider } from './demo/demo-provider.ts';
 import type { Handlers } from './ipc/router.ts';
+import { createMonitor, type Monitor } from './monitor/index.ts';
+import { createMonitorHandlers } from './monitor/handlers.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
-import { insertApiCalls, latestChecks, openDatabase, type ApiCallRow, type WritableDB } from './store/index.ts';
+import { closeDatabase, latestChecks, openDatabase, type ApiCallRow, type WritableDB } from './store/index.ts';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, message: string, details?: Record<string, unknown>) => void;
@@ -29,6 +34,9 @@ export type EventListener = <E extends EventName>(event: E, payload: EventPayloa
 
 export interface GradeDeskApp {
   handlers: Handlers;
+  /** The API call management core, for the grading pipeline and the CLI. */
+  calls: CallManager;
+  monitor: Monitor;
   onEvent(listener: EventListener): () => void;
   close(): Promise<void>;
 }
@@ -103,6 +111,32 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     }
   };
 
+  let settings: ReturnType<typeof settingsFromConfig>;
+  try {
+    settings = settingsFromConfig(loaded.config);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    // A config the core cannot use is reported like a schema error; the app still opens.
+    loaded = { config: null, error: error.toData() };
+    settings = {};
+  }
+  const monitor = createMonitor({
+    db,
+    config: loaded.config,
+    onAlert: (alert) => emit('alertRaised', alert),
+    onError: (error, source) => log('warn', 'monitor', { source, error: String(error) }),
+  });
+  const calls = new CallManager({
+    models: loaded.config ? registryFromConfig(loaded.config) : [],
+    keys: (name) => secrets.get(name),
+    sink: monitor.recorder,
+    budget: monitor.budget,
+    breakers: monitor.breakers,
+    dispatcher,
+    settings,
+  });
+  monitor.setBreakerLookup((id) => calls.breakerState(id));
+
   const models = (): Array<[string, ModelConfig]> => Object.entries(loaded.config?.models ?? {});
   const modelById = (id: string): ModelConfig => {
     const model = loaded.config?.models[id];
@@ -118,6 +152,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
   }
 
   const handlers: Handlers = {
+    ...createMonitorHandlers({ monitor }),
     getAppInfo: () => ({
       version: options.version ?? '0.1.0',
       mode: options.mode,
@@ -190,7 +225,10 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
         costSource: cost.costSource,
         generationId: outcome.generationId,
       };
-      insertApiCalls(db, [row]);
+      // Through the monitor, so checks show in the live metrics too; flushed at once so a
+      // reload right after shows the result.
+      monitor.recorder.record(row);
+      monitor.recorder.flush();
       const check = checkFromRow(row);
       emit('modelChecked', check);
       return check;
@@ -199,14 +237,17 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
 
   return {
     handlers,
+    calls,
+    monitor,
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async close() {
       listeners.clear();
+      monitor.close();
       await dispatcher.close();
-      db.close();
+      closeDatabase(db);
       await demo?.close();
     },
   };

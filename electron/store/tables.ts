@@ -15,6 +15,7 @@ export const STORE_TABLES = [
   'alerts',
   'breaker_state',
   'submissions_fts',
+  'spend_reservations',
 ] as const;
 
 export type StoreTable = (typeof STORE_TABLES)[number];

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AppErrorData } from '../errors.ts';
 import { appRoutes } from './app.ts';
 import { modelEvents, modelRoutes } from './models.ts';
+import { monitorEvents, monitorRoutes } from './monitor.ts';
 
 /**
  * The one IPC contract. The preload bridge, the browser-mode client, the main-process router
@@ -12,10 +13,12 @@ import { modelEvents, modelRoutes } from './models.ts';
 export const routes = {
   ...appRoutes,
   ...modelRoutes,
+  ...monitorRoutes,
 } as const;
 
 export const events = {
   ...modelEvents,
+  ...monitorEvents,
 } as const;
 
 export type Routes = typeof routes;

@@ -13,6 +13,7 @@ import { isTrustedSender } from '../../../electron/security.ts';
 import { buildGradeDeskApi } from '../../../electron/ipc/preload-api.ts';
 import { createBrowserBridge, type SocketLike } from '../../../renderer/src/lib/browser-bridge.ts';
 import { createFakeIpcPair } from './fake-ipc.ts';
+import { makeHandlers } from '../../support/fake-handlers.ts';
 
 /**
  * One contract, two bridges (STYLE §4, §11): the Electron preload and the browser-mode client
@@ -29,15 +30,14 @@ function fakeCore() {
     errorClass: modelId === 'bad' ? 'auth' : null,
     error: modelId === 'bad' ? { code: 'INVALID_API_KEY', message: 'The API key was refused.' } : null,
   });
-  const handlers: Handlers = {
+  const handlers: Handlers = makeHandlers({
     getAppInfo: () => ({ version: '9', mode: 'browser', demo: true, configPath: null, configError: null }),
-    listModels: () => [],
     checkModel: ({ modelId }) => {
       const c = check(modelId);
       for (const l of listeners) l('modelChecked', c);
       return c;
     },
-  };
+  });
   return {
     handlers,
     onEvent(listener: EventListener) {

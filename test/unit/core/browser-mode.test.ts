@@ -8,6 +8,7 @@ import { startBrowserMode, type BrowserModeServer } from '../../../electron/brow
 import { resolveStaticPath } from '../../../electron/static-files.ts';
 import type { EventListener } from '../../../electron/app.ts';
 import type { Handlers } from '../../../electron/ipc/router.ts';
+import { makeHandlers } from '../../support/fake-handlers.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'gd-bm-'));
 const rendererDir = join(root, 'renderer');
@@ -19,15 +20,14 @@ symlinkSync(join(root, 'secret.txt'), join(rendererDir, 'link.txt'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const listeners = new Set<EventListener>();
-const handlers: Handlers = {
+const handlers: Handlers = makeHandlers({
   getAppInfo: () => ({ version: 't', mode: 'browser', demo: false, configPath: null, configError: null }),
-  listModels: () => [],
   checkModel: ({ modelId }) => {
     const check = { modelId, checkedAt: new Date(0).toISOString(), ok: true, latencyMs: 3, httpStatus: 200, errorClass: null, error: null };
     for (const l of listeners) l('modelChecked', check);
     return check;
   },
-};
+});
 const app = {
   handlers,
   onEvent(listener: EventListener) {

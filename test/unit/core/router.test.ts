@@ -3,25 +3,9 @@ import { AppError } from '../../../shared/errors.ts';
 import { routeNames } from '../../../shared/ipc/contract.ts';
 import { LIMITS } from '../../../shared/ipc/common.ts';
 import { createRouter, type Handlers, type SenderInfo } from '../../../electron/ipc/router.ts';
+import { makeHandlers } from '../../support/fake-handlers.ts';
 
 const trusted: SenderInfo = { url: 'app://gradedesk/index.html', isMainFrame: true };
-
-function makeHandlers(overrides: Partial<Handlers> = {}): Handlers {
-  return {
-    getAppInfo: () => ({ version: '1', mode: 'browser', demo: false, configPath: null, configError: null }),
-    listModels: () => [],
-    checkModel: ({ modelId }) => ({
-      modelId,
-      checkedAt: new Date(0).toISOString(),
-      ok: true,
-      latencyMs: 1,
-      httpStatus: 200,
-      errorClass: null,
-      error: null,
-    }),
-    ...overrides,
-  };
-}
 
 function makeRouter(handlers: Handlers = makeHandlers(), onInternalError = vi.fn()) {
   return createRouter(handlers, {

@@ -1,5 +1,6 @@
 import type { AppOptions, EventListener, GradeDeskApp } from '../../../electron/app.ts';
 import type { Handlers } from '../../../electron/ipc/router.ts';
+import { makeHandlers } from '../../support/fake-handlers.ts';
 import type { ModelCheck } from '../../../shared/ipc/models.ts';
 
 /** A stand-in for electron/app.ts: a handler for every route, recorded calls and events. */
@@ -19,7 +20,7 @@ export function createFakeCore(options: { failWith?: Error } = {}) {
     error: null,
   };
 
-  const handlers: Handlers = {
+  const handlers: Handlers = makeHandlers({
     getAppInfo: (input) => {
       calls.push({ route: 'getAppInfo', input });
       return { version: '0.1.0-test', mode: 'electron', demo: false, configPath: null, configError: null };
@@ -32,9 +33,10 @@ export function createFakeCore(options: { failWith?: Error } = {}) {
       calls.push({ route: 'checkModel', input });
       return { ...check, modelId: input.modelId };
     },
-  };
+  });
 
-  const app: GradeDeskApp = {
+  /** main.ts uses only the bridge-facing part of the app; the core itself is not needed here. */
+  const app: Pick<GradeDeskApp, 'handlers' | 'onEvent' | 'close'> = {
     handlers,
     onEvent(listener) {
       listeners.add(listener);
@@ -46,7 +48,7 @@ export function createFakeCore(options: { failWith?: Error } = {}) {
   };
 
   return {
-    async createApp(appOptions: AppOptions): Promise<GradeDeskApp> {
+    async createApp(appOptions: AppOptions): Promise<Pick<GradeDeskApp, 'handlers' | 'onEvent' | 'close'>> {
       created.push(appOptions);
       if (options.failWith) throw options.failWith;
       return app;
