@@ -99,7 +99,8 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     throw error;
   }
   const secrets = demo ? demo.secrets : options.secrets;
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
+  // One keep-alive pool per origin; a connect that takes longer than 10 s is a connection failure.
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 32, connect: { timeout: 10_000 } });
   const listeners = new Set<EventListener>();
   const emit: EventListener = (event, payload) => {
     for (const listener of listeners) {
@@ -153,6 +154,12 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
 
   const handlers: Handlers = {
     ...createMonitorHandlers({ monitor }),
+    getRateLimits: () =>
+      calls.pacer.report(Date.now()).map((scope) => ({
+        ...scope,
+        blockedUntil: scope.blockedUntil === null ? null : new Date(scope.blockedUntil).toISOString(),
+      })),
+
     getAppInfo: () => ({
       version: options.version ?? '0.1.0',
       mode: options.mode,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { AppErrorData } from '../errors.ts';
 import { appRoutes } from './app.ts';
+import { coreRoutes } from './core.ts';
 import { modelEvents, modelRoutes } from './models.ts';
 import { monitorEvents, monitorRoutes } from './monitor.ts';
 
@@ -12,6 +13,7 @@ import { monitorEvents, monitorRoutes } from './monitor.ts';
  */
 export const routes = {
   ...appRoutes,
+  ...coreRoutes,
   ...modelRoutes,
   ...monitorRoutes,
 } as const;

@@ -42,6 +42,7 @@ export function makeHandlers(overrides: Partial<Handlers> = {}): Handlers {
       openAlerts: 0,
     }),
     getModelMetrics: () => [],
+    getRateLimits: () => [],
     getCostAnalysis: () => ({
       from: null,
       to: null,

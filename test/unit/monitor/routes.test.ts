@@ -5,20 +5,14 @@ import { LIMITS } from '../../../shared/ipc/common.ts';
 import { events, routes } from '../../../shared/ipc/contract.ts';
 import { monitorEvents, monitorRoutes } from '../../../shared/ipc/monitor.ts';
 import { attempt, failed, tempDb } from './helpers.ts';
+import { makeHandlers } from '../../support/fake-handlers.ts';
 
 const trusted: SenderInfo = { url: 'app://gradedesk/index.html', isMainFrame: true };
 let t: ReturnType<typeof tempDb>;
 let monitor: Monitor;
 
 function router() {
-  const handlers: Handlers = {
-    getAppInfo: () => ({ version: '1', mode: 'browser', demo: false, configPath: null, configError: null }),
-    listModels: () => [],
-    checkModel: () => {
-      throw new Error('not used');
-    },
-    ...createMonitorHandlers({ monitor, quality: () => new Map([['m1', 0.8]]) }),
-  };
+  const handlers: Handlers = makeHandlers(createMonitorHandlers({ monitor, quality: () => new Map([['m1', 0.8]]) }));
   return createRouter(handlers, { isTrustedSender: (s) => s.isMainFrame });
 }
 
