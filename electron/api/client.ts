@@ -70,11 +70,19 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
   const now = options.now ?? (() => performance.now());
   const started = now();
   const { timeouts } = options;
-  const totalTimer = AbortSignal.timeout(timeouts.totalMs);
-  const firstContent = new AbortController();
-  const signals = [totalTimer, firstContent.signal];
-  if (options.signal) signals.push(options.signal);
-  const signal = AbortSignal.any(signals);
+  // One controller and two timers of our own; AbortSignal.any only when the caller has a signal
+  // too. This runs on every call, so it stays cheap.
+  const own = new AbortController();
+  let timedOut: 'total' | 'first_content' | null = null;
+  const totalTimer = setTimeout(() => {
+    timedOut ??= 'total';
+    own.abort();
+  }, timeouts.totalMs);
+  const firstContentTimer = setTimeout(() => {
+    timedOut ??= 'first_content';
+    own.abort();
+  }, timeouts.firstByteMs);
+  const signal = options.signal ? AbortSignal.any([own.signal, options.signal]) : own.signal;
 
   let httpStatus: number | null = null;
   let generationId: string | null = null;
@@ -102,10 +110,9 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
   /** Our own timers abort too; tell them apart from the caller cancelling. */
   const abortClass = (phase: 'before_first_byte' | 'mid_body'): ErrorClass => {
     if (options.signal?.aborted) return 'aborted';
-    if (firstContent.signal.aborted) return 'stall_first_byte';
+    if (timedOut === 'first_content') return 'stall_first_byte';
     return phase === 'before_first_byte' ? 'stall_first_byte' : 'stall_mid_stream';
   };
-  const firstContentTimer = setTimeout(() => firstContent.abort(), timeouts.firstByteMs);
 
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: options.stream ? 'text/event-stream' : 'application/json' };
   if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
@@ -236,6 +243,7 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
     return { ok: true, content, finishReason, httpStatus, generationId, answeredBy, usage, ttftMs, latencyMs: now() - started, rateLimit };
   } finally {
     clearTimeout(firstContentTimer);
+    clearTimeout(totalTimer);
   }
 }
 

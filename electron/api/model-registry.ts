@@ -73,7 +73,12 @@ export function exclusionOf(model: ModelEntry, req: Requirements): Exclusion | n
  * The scope a provider's rate limit applies to: one key at one origin. Hashed so that the key
  * itself never sits in a report or a log line.
  */
+const scopeCache = new Map<string, string>();
+
 export function keyScope(endpoint: string, apiKey: string | null): string {
+  const cacheKey = `${endpoint}\u0000${apiKey ?? ''}`;
+  const cached = scopeCache.get(cacheKey);
+  if (cached !== undefined) return cached;
   let origin: string;
   try {
     origin = new URL(endpoint).origin;
@@ -81,7 +86,11 @@ export function keyScope(endpoint: string, apiKey: string | null): string {
     origin = endpoint;
   }
   const key = apiKey ? createHash('sha256').update(apiKey).digest('hex').slice(0, 12) : 'nokey';
-  return `key:${origin}#${key}`;
+  const scope = `key:${origin}#${key}`;
+  // Computed on every call: remember it (a handful of endpoints and keys per app).
+  if (scopeCache.size > 1000) scopeCache.clear();
+  scopeCache.set(cacheKey, scope);
+  return scope;
 }
 
 export const modelScope = (modelId: string): string => `model:${modelId}`;

@@ -6,7 +6,7 @@ const MIN_REQUESTS_TO_LEARN = 5;
 export interface PacerScopeReport {
   scope: string;
   configuredRpm: number | null;
-  /** What 429s and rate-limit headers taught us; null until they said anything. */
+  /** What 429s taught us when the provider named no wait; null until then. */
   learnedRpm: number | null;
   /** The limit the provider's headers state, per its own window. */
   providerLimit: number | null;
@@ -14,6 +14,33 @@ export interface PacerScopeReport {
   requestsLastMinute: number;
   rateLimited: number;
   preemptiveWaits: number;
+}
+
+/** Requests per second over the last minute, in 60 buckets: O(1) to add and cheap to sum. */
+class MinuteCounter {
+  private readonly counts = new Float64Array(60);
+  private readonly seconds = new Float64Array(60).fill(-1);
+
+  add(at: number, delta: number): void {
+    const second = Math.floor(at / 1000);
+    const i = second % 60;
+    if (this.seconds[i] !== second) {
+      this.seconds[i] = second;
+      this.counts[i] = 0;
+    }
+    this.counts[i] = (this.counts[i] ?? 0) + delta;
+  }
+
+  /** Starts in (now − 60 s, now]. */
+  lastMinute(now: number): number {
+    const current = Math.floor(now / 1000);
+    let sum = 0;
+    for (let i = 0; i < 60; i++) {
+      const s = this.seconds[i] ?? -1;
+      if (s > current - 60 && s <= current) sum += this.counts[i] ?? 0;
+    }
+    return sum;
+  }
 }
 
 interface ScopeState {
@@ -24,17 +51,22 @@ interface ScopeState {
   headerLimit: number | null;
   /** Waits taken because headers said nothing remained, instead of a 429. */
   preemptiveWaits: number;
-  /** Start times (past and reserved future) within the sliding window, ascending. */
-  starts: number[];
   rateLimited: number;
+  /**
+   * The latest start times (past and reserved), ascending, at most as many as the limit: the
+   * sliding-window rule only ever needs the L-th latest start. Empty while no limit applies.
+   */
+  recent: number[];
+  counter: MinuteCounter;
 }
 
 /**
  * Paces requests so a batch does not hammer a limited provider: a sliding one-minute window per
  * scope (an API key at an origin, or one model), limited by the configured `rpm` and by what
- * 429s and `x-ratelimit-*` headers taught; and a hard block until the time a Retry-After named,
- * so nothing reaches that key before it. Slots are reserved, so concurrent callers spread out
- * instead of waking together.
+ * 429s taught; a hard block until the time a Retry-After named, so nothing reaches that key
+ * before it; and a wait for the reset when rate-limit headers say nothing remains. Slots are
+ * reserved, so concurrent callers spread out instead of waking together. Every operation is
+ * O(limit) at worst and O(1) without one: the pacer sits on every call's path.
  */
 export class RatePacer {
   private readonly scopes = new Map<string, ScopeState>();
@@ -42,7 +74,16 @@ export class RatePacer {
   private scope(name: string): ScopeState {
     let s = this.scopes.get(name);
     if (!s) {
-      s = { configuredRpm: null, learnedRpm: null, blockedUntil: 0, headerLimit: null, preemptiveWaits: 0, starts: [], rateLimited: 0 };
+      s = {
+        configuredRpm: null,
+        learnedRpm: null,
+        blockedUntil: 0,
+        headerLimit: null,
+        preemptiveWaits: 0,
+        rateLimited: 0,
+        recent: [],
+        counter: new MinuteCounter(),
+      };
       this.scopes.set(name, s);
     }
     return s;
@@ -53,8 +94,9 @@ export class RatePacer {
   }
 
   private limitOf(s: ScopeState): number | null {
-    const limits = [s.configuredRpm, s.learnedRpm].filter((n): n is number => n !== null && n > 0);
-    return limits.length === 0 ? null : Math.min(...limits);
+    const { configuredRpm: c, learnedRpm: l } = s;
+    const limit = c !== null && c > 0 ? (l !== null && l > 0 ? Math.min(c, l) : c) : l !== null && l > 0 ? l : null;
+    return limit === null ? null : Math.max(1, Math.floor(limit));
   }
 
   /** When a request could start in every scope, without reserving it. */
@@ -62,16 +104,11 @@ export class RatePacer {
     let at = now;
     for (const name of scopes) {
       const s = this.scope(name);
-      s.starts = s.starts.filter((t) => t > now - WINDOW_MS);
-      at = Math.max(at, s.blockedUntil);
+      if (s.blockedUntil > at) at = s.blockedUntil;
       const limit = this.limitOf(s);
-      if (limit !== null) {
-        const floor = Math.floor(limit);
-        const inWindow = s.starts.filter((t) => t > at - WINDOW_MS);
-        if (floor >= 1 && inWindow.length >= floor) {
-          const sorted = [...s.starts].sort((a, b) => a - b);
-          at = Math.max(at, (sorted[sorted.length - floor] ?? now) + WINDOW_MS);
-        }
+      if (limit !== null && s.recent.length >= limit) {
+        const lth = s.recent[s.recent.length - limit];
+        if (lth !== undefined && lth + WINDOW_MS > at) at = lth + WINDOW_MS;
       }
     }
     return at;
@@ -80,14 +117,25 @@ export class RatePacer {
   /** Reserves the earliest slot in every scope and returns its start time; `cancel` gives it back. */
   reserve(scopes: readonly string[], now: number): { startAt: number; cancel: () => void } {
     const startAt = this.earliestStart(scopes, now);
-    for (const name of scopes) this.scope(name).starts.push(startAt);
+    for (const name of scopes) {
+      const s = this.scope(name);
+      s.counter.add(startAt, 1);
+      const limit = this.limitOf(s);
+      if (limit === null) continue;
+      insertSorted(s.recent, startAt);
+      if (s.recent.length > limit) s.recent.splice(0, s.recent.length - limit);
+    }
+    let cancelled = false;
     return {
       startAt,
       cancel: () => {
+        if (cancelled) return;
+        cancelled = true;
         for (const name of scopes) {
           const s = this.scope(name);
-          const i = s.starts.lastIndexOf(startAt);
-          if (i >= 0) s.starts.splice(i, 1);
+          s.counter.add(startAt, -1);
+          const i = s.recent.lastIndexOf(startAt);
+          if (i >= 0) s.recent.splice(i, 1);
         }
       },
     };
@@ -105,7 +153,7 @@ export class RatePacer {
     s.blockedUntil = Math.max(s.blockedUntil, now + (told ?? 1000));
     if (hint?.limit != null && hint.limit > 0) s.headerLimit = hint.limit;
     if (told === null) {
-      const sent = s.starts.filter((t) => t > now - WINDOW_MS && t <= now).length;
+      const sent = s.counter.lastMinute(now);
       if (sent >= MIN_REQUESTS_TO_LEARN) s.learnedRpm = Math.min(s.learnedRpm ?? Number.POSITIVE_INFINITY, sent - 1);
     }
   }
@@ -131,9 +179,16 @@ export class RatePacer {
       learnedRpm: s.learnedRpm,
       providerLimit: s.headerLimit,
       blockedUntil: s.blockedUntil > now ? s.blockedUntil : null,
-      requestsLastMinute: s.starts.filter((t) => t > now - WINDOW_MS && t <= now).length,
+      requestsLastMinute: s.counter.lastMinute(now),
       rateLimited: s.rateLimited,
       preemptiveWaits: s.preemptiveWaits,
     }));
   }
+}
+
+/** Start times arrive almost always in order; the rare earlier one is placed by a short scan. */
+function insertSorted(list: number[], value: number): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1] ?? 0) > value) i--;
+  list.splice(i, 0, value);
 }
