@@ -111,7 +111,12 @@ interface ModelRuntime {
   semaphore: Semaphore;
   breaker: CircuitBreaker;
   breakerKey: string;
+  /** The rate-limit scope of its key (shared with every model using the same key). */
+  keyScope: string;
 }
+
+/** A model that can start within this much is "ready": waiting less is not worth a worse model. */
+const READY_SLACK_MS = 50;
 
 const failureMessage = (cls: ErrorClass): string => MESSAGE_OF_CLASS[cls];
 
@@ -158,6 +163,7 @@ export class CallManager {
         semaphore: new Semaphore(entry.maxConcurrency),
         breaker: new CircuitBreaker(this.settings.breaker, snapshot),
         breakerKey,
+        keyScope: keyScope(entry.endpoint, entry.keyEnv),
       });
       this.pacer.configure(modelScope(entry.id), entry.rpm);
     }
@@ -268,10 +274,18 @@ export class CallManager {
       // Slots: overall, then this model's; both waits end at once on cancel.
       let releaseGlobal: (() => void) | null = null;
       let releaseModel: (() => void) | null = null;
+      // Busy from the moment a request is committed to the model, waits included: least-busy
+      // routing must see the queue, not only the calls on the wire.
+      rt.stats.inFlight += 1;
+      let counted = true;
       const releaseSlots = (): void => {
         releaseModel?.();
         releaseGlobal?.();
         releaseModel = releaseGlobal = null;
+        if (counted) {
+          counted = false;
+          rt.stats.inFlight -= 1;
+        }
       };
       try {
         releaseGlobal = await this.global.acquire(signal);
@@ -286,7 +300,7 @@ export class CallManager {
       let attemptStartedAt: number;
       try {
         // Pacing: the provider's limits and any Retry-After still in force for this key or model.
-        const scopes = [keyScope(entry.endpoint, apiKey), modelScope(entry.id)];
+        const scopes = [rt.keyScope, modelScope(entry.id)];
         const slot = this.pacer.reserve(scopes, this.now());
         const pacedWait = slot.startAt - this.now();
         if (slot.startAt >= deadline) {
@@ -326,7 +340,6 @@ export class CallManager {
 
         attempts += 1;
         attemptStartedAt = this.now();
-        rt.stats.inFlight += 1;
         const target: AttemptTarget = {
           modelId: entry.id,
           endpoint: entry.endpoint,
@@ -338,17 +351,13 @@ export class CallManager {
           dataCollection: this.settings.dataCollection,
         };
         const remaining = Math.max(1, deadline - this.now());
-        try {
-          result = await sendAttempt(target, request, {
-            stream,
-            timeouts: { ...this.settings.timeouts, totalMs: Math.min(this.settings.timeouts.totalMs, remaining) },
-            ...(signal ? { signal } : {}),
-            ...(this.deps.dispatcher ? { dispatcher: this.deps.dispatcher } : {}),
-            ...(options.onDelta ? { onDelta: options.onDelta } : {}),
-          });
-        } finally {
-          rt.stats.inFlight -= 1;
-        }
+        result = await sendAttempt(target, request, {
+          stream,
+          timeouts: { ...this.settings.timeouts, totalMs: Math.min(this.settings.timeouts.totalMs, remaining) },
+          ...(signal ? { signal } : {}),
+          ...(this.deps.dispatcher ? { dispatcher: this.deps.dispatcher } : {}),
+          ...(options.onDelta ? { onDelta: options.onDelta } : {}),
+        });
       } finally {
         releaseSlots();
       }
@@ -375,7 +384,7 @@ export class CallManager {
       if (outcome.ok) {
         rt.breaker.onSuccess();
         recordOutcome(rt.stats, true, outcome.latencyMs, outcome.ttftMs);
-        this.pacer.onHint(keyScope(entry.endpoint, apiKey), now, outcome.rateLimit);
+        this.pacer.onHint(rt.keyScope, now, outcome.rateLimit);
         this.saveBreaker(rt);
         this.record(requestId, options, entry, attemptStartedAt, attempts, outcome, null, 'done', waitedBefore, cost);
         return {
@@ -398,13 +407,13 @@ export class CallManager {
       else rt.breaker.release();
       if (cls !== 'aborted') recordOutcome(rt.stats, false, null, null);
       this.saveBreaker(rt);
-      if (cls === 'rate_limit') this.pacer.onRateLimited(keyScope(entry.endpoint, apiKey), now, outcome.retryAfterMs, outcome.rateLimit);
+      if (cls === 'rate_limit') this.pacer.onRateLimited(rt.keyScope, now, outcome.retryAfterMs, outcome.rateLimit);
       if (cls === 'unavailable' && outcome.retryAfterMs !== null) this.pacer.onRateLimited(modelScope(entry.id), now, outcome.retryAfterMs, null);
       if (rule.disableModel) this.disabled.set(entry.id, CODE_OF_CLASS[cls]);
 
       lastClass = cls;
       lastError = { code: CODE_OF_CLASS[cls], message: failureMessage(cls) };
-      const decision: Decision =
+      let decision: Decision =
         cls === 'aborted'
           ? { kind: 'fail', code: 'ABORTED' }
           : decide(cls, {
@@ -415,6 +424,13 @@ export class CallManager {
               ...(this.settings.backoffByClass[cls] ? { backoffOverride: this.settings.backoffByClass[cls] } : {}),
               random: this.random,
             });
+      if (decision.kind === 'retry_same' && rule.action === 'wait' && decision.waitMs > READY_SLACK_MS) {
+        const tokensNeeded = promptTokens + (request.maxTokens ?? 1024);
+        // Another model can answer before this one may be asked again: go there instead.
+        if (this.alternativeReadyBefore(rt, tried, options, images, tokensNeeded, now + decision.waitMs)) {
+          decision = { kind: 'switch', needLargerContext: false };
+        }
+      }
       const decisionLabel = decision.kind === 'retry_same' ? `retry_same:${Math.round(decision.waitMs)}ms` : decision.kind === 'switch' ? (decision.needLargerContext ? 'switch_larger_context' : 'switch_model') : 'fail';
       this.record(requestId, options, entry, attemptStartedAt, attempts, outcome, cls, decisionLabel, waitedBefore, cost);
       waitedBefore = 0;
@@ -479,14 +495,41 @@ export class CallManager {
         },
       );
       const now = this.now();
+      // The strategy's order, but a model that can start now beats one that must wait for its
+      // rate limit, a Retry-After or a free slot; if none can, the one that can start soonest.
+      let soonest: { rt: ModelRuntime; at: number } | null = null;
       for (const entry of ordered) {
         const rt = this.runtimes.get(entry.id);
-        if (rt && rt.breaker.canPass(now)) return rt;
+        if (!rt || !rt.breaker.canPass(now)) continue;
+        const at = this.readyAt(rt, now);
+        if (at <= now + READY_SLACK_MS) return rt;
+        if (soonest === null || at < soonest.at) soonest = { rt, at };
       }
+      if (soonest) return soonest.rt;
       const reopen = Math.min(...eligible.map((rt) => rt.breaker.reopensAt() ?? now + 50));
       if (reopen >= deadline) return null;
       await sleep(Math.max(10, reopen - now), options.signal);
     }
+  }
+
+  /** When a request to this model could start: pacer blocks and limits, and a free slot. */
+  private readyAt(rt: ModelRuntime, now: number): number {
+    const scopes = [rt.keyScope, modelScope(rt.entry.id)];
+    let at = this.pacer.earliestStart(scopes, now);
+    if (rt.semaphore.inFlight >= rt.entry.maxConcurrency) at = Math.max(at, now + (rt.stats.latencyMs ?? 1000));
+    return at;
+  }
+
+  /** Whether some other model could take the request before `before` (so waiting here is a loss). */
+  private alternativeReadyBefore(current: ModelRuntime, tried: ReadonlySet<string>, options: CallOptions, images: boolean, tokensNeeded: number, before: number): boolean {
+    const now = this.now();
+    for (const rt of this.runtimes.values()) {
+      if (rt === current || tried.has(rt.entry.id) || this.disabled.has(rt.entry.id)) continue;
+      if (options.pool && !options.pool.includes(rt.entry.id)) continue;
+      if (exclusionOf(rt.entry, { ...(options.task ? { task: options.task } : {}), hasImages: images, tokensNeeded, contextLargerThan: null }) !== null) continue;
+      if (rt.breaker.canPass(now) && this.readyAt(rt, now) < before) return true;
+    }
+    return false;
   }
 
   private async costOf(result: AttemptResult, entry: ModelEntry, apiKey: string | null, signal: AbortSignal | undefined): Promise<AttemptCost> {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { dialectOf, pricesOf, type ApiDialect, type Config, type ModelConfig, type Prices } from '../../shared/config.ts';
 
 /** One configured model with what the router needs to know about it. */
@@ -70,27 +69,18 @@ export function exclusionOf(model: ModelEntry, req: Requirements): Exclusion | n
 }
 
 /**
- * The scope a provider's rate limit applies to: one key at one origin. Hashed so that the key
- * itself never sits in a report or a log line.
+ * The scope a provider's rate limit applies to: one key at one origin. The key is named by the
+ * environment variable or keychain entry it comes from (`api_key_env`), which is known without
+ * reading the secret, so every model sharing a key shares its limits and Retry-After blocks.
  */
-const scopeCache = new Map<string, string>();
-
-export function keyScope(endpoint: string, apiKey: string | null): string {
-  const cacheKey = `${endpoint}\u0000${apiKey ?? ''}`;
-  const cached = scopeCache.get(cacheKey);
-  if (cached !== undefined) return cached;
+export function keyScope(endpoint: string, keyName: string | null): string {
   let origin: string;
   try {
     origin = new URL(endpoint).origin;
   } catch {
     origin = endpoint;
   }
-  const key = apiKey ? createHash('sha256').update(apiKey).digest('hex').slice(0, 12) : 'nokey';
-  const scope = `key:${origin}#${key}`;
-  // Computed on every call: remember it (a handful of endpoints and keys per app).
-  if (scopeCache.size > 1000) scopeCache.clear();
-  scopeCache.set(cacheKey, scope);
-  return scope;
+  return `key:${origin}#${keyName ?? 'nokey'}`;
 }
 
 export const modelScope = (modelId: string): string => `model:${modelId}`;

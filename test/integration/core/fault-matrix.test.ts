@@ -26,7 +26,8 @@ const MATRIX: Record<FaultKind, { stream?: Expectation; json?: Expectation; both
   rate_limit_429: { both: { outcome: 'ok', trail: ['A:rate_limit:retry_same', ok('A')] } },
   server_error_500: { both: { outcome: 'ok', trail: ['A:server_error:retry_same', ok('A')] } },
   bad_gateway_502: { both: { outcome: 'ok', trail: ['A:bad_gateway:retry_same', ok('A')] } },
-  unavailable_503: { both: { outcome: 'ok', trail: ['A:unavailable:retry_same', ok('A')] } },
+  // B is free while A's Retry-After runs: waiting would be a loss
+  unavailable_503: { both: { outcome: 'ok', trail: ['A:unavailable:switch_model', ok('B')] } },
   gateway_timeout_504: { both: { outcome: 'ok', trail: ['A:gateway_timeout:switch_model', ok('B')] } },
   connection_reset: { both: { outcome: 'ok', trail: ['A:connection:retry_same', ok('A')] } },
   stall_before_first_byte: { both: { outcome: 'ok', trail: ['A:stall_first_byte:switch_model', ok('B')] } },
@@ -72,10 +73,23 @@ describe('fault matrix: every fault kind × streaming and not', () => {
     expect(sink.totalCost()).toBeCloseTo(sim.ledger().totalUsd, 6);
     if (outcome.ok || outcome.costUsd !== null) expect(outcome.costUsd ?? 0).toBeCloseTo(sim.ledger().totalUsd, 6);
 
-    if (kind === 'rate_limit_429' || kind === 'unavailable_503') {
+    if (kind === 'rate_limit_429') {
       const [first, second] = sim.requests();
       expect(second!.at - first!.at).toBeGreaterThanOrEqual(140);
     }
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('Retry-After with no other model to go to', () => {
+  it('waits exactly what the 503 asked, then retries the same model', async () => {
+    sim.setProfile({ faults: { unavailable_503: { at: [1], retryAfterMs: 300 } } });
+    const sink = new CollectingSink();
+    const manager = makeManager(simModels(sim.baseUrl), sink);
+    const outcome = await manager.execute(gradingRequest(), { purpose: 'grading', pool: ['A'] });
+    expect(outcome.ok).toBe(true);
+    expect(sink.rows.map((r) => `${r.modelId}:${r.errorClass ?? '-'}:${r.decision}`)).toEqual(['A:unavailable:retry_same:300ms', 'A:-:done']);
+    const [first, second] = sim.requests();
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(290);
   });
 });
