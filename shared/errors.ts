@@ -39,7 +39,20 @@ export type ErrorCode =
   | 'DEADLINE_EXCEEDED'
   | 'ATTEMPTS_EXHAUSTED'
   | 'NO_MODEL_AVAILABLE'
-  | 'BUDGET_EXCEEDED';
+  | 'BUDGET_EXCEEDED'
+  // documents and grading (DESIGN §6)
+  | 'UNREADABLE_DOCUMENT'
+  | 'ENCRYPTED_DOCUMENT'
+  | 'UNSUPPORTED_FILE'
+  | 'FILE_TOO_LARGE'
+  | 'TOO_MANY_PAGES'
+  | 'IMAGE_TOO_LARGE'
+  | 'ARCHIVE_TOO_LARGE'
+  | 'EXTRACTION_TIMEOUT'
+  | 'EMPTY_DOCUMENT'
+  | 'FILE_NOT_FOUND'
+  | 'RUBRIC_INVALID'
+  | 'ROSTER_INVALID';
 
 export interface AppErrorData {
   code: ErrorCode;
