@@ -241,12 +241,19 @@ export class CallManager {
       }
 
       if (current === null) {
-        let picked: ModelRuntime | null;
-        try {
-          picked = await this.pick(request, options, strategy, promptTokens, images, tried, contextLargerThan, deadline);
-        } catch (error) {
-          if (error instanceof AppError && error.code === 'ABORTED') return fail('ABORTED', error.message);
-          throw error;
+        // The common case chooses synchronously, so the choice and the commitment below
+        // happen in one turn of the event loop; only an all-open wait goes through pick().
+        const now = this.now();
+        const immediate = this.pickNow(request, options, strategy, promptTokens, images, tried, contextLargerThan);
+        let picked: ModelRuntime | null = immediate !== null && 'rt' in immediate ? immediate.rt : null;
+        if (immediate !== null && 'reopensAt' in immediate && immediate.reopensAt < deadline) {
+          try {
+            await sleep(Math.max(10, immediate.reopensAt - now), signal);
+            picked = await this.pick(request, options, strategy, promptTokens, images, tried, contextLargerThan, deadline);
+          } catch (error) {
+            if (error instanceof AppError && error.code === 'ABORTED') return fail('ABORTED', error.message);
+            throw error;
+          }
         }
         if (picked === null && tried.size > 0 && attempts > attemptsAtLastRound && lastClass && isTransient(lastClass)) {
           // Every model failed transiently: go round again, within the same budget and deadline.
@@ -261,8 +268,12 @@ export class CallManager {
       }
       const rt: ModelRuntime = current;
       const entry = rt.entry;
+      // Busy from the moment a request is committed to the model, before any await: requests
+      // that arrive together must see each other, or they all pick the same "idle" model.
+      rt.stats.inFlight += 1;
       const apiKey = entry.keyEnv ? await this.deps.keys(entry.keyEnv) : null;
       if (entry.keyEnv && apiKey === null) {
+        rt.stats.inFlight -= 1;
         this.disabled.set(entry.id, 'MISSING_API_KEY');
         lastError = { code: 'MISSING_API_KEY', message: `No API key for "${entry.name}": set ${entry.keyEnv} or add the key in Settings.` };
         lastClass = 'auth';
@@ -274,9 +285,6 @@ export class CallManager {
       // Slots: overall, then this model's; both waits end at once on cancel.
       let releaseGlobal: (() => void) | null = null;
       let releaseModel: (() => void) | null = null;
-      // Busy from the moment a request is committed to the model, waits included: least-busy
-      // routing must see the queue, not only the calls on the wire.
-      rt.stats.inFlight += 1;
       let counted = true;
       const releaseSlots = (): void => {
         releaseModel?.();
@@ -299,11 +307,12 @@ export class CallManager {
       let result: AttemptResult;
       let attemptStartedAt: number;
       try {
-        // Pacing: the provider's limits and any Retry-After still in force for this key or model.
-        const scopes = [rt.keyScope, modelScope(entry.id)];
-        const slot = this.pacer.reserve(scopes, this.now());
-        const pacedWait = slot.startAt - this.now();
-        if (slot.startAt >= deadline) {
+        // Pacing: the provider's limits and any Retry-After still in force for this key or
+        // model, reserved once this request holds its concurrency slot.
+        const slot = this.pacer.reserve([rt.keyScope, modelScope(entry.id)], this.now());
+        const startAt = slot.startAt;
+        const pacedWait = startAt - this.now();
+        if (startAt >= deadline) {
           slot.cancel();
           releaseSlots();
           tried.add(entry.id);
@@ -473,50 +482,68 @@ export class CallManager {
     contextLargerThan: number | null,
     deadline: number,
   ): Promise<ModelRuntime | null> {
-    const outputTokens = request.maxTokens ?? 1024;
     while (true) {
-      const eligible = [...this.runtimes.values()].filter((rt) => {
-        if (options.pool && !options.pool.includes(rt.entry.id)) return false;
-        if (this.disabled.has(rt.entry.id) || tried.has(rt.entry.id)) return false;
-        return exclusionOf(rt.entry, { ...(options.task ? { task: options.task } : {}), hasImages: images, tokensNeeded: promptTokens + outputTokens, contextLargerThan }) === null;
-      });
-      if (eligible.length === 0) return null;
-      const primary = options.pool?.[0] ?? this.deps.models[0]?.id;
-      const fallbackOrder = primary ? [primary, ...(this.settings.fallbacks[primary] ?? [])] : [];
-      const ordered = orderModels(
-        strategy,
-        eligible.map((rt) => rt.entry),
-        {
-          stats: (id) => this.stats(id),
-          estimate: { promptTokens, outputTokens },
-          random: this.random,
-          turn: this.turn++,
-          fallbackOrder,
-        },
-      );
-      const now = this.now();
-      // The strategy's order, but a model that can start now beats one that must wait for its
-      // rate limit, a Retry-After or a free slot; if none can, the one that can start soonest.
-      let soonest: { rt: ModelRuntime; at: number } | null = null;
-      for (const entry of ordered) {
-        const rt = this.runtimes.get(entry.id);
-        if (!rt || !rt.breaker.canPass(now)) continue;
-        const at = this.readyAt(rt, now);
-        if (at <= now + READY_SLACK_MS) return rt;
-        if (soonest === null || at < soonest.at) soonest = { rt, at };
-      }
-      if (soonest) return soonest.rt;
-      const reopen = Math.min(...eligible.map((rt) => rt.breaker.reopensAt() ?? now + 50));
-      if (reopen >= deadline) return null;
-      await sleep(Math.max(10, reopen - now), options.signal);
+      const choice = this.pickNow(request, options, strategy, promptTokens, images, tried, contextLargerThan);
+      if (choice === null || 'rt' in choice) return choice?.rt ?? null;
+      if (choice.reopensAt >= deadline) return null;
+      await sleep(Math.max(10, choice.reopensAt - this.now()), options.signal);
     }
+  }
+
+  /**
+   * The synchronous part of choosing: requests that arrive together are each committed to a
+   * model (its in-flight count raised) before the next one chooses.
+   */
+  private pickNow(
+    request: ChatRequest,
+    options: CallOptions,
+    strategy: Strategy,
+    promptTokens: number,
+    images: boolean,
+    tried: ReadonlySet<string>,
+    contextLargerThan: number | null,
+  ): { rt: ModelRuntime } | { reopensAt: number } | null {
+    const outputTokens = request.maxTokens ?? 1024;
+    const eligible = [...this.runtimes.values()].filter((rt) => {
+      if (options.pool && !options.pool.includes(rt.entry.id)) return false;
+      if (this.disabled.has(rt.entry.id) || tried.has(rt.entry.id)) return false;
+      return exclusionOf(rt.entry, { ...(options.task ? { task: options.task } : {}), hasImages: images, tokensNeeded: promptTokens + outputTokens, contextLargerThan }) === null;
+    });
+    if (eligible.length === 0) return null;
+    const primary = options.pool?.[0] ?? this.deps.models[0]?.id;
+    const fallbackOrder = primary ? [primary, ...(this.settings.fallbacks[primary] ?? [])] : [];
+    const ordered = orderModels(
+      strategy,
+      eligible.map((rt) => rt.entry),
+      {
+        stats: (id) => this.stats(id),
+        estimate: { promptTokens, outputTokens },
+        random: this.random,
+        turn: this.turn++,
+        fallbackOrder,
+      },
+    );
+    const now = this.now();
+    // The strategy's order, but a model that can start now beats one that must wait for its
+    // rate limit, a Retry-After or a free slot; if none can, the one that can start soonest.
+    let soonest: { rt: ModelRuntime; at: number } | null = null;
+    for (const entry of ordered) {
+      const rt = this.runtimes.get(entry.id);
+      if (!rt || !rt.breaker.canPass(now)) continue;
+      const at = this.readyAt(rt, now);
+      if (at <= now + READY_SLACK_MS) return { rt };
+      if (soonest === null || at < soonest.at) soonest = { rt, at };
+    }
+    if (soonest) return { rt: soonest.rt };
+    return { reopensAt: Math.min(...eligible.map((rt) => rt.breaker.reopensAt() ?? now + 50)) };
   }
 
   /** When a request to this model could start: pacer blocks and limits, and a free slot. */
   private readyAt(rt: ModelRuntime, now: number): number {
     const scopes = [rt.keyScope, modelScope(rt.entry.id)];
     let at = this.pacer.earliestStart(scopes, now);
-    if (rt.semaphore.inFlight >= rt.entry.maxConcurrency) at = Math.max(at, now + (rt.stats.latencyMs ?? 1000));
+    // Committed requests (queued for a slot or on the wire) beyond its concurrency wait a turn.
+    if (rt.stats.inFlight >= rt.entry.maxConcurrency) at = Math.max(at, now + (rt.stats.latencyMs ?? 1000));
     return at;
   }
 
