@@ -17,6 +17,14 @@ if (only !== 'renderer') {
     format: 'esm',
     packages: 'external',
   });
+  // The document-extraction worker thread; main.js starts it from its own folder (electron/grading/documents/pool.ts).
+  await esbuild({
+    ...common,
+    entryPoints: ['electron/grading/documents/worker.ts'],
+    outfile: 'dist-electron/documents-worker.js',
+    format: 'esm',
+    packages: 'external',
+  });
   await esbuild({
     ...common,
     entryPoints: ['electron/preload.ts'],
