@@ -19,6 +19,7 @@ import {
 import { runGeneration, type GenerationFault } from './generation.ts';
 import { BodyTooLargeError, bearerOf, readBody, sendJson } from './http-util.ts';
 import { isRecord } from './json-schema.ts';
+import { cacheScope, promptShape } from './prefix-cache.ts';
 import { rngFor, seedFrom } from './random.ts';
 import { formatResetSeconds } from './rate-limiter.ts';
 import type { SimulatorState } from './state.ts';
@@ -136,6 +137,12 @@ export async function handleChat(state: SimulatorState, req: IncomingMessage, re
   }
   if (prompt.promptTokens > model.context_window) {
     return refuse(res, record, 'context_length_400', contextLengthError(model.context_window, prompt.promptTokens));
+  }
+
+  // Prefix caching (prefix-cache.ts): only for models with a cached price, only for admitted requests.
+  if (model.cached_input_cost_per_token !== undefined) {
+    const scope = cacheScope(key, slug, body.response_format);
+    prompt.cachedTokens = state.prefixCache.lookup(scope, promptShape(messages), prompt.promptTokens);
   }
 
   const generationFault = fault as GenerationFault | null;

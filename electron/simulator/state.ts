@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_MODELS } from './catalog.ts';
 import { effectiveProfile, parseFaultProfile, type EffectiveProfile, type FaultProfile } from './fault-profile.ts';
 import { Ledger } from './ledger.ts';
+import { PrefixCache } from './prefix-cache.ts';
 import { rngFor } from './random.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { TimerRegistry } from './timers.ts';
@@ -21,6 +22,8 @@ export class SimulatorState {
   readonly ledger: Ledger;
   readonly limiter = new RateLimiter();
   readonly timers = new TimerRegistry();
+  /** Prompt prefixes seen per key × model, for `cached_tokens` (models with a cached price only). */
+  readonly prefixCache = new PrefixCache();
   private profile: FaultProfile;
   /** `downBetweenMs` windows count from here (start, last setProfile or reset). */
   private epoch = performance.now();
@@ -70,6 +73,7 @@ export class SimulatorState {
   reset(): void {
     this.ledger.clear();
     this.limiter.clear();
+    this.prefixCache.clear();
     this.log = [];
     this.requestCount = 0;
     this.epoch = performance.now();

@@ -11,7 +11,8 @@
  *
  * 4 per message and 3 for priming follow OpenAI's published chat overhead; 765 is what
  * OpenAI charges for one 1024×1024 high-detail image. The response_format schema is not
- * counted.
+ * counted. Cached prompt tokens (a prefix shared with a recent prompt) are computed with
+ * the same formula, see prefix-cache.ts.
  */
 
 export const CHARS_PER_TOKEN = 4;
@@ -49,7 +50,7 @@ export function messageParts(content: unknown): MessageParts {
   return { text: texts.join('\n'), images };
 }
 
-/** Prompt counts of a request. `cachedTokens` is a slot for prefix caching, 0 today. */
+/** Prompt counts of a request. `cachedTokens` is 0 here; chat.ts fills it from the prefix cache. */
 export interface PromptCount {
   promptTokens: number;
   cachedTokens: number;

@@ -16,7 +16,10 @@ export interface SimModel {
   input_cost_per_token: number;
   /** USD per completion token. */
   output_cost_per_token: number;
-  /** USD per cached prompt token; absent means cached tokens cost the full input price. */
+  /**
+   * USD per cached prompt token. A model with this price caches prompt prefixes
+   * (prefix-cache.ts); without it nothing is cached and `cached_tokens` is always 0.
+   */
   cached_input_cost_per_token?: number;
   /** Largest prompt, in estimated tokens, the model accepts before a context-length 400. */
   context_window: number;
@@ -86,7 +89,7 @@ export interface LedgerEntry {
   model: string;
   key: string | null;
   promptTokens: number;
-  /** Prompt tokens served from cache (always 0 until prefix caching exists). */
+  /** Prompt tokens served from cache (a prefix shared with a recent prompt, see prefix-cache.ts). */
   cachedTokens: number;
   completionTokens: number;
   /** Exact, unrounded USD; equal to the response's `usage.cost`. */

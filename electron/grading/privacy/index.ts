@@ -1,0 +1,15 @@
+/** Students and privacy: roster, file → student, and name pseudonyms (DESIGN §6). */
+export { parseRoster, MAX_ROSTER_ROWS, type RosterEntry } from './roster.ts';
+export { studentForFile, nameFromFileName, baseName, type StudentMatch } from './student-for-file.ts';
+export { detectWrittenNames } from './written-name.ts';
+export {
+  createPseudonymizer,
+  EMAIL_REMOVED,
+  PSEUDONYM_PREFIX,
+  type PersonRef,
+  type Pseudonymizer,
+  type PseudonymizerOptions,
+  type PseudonymEntry,
+} from './pseudonymizer.ts';
+export { privacyForSubmission, nameFromFileNameForPrivacy, type SubmissionPrivacy, type SubmissionPrivacyInput } from './submission.ts';
+export { fold } from './fold.ts';
