@@ -21,6 +21,8 @@ export type Log = (level: LogLevel, message: string, details?: Record<string, un
 
 export interface AppOptions {
   configPath: string | null;
+  /** A config already loaded (e.g. the one stored with a batch being resumed); wins over configPath. */
+  configValue?: Config;
   dbPath: string;
   /** Use the built-in simulated provider instead of the config's models. */
   demo: boolean;
@@ -37,6 +39,11 @@ export interface GradeDeskApp {
   /** The API call management core, for the grading pipeline and the CLI. */
   calls: CallManager;
   monitor: Monitor;
+  /** The store, for the grading pipeline and the CLI (same file as the desktop app's). */
+  db: WritableDB;
+  /** The configuration in force (the demo's when in demo mode); null when none could be loaded. */
+  config: Config | null;
+  configError: AppErrorData | null;
   onEvent(listener: EventListener): () => void;
   close(): Promise<void>;
 }
@@ -86,6 +93,8 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
   if (options.demo) {
     demo = await startDemoProvider();
     loaded = { config: demo.config, error: null };
+  } else if (options.configValue) {
+    loaded = { config: options.configValue, error: null };
   } else {
     loaded = loadConfig(options.configPath);
   }
@@ -246,6 +255,9 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     handlers,
     calls,
     monitor,
+    db,
+    config: loaded.config,
+    configError: loaded.error,
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -25,6 +25,15 @@ if (only !== 'renderer') {
     format: 'esm',
     packages: 'external',
   });
+  // The headless `gradedesk` command (package.json "bin"); same core, same database.
+  await esbuild({
+    ...common,
+    entryPoints: ['electron/cli.ts'],
+    outfile: 'dist-electron/cli.mjs',
+    format: 'esm',
+    packages: 'external',
+    banner: { js: '#!/usr/bin/env node' },
+  });
   await esbuild({
     ...common,
     entryPoints: ['electron/preload.ts'],

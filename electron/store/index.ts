@@ -87,3 +87,5 @@ export {
   type SubmissionCost,
   type TimeRange,
 } from './monitor-queries.ts';
+export * from './batches.ts';
+export * from './jobs.ts';

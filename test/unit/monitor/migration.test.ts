@@ -21,9 +21,8 @@ describe('migration 002 (spend ledger)', () => {
 
     const db = openDatabase(file);
     try {
-      expect(LATEST_VERSION).toBe(2);
       expect(MIGRATIONS.map((m) => m.name)).toContain('monitor_spend_ledger');
-      expect(readUserVersion(db)).toBe(2);
+      expect(readUserVersion(db)).toBe(LATEST_VERSION);
       expect(db.prepare("SELECT id FROM api_calls WHERE id = 'kept'").get()).toBeTruthy();
       const indexes = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'spend_reservations'").all() as Array<{ name: string }>).map((r) => r.name);
       expect(indexes.sort()).toEqual(['spend_reservations_batch', 'spend_reservations_day', 'spend_reservations_outstanding']);

@@ -1,0 +1,289 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { pricesOf, type Config } from '../../shared/config.ts';
+import { AppError } from '../../shared/errors.ts';
+import { createApp, type GradeDeskApp } from '../app.ts';
+import { batchReport, historyReport, type BatchReport } from '../grading/batch/report.ts';
+import { runBatch } from '../grading/batch/run-batch.ts';
+import { closeExtractionWorkers } from '../grading/documents/index.ts';
+import { estimateBatchCost } from '../grading/estimate/index.ts';
+import { exportBatch } from '../grading/export.ts';
+import { combineWith, gradingKit, newPseudonymSecret, prepareBatch, type BatchPlan } from '../grading/pipeline.ts';
+import { parseRoster } from '../grading/privacy/index.ts';
+import { loadRubricFile } from '../grading/rubric/index.ts';
+import { resolveDataFiles } from '../paths.ts';
+import { createEnvSecretStore } from '../secrets/secret-store.ts';
+import { getBatch, latestUnfinishedBatch, setBatchStatus, submissionsOfBatch } from '../store/index.ts';
+import { costByDay, costByModel } from '../store/monitor-queries.ts';
+import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.ts';
+
+/** DESIGN §6 exit codes. */
+export const EXIT = { ok: 0, someFailed: 1, usage: 2, budget: 3, interrupted: 130 } as const;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+  /** Aborted on Ctrl-C. */
+  signal: AbortSignal;
+}
+
+const exitFor = (status: string, report: BatchReport | null): number => {
+  if (status === 'interrupted') return EXIT.interrupted;
+  if (status === 'budget_stopped') return EXIT.budget;
+  if (report && report.submissions.some((s) => s.status !== 'graded' && s.status !== 'duplicate')) return EXIT.someFailed;
+  return EXIT.ok;
+};
+
+async function openCore(args: CliArgs, io: CliIo, configValue?: Config): Promise<GradeDeskApp> {
+  const files = resolveDataFiles({ ...io.env, ...(args.db ? { GRADEDESK_DB: args.db } : {}), ...(args.config ? { GRADEDESK_CONFIG: args.config } : {}) });
+  mkdirSync(dirname(files.dbPath), { recursive: true });
+  return createApp({
+    configPath: files.configPath,
+    ...(configValue && !args.config ? { configValue } : {}),
+    dbPath: files.dbPath,
+    demo: args.demo,
+    mode: 'browser',
+    secrets: createEnvSecretStore(io.env),
+    log: (level, message, details) => {
+      // Config problems are reported by the commands that need a config; the rest stays quiet.
+      if (level === 'error') io.stderr(`[${level}] ${message}${details ? ` ${JSON.stringify(details)}` : ''}\n`);
+    },
+  });
+}
+
+function progressPrinter(io: CliIo): (p: { done: number; failed: number; total: number }) => void {
+  if (!io.isTTY) return () => {};
+  return ({ done, failed, total }) => {
+    const width = 30;
+    const filled = total === 0 ? width : Math.round(((done + failed) / total) * width);
+    io.stderr(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done + failed}/${total}${failed ? ` (${failed} failed)` : ''}`);
+  };
+}
+
+function printReport(report: BatchReport, args: CliArgs, io: CliIo): void {
+  if (args.json) {
+    io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    return;
+  }
+  if (io.isTTY) io.stderr('\n');
+  for (const s of report.submissions) {
+    const what = s.status === 'graded' ? `${s.score}/${s.max_score}${s.flags?.length ? `  [${s.flags.join(', ')}]` : ''}` : s.status === 'failed' ? `failed: ${s.error?.code} ${s.error?.message}` : s.status;
+    io.stdout(`${s.file}\t${s.student ?? ''}\t${what}\n`);
+  }
+  const cost = report.total_cost_usd === null ? 'unknown (a model without a price)' : `$${report.total_cost_usd.toFixed(4)}`;
+  io.stdout(`batch ${report.batch_id}: ${report.status}, ${report.api_calls} API calls, cost ${cost}` + (report.possible_duplicate_paid_calls ? `, ${report.possible_duplicate_paid_calls} calls may have been paid twice` : '') + '\n');
+}
+
+async function run(app: GradeDeskApp, plan: BatchPlan, batchId: string, args: CliArgs, io: CliIo): Promise<number> {
+  const result = await runBatch({
+    db: app.db,
+    calls: app.calls,
+    batchId,
+    kit: gradingKit(plan),
+    concurrency: args.concurrency ?? 4,
+    pool: plan.pool,
+    signal: io.signal,
+    onProgress: progressPrinter(io),
+  });
+  app.monitor.flush();
+  const report = batchReport(app.db, batchId, combineWith(plan.rubric));
+  if (report) printReport(report, args, io);
+  if (result.retriedInDoubt > 0) io.stderr(`${result.retriedInDoubt} request(s) in flight when the last run stopped were sent again; each may have been paid twice.\n`);
+  return exitFor(result.status, report);
+}
+
+async function grade(args: CliArgs, io: CliIo): Promise<number> {
+  if (!args.rubric) throw new UsageError('grade needs --rubric <file>.');
+  if (args.positionals.length === 0) throw new UsageError('grade needs at least one file or folder.');
+  const rubric = await loadRubricFile(args.rubric);
+  if (!rubric.ok) throw new AppError(rubric.error.code, rubric.error.message);
+  let roster = null;
+  if (args.roster) {
+    let text: string;
+    try {
+      text = readFileSync(args.roster, 'utf8');
+    } catch {
+      throw new AppError('FILE_NOT_FOUND', `No roster file at ${args.roster}.`);
+    }
+    const parsed = parseRoster(text);
+    if (!parsed.ok) throw new AppError(parsed.error.code, parsed.error.message);
+    roster = parsed.data;
+  }
+  const app = await openCore(args, io);
+  try {
+    if (!app.config) throw new AppError(app.configError?.code ?? 'CONFIG_NOT_FOUND', app.configError?.message ?? 'No configuration.');
+    const configured = Object.keys(app.config.models);
+    const unknown = args.models.filter((m) => !configured.includes(m));
+    if (unknown.length > 0) throw new AppError('MODEL_NOT_FOUND', `Not in the config: ${unknown.join(', ')}. Configured: ${configured.join(', ')}.`);
+    const pool = args.models.length > 0 ? args.models : configured;
+    if (pool.length === 0) throw new AppError('CONFIG_INVALID', 'The config has no models.');
+    const plan: BatchPlan = {
+      rubric: rubric.data,
+      roster,
+      pool,
+      compare: args.compare,
+      settings: {},
+      pseudonymSecret: newPseudonymSecret(),
+      config: app.config,
+    };
+    const budget = args.budget ?? app.config.budget?.per_batch_usd ?? null;
+    const prepared = await prepareBatch(app.db, { paths: args.positionals, plan, budgetUsd: budget, estimateUsd: null, source: 'cli', signal: io.signal });
+    // The estimate, before anything is sent: the models a job may use, priced as configured.
+    const subs = submissionsOfBatch(app.db, prepared.batchId).filter((s) => s.status === 'extracted');
+    const estimate = estimateBatchCost({
+      submissions: subs.map((s) => ({ text: s.text ?? '', imageCount: 0 })),
+      rubric: rubric.data,
+      models: pool.map((id) => ({ id, prices: app.config?.models[id] ? pricesOf(app.config.models[id]) : null })),
+    });
+    const expected = args.compare ? estimate.pricedTotalUsd : Math.max(0, ...estimate.perModel.map((m) => m.costUsd ?? 0));
+    if (budget !== null && expected > budget) {
+      setBatchStatus(app.db, prepared.batchId, 'budget_stopped', Date.now());
+      io.stderr(`The estimated cost $${expected.toFixed(4)} is over the budget $${budget}; nothing was sent. Raise --budget or grade fewer files.\n`);
+      const report = batchReport(app.db, prepared.batchId, combineWith(plan.rubric));
+      if (report) printReport(report, args, io);
+      return EXIT.budget;
+    }
+    return await run(app, plan, prepared.batchId, args, io);
+  } finally {
+    await app.close();
+  }
+}
+
+async function resume(args: CliArgs, io: CliIo): Promise<number> {
+  // Find the batch first, with the stored config, unless --config says otherwise.
+  const probe = await openCore(args, io);
+  let batch;
+  let plan: BatchPlan;
+  try {
+    batch = args.positionals[0] ? getBatch(probe.db, args.positionals[0]) : latestUnfinishedBatch(probe.db);
+    if (!batch) throw new AppError('INVALID_INPUT', args.positionals[0] ? `There is no batch ${args.positionals[0]}.` : 'There is no unfinished batch to resume.');
+    plan = (JSON.parse(batch.configJson) as { plan: BatchPlan }).plan;
+  } finally {
+    await probe.close();
+  }
+  const app = await openCore(args, io, plan.config as Config);
+  try {
+    if (args.budget !== undefined) app.monitor.budget.setBatchCap(batch.id, args.budget);
+    return await run(app, plan, batch.id, args, io);
+  } finally {
+    await app.close();
+  }
+}
+
+async function history(args: CliArgs, io: CliIo): Promise<number> {
+  const app = await openCore({ ...args, demo: false }, io);
+  try {
+    if (args.positionals[0]) {
+      const batch = getBatch(app.db, args.positionals[0]);
+      if (!batch) throw new AppError('INVALID_INPUT', `There is no batch ${args.positionals[0]}.`);
+      const report = batchReport(app.db, batch.id, combineWith((JSON.parse(batch.configJson) as { plan: BatchPlan }).plan.rubric));
+      if (report) printReport(report, args, io);
+      return EXIT.ok;
+    }
+    const all = historyReport(app.db);
+    if (args.json) io.stdout(`${JSON.stringify(all, null, 2)}\n`);
+    else for (const b of all.batches) io.stdout(`${b.batch_id}\t${b.created_at}\t${b.status}\t${b.rubric}\t${b.graded}/${b.submissions} graded\t${b.total_cost_usd === null ? 'cost unknown' : `$${b.total_cost_usd.toFixed(4)}`}\n`);
+    return EXIT.ok;
+  } finally {
+    await app.close();
+  }
+}
+
+async function costs(args: CliArgs, io: CliIo): Promise<number> {
+  const app = await openCore({ ...args, demo: false }, io);
+  try {
+    const byModel = costByModel(app.db, {});
+    const byDay = costByDay(app.db, {});
+    const unknown = byModel.some((m) => m.unpricedCalls > 0);
+    const out = {
+      total_usd: unknown ? null : byModel.reduce((s, m) => s + m.costUsd, 0),
+      ...(unknown ? { cost_unpriced: true } : {}),
+      by_model: byModel.map((m) => ({ model: m.modelId, calls: m.calls, cost_usd: m.unpricedCalls > 0 ? null : m.costUsd })),
+      by_day: byDay.map((d) => ({ day: d.day, cost_usd: d.unpricedCalls > 0 ? null : d.costUsd })),
+    };
+    if (args.json) io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+    else for (const m of out.by_model) io.stdout(`${m.model}\t${m.calls} calls\t${m.cost_usd === null ? 'unknown' : `$${m.cost_usd.toFixed(4)}`}\n`);
+    return EXIT.ok;
+  } finally {
+    await app.close();
+  }
+}
+
+async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
+  const id = args.positionals[0];
+  if (!id || !args.format) throw new UsageError('export needs a batch id and --format csv|canvas|moodle.');
+  const app = await openCore({ ...args, demo: false }, io);
+  try {
+    const batch = getBatch(app.db, id);
+    if (!batch) throw new AppError('INVALID_INPUT', `There is no batch ${id}.`);
+    const plan = (JSON.parse(batch.configJson) as { plan: BatchPlan }).plan;
+    const report = batchReport(app.db, id, combineWith(plan.rubric));
+    if (!report) throw new AppError('INVALID_INPUT', `There is no batch ${id}.`);
+    const text = exportBatch(report, plan.rubric, args.format, plan.roster ?? []);
+    if (args.out) writeFileSync(args.out, text);
+    else io.stdout(text);
+    return EXIT.ok;
+  } finally {
+    await app.close();
+  }
+}
+
+async function models(args: CliArgs, io: CliIo): Promise<number> {
+  const app = await openCore({ ...args, db: args.db ?? ':memory:' }, io);
+  try {
+    if (!app.config) throw new AppError(app.configError?.code ?? 'CONFIG_NOT_FOUND', app.configError?.message ?? 'No configuration.');
+    const list = await app.handlers.listModels({});
+    if (args.json) io.stdout(`${JSON.stringify({ models: list.map(({ lastCheck: _l, ...m }) => m) }, null, 2)}\n`);
+    else for (const m of list) io.stdout(`${m.id}\t${m.name}\t${m.endpoint}\t${m.inputCostPerToken === null ? 'unpriced' : `$${(m.inputCostPerToken * 1e6).toFixed(2)}/M in`}\tkey ${m.keyStatus}\n`);
+    return EXIT.ok;
+  } finally {
+    await app.close();
+  }
+}
+
+/** Runs one command; never throws: every failure becomes a message on stderr and an exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`${error.message ? `${error.message}\n\n` : ''}${USAGE}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  try {
+    switch (args.command) {
+      case 'grade':
+        return await grade(args, io);
+      case 'resume':
+        return await resume(args, io);
+      case 'history':
+        return await history(args, io);
+      case 'costs':
+        return await costs(args, io);
+      case 'export':
+        return await exportCommand(args, io);
+      case 'models':
+        return await models(args, io);
+      default:
+        throw new UsageError(`Unknown command "${args.command}".`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`${error.message}\n\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof AppError) {
+      io.stderr(`${error.code}: ${error.message}\n`);
+      return error.code === 'BUDGET_EXCEEDED' ? EXIT.budget : error.code === 'ABORTED' ? EXIT.interrupted : EXIT.usage;
+    }
+    io.stderr(`INTERNAL_ERROR: ${(error as Error).message}\n`);
+    return EXIT.someFailed;
+  } finally {
+    await closeExtractionWorkers();
+  }
+}

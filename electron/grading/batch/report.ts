@@ -1,0 +1,133 @@
+import {
+  batchCallTotals,
+  getBatch,
+  gradingsOfBatch,
+  jobsOfBatch,
+  listBatches,
+  submissionsOfBatch,
+  type ReadableDB,
+} from '../../store/index.ts';
+
+/** One criterion as reported: points from the chosen level, never from the model's arithmetic. */
+export interface CriterionReport {
+  id: string;
+  points: number;
+  max_points: number;
+  evidence: string;
+  feedback: string;
+}
+
+export interface SubmissionReport {
+  file: string;
+  student?: string;
+  status: 'graded' | 'failed' | 'in_doubt' | 'duplicate' | 'pending';
+  score?: number;
+  max_score?: number;
+  criteria?: CriterionReport[];
+  models?: Array<{ model: string; score: number; cost_usd: number | null; cost_unpriced?: true; latency_ms: number | null }>;
+  flags?: string[];
+  cost_usd?: number | null;
+  cost_unpriced?: true;
+  duplicate_of?: string;
+  error?: { code: string; message: string };
+}
+
+export interface BatchReport {
+  batch_id: string;
+  status: string;
+  submissions: SubmissionReport[];
+  total_cost_usd: number | null;
+  cost_unpriced?: true;
+  api_calls: number;
+  possible_duplicate_paid_calls: number;
+}
+
+/** How several models' answers become one result (the consensus rule lives with scoring). */
+export type CombineGradings = (
+  gradings: Array<{ modelId: string; criteria: unknown; score: number; maxScore: number; flags: string[]; value: unknown }>,
+) => { score: number; maxScore: number; criteria: CriterionReport[]; flags: string[] };
+
+const round6 = (n: number): number => Math.round(n * 1e6) / 1e6;
+
+/**
+ * The `--json` object of DESIGN §6 for a whole batch, across every run of it: costs include
+ * earlier runs, and a submission a budget stopped reads as failed with BUDGET_EXCEEDED.
+ */
+export function batchReport(db: ReadableDB, batchId: string, combine: CombineGradings): BatchReport | null {
+  const batch = getBatch(db, batchId);
+  if (!batch) return null;
+  const submissions = submissionsOfBatch(db, batchId);
+  const fileOf = new Map(submissions.map((s) => [s.id, s.file]));
+  const gradings = gradingsOfBatch(db, batchId);
+  const jobs = jobsOfBatch(db, batchId);
+  const totals = batchCallTotals(db, batchId);
+  const out: SubmissionReport[] = submissions.map((s) => {
+    const base = { file: s.file, ...(s.student ? { student: s.student } : {}) };
+    if (s.status === 'duplicate') {
+      return { ...base, status: 'duplicate', ...(s.duplicateOf !== null ? { duplicate_of: fileOf.get(s.duplicateOf) ?? '' } : {}) };
+    }
+    if (s.status === 'failed' && s.errorCode) return { ...base, status: 'failed', error: { code: s.errorCode, message: s.errorMessage ?? '' } };
+    const mine = gradings.filter((g) => g.submissionId === s.id);
+    if (s.status === 'graded' && mine.length > 0) {
+      const combined = combine(mine);
+      const unpriced = mine.some((g) => g.costUsd === null);
+      const cost = unpriced ? null : round6(mine.reduce((sum, g) => sum + (g.costUsd ?? 0), 0));
+      return {
+        ...base,
+        status: 'graded',
+        score: combined.score,
+        max_score: combined.maxScore,
+        criteria: combined.criteria,
+        models: mine.map((g) => ({
+          model: g.modelId,
+          score: g.score,
+          cost_usd: g.costUsd === null ? null : round6(g.costUsd),
+          ...(g.costUsd === null ? { cost_unpriced: true as const } : {}),
+          latency_ms: g.latencyMs,
+        })),
+        flags: [...new Set([...s.flags, ...combined.flags])],
+        cost_usd: cost,
+        ...(unpriced ? { cost_unpriced: true as const } : {}),
+      };
+    }
+    if (s.status === 'in_doubt') return { ...base, status: 'in_doubt' };
+    const myJobs = jobs.filter((j) => j.submissionId === s.id);
+    const failed = myJobs.find((j) => j.status === 'failed');
+    if (failed) return { ...base, status: 'failed', error: { code: failed.errorCode ?? 'INTERNAL_ERROR', message: failed.errorMessage ?? '' } };
+    if (batch.status === 'budget_stopped') {
+      return { ...base, status: 'failed', error: { code: 'BUDGET_EXCEEDED', message: 'The budget was reached before this submission was graded.' } };
+    }
+    return { ...base, status: 'pending' };
+  });
+  const unpricedTotal = totals.unpriced > 0;
+  return {
+    batch_id: batch.id,
+    status: batch.status,
+    submissions: out,
+    total_cost_usd: unpricedTotal ? null : round6(totals.costUsd),
+    ...(unpricedTotal ? { cost_unpriced: true as const } : {}),
+    api_calls: totals.calls,
+    possible_duplicate_paid_calls: batch.possibleDuplicates,
+  };
+}
+
+/** `history --json` without a batch id. */
+export function historyReport(db: ReadableDB) {
+  return {
+    batches: listBatches(db).map((b) => {
+      const subs = submissionsOfBatch(db, b.id);
+      const totals = batchCallTotals(db, b.id);
+      return {
+        batch_id: b.id,
+        created_at: new Date(b.createdAt).toISOString(),
+        status: b.status,
+        rubric: b.rubricTitle,
+        submissions: subs.length,
+        graded: subs.filter((s) => s.status === 'graded').length,
+        failed: subs.filter((s) => s.status === 'failed').length,
+        total_cost_usd: totals.unpriced > 0 ? null : round6(totals.costUsd),
+        ...(totals.unpriced > 0 ? { cost_unpriced: true as const } : {}),
+      };
+    }),
+  };
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import type { CallManager } from '../../api/call-manager.ts';
+import type { ChatRequest } from '../../api/types.ts';
+import {
+  claimJobs,
+  completeJob,
+  countJobs,
+  failJob,
+  markJobSent,
+  recoverInterruptedJobs,
+  requeueInDoubt,
+  requeueJob,
+  setBatchStatus,
+  startBatchRun,
+  submissionsOfBatch,
+  submissionPages,
+  jobsOfBatch,
+  setSubmissionStatus,
+  type BatchStatus,
+  type JobRow,
+  type SubmissionRow,
+  type WritableDB,
+} from '../../store/index.ts';
+import { execute } from '../../store/statements.ts';
+import { sql } from '../../store/sql.ts';
+
+/** What the batch runner needs from the grading logic, per submission. */
+export interface GradingKit {
+  buildRequest(submission: SubmissionRow, images: Array<{ mime: string; data: Buffer }>): ChatRequest;
+  /** Scores a validated answer: totals in code, never from the model. */
+  score(submission: SubmissionRow, value: unknown): { score: number; maxScore: number; criteria: unknown; flags: string[]; value: unknown };
+}
+
+export interface RunOptions {
+  db: WritableDB;
+  calls: CallManager;
+  batchId: string;
+  kit: GradingKit;
+  /** Calls in flight across all models. */
+  concurrency: number;
+  /** Models the router may use for jobs not tied to one model. */
+  pool?: readonly string[];
+  signal?: AbortSignal;
+  now?: () => number;
+  onProgress?: (p: { done: number; failed: number; total: number }) => void;
+}
+
+export interface RunReport {
+  status: BatchStatus;
+  /** Jobs found in flight from an earlier run and sent again (each may have been paid twice). */
+  retriedInDoubt: number;
+}
+
+const LEASE_MS = 10 * 60_000;
+
+/**
+ * Works a batch's queue until it is empty, stopped by a budget, or cancelled. Any number of
+ * runs may work the same batch one after another (resume): jobs left running by a dead process
+ * are recovered first — those that had sent their request are "in doubt" and sent again,
+ * counted as possible duplicate payments; nothing with a stored result is asked twice.
+ */
+export async function runBatch(options: RunOptions): Promise<RunReport> {
+  const { db, calls, batchId, kit } = options;
+  const now = options.now ?? Date.now;
+  const owner = randomUUID();
+  recoverInterruptedJobs(db, batchId, now());
+  const retriedInDoubt = requeueInDoubt(db, batchId, now());
+  startBatchRun(db, batchId, now());
+
+  const submissions = new Map(submissionsOfBatch(db, batchId).map((s) => [s.id, s]));
+  let budgetStopped = false;
+  let interrupted = false;
+  const total = jobsOfBatch(db, batchId).length;
+  const progress = (): void => {
+    const c = countJobs(db, batchId);
+    options.onProgress?.({ done: c.done, failed: c.failed, total });
+  };
+
+  const work = async (job: JobRow): Promise<void> => {
+    const submission = submissions.get(job.submissionId);
+    if (!submission || submission.text === null) {
+      failJob(db, job.id, { code: 'UNREADABLE_DOCUMENT', message: 'The submission has no extracted content.', costUsd: null }, now());
+      return;
+    }
+    const request = kit.buildRequest(submission, submissionPages(db, submission.id));
+    markJobSent(db, job.id, now());
+    const outcome = await calls.execute(request, {
+      purpose: 'grading',
+      batchId,
+      jobId: job.id,
+      ...(job.modelId === 'auto' ? (options.pool && options.pool.length > 0 ? { pool: options.pool } : {}) : { pool: [job.modelId] }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (outcome.ok) {
+      let scored: ReturnType<GradingKit['score']>;
+      try {
+        scored = kit.score(submission, outcome.value);
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? 'SCHEMA_INVALID';
+        failJob(db, job.id, { code, message: (error as Error).message, costUsd: outcome.costUsd }, now());
+        return;
+      }
+      completeJob(
+        db,
+        job.id,
+        {
+          submissionId: submission.id,
+          modelId: outcome.modelId,
+          criteria: scored.criteria,
+          score: scored.score,
+          maxScore: scored.maxScore,
+          rawOutput: outcome.content,
+          flags: scored.flags,
+          promptTokens: null,
+          completionTokens: null,
+          cachedTokens: null,
+          latencyMs: Math.round(outcome.latencyMs),
+          costUsd: outcome.costUsd,
+          value: scored.value,
+        },
+        now(),
+      );
+      return;
+    }
+    if (outcome.error.code === 'ABORTED') {
+      // The request may have reached the provider: the job stays in doubt for resume.
+      execute(db, sql`UPDATE jobs SET status = 'in_doubt', lease_owner = NULL, lease_until = NULL WHERE id = ${job.id} AND status = 'running'`);
+      return;
+    }
+    if (outcome.error.code === 'BUDGET_EXCEEDED') {
+      budgetStopped = true;
+      // Nothing was sent for it: back to the queue, so a resume with a larger budget does it.
+      requeueJob(db, job.id, now());
+      return;
+    }
+    failJob(db, job.id, { code: outcome.error.code, message: outcome.error.message, costUsd: outcome.costUsd }, now());
+  };
+
+  const worker = async (): Promise<void> => {
+    while (!budgetStopped) {
+      if (options.signal?.aborted) {
+        interrupted = true;
+        return;
+      }
+      const [job] = claimJobs(db, { batchId, owner, leaseMs: LEASE_MS, limit: 1, now: now() });
+      if (!job) return;
+      if (options.signal?.aborted) {
+        requeueJob(db, job.id, now());
+        interrupted = true;
+        return;
+      }
+      await work(job);
+      progress();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, () => worker()));
+  if (options.signal?.aborted) interrupted = true;
+
+  const status = settleBatch(db, batchId, { budgetStopped, interrupted }, now());
+  return { status, retriedInDoubt };
+}
+
+/** Submission and batch statuses from their jobs, in one transaction. */
+function settleBatch(db: WritableDB, batchId: string, run: { budgetStopped: boolean; interrupted: boolean }, at: number): BatchStatus {
+  return db
+    .transaction(() => {
+      const jobs = jobsOfBatch(db, batchId);
+      const bySubmission = new Map<number, JobRow[]>();
+      for (const job of jobs) bySubmission.set(job.submissionId, [...(bySubmission.get(job.submissionId) ?? []), job]);
+      let anyFailed = false;
+      let anyOpen = false;
+      for (const [submissionId, list] of bySubmission) {
+        if (list.every((j) => j.status === 'done')) setSubmissionStatus(db, submissionId, 'graded', at);
+        else if (list.some((j) => j.status === 'in_doubt')) {
+          setSubmissionStatus(db, submissionId, 'in_doubt', at);
+          anyOpen = true;
+        } else if (list.some((j) => j.status === 'queued' || j.status === 'running')) anyOpen = true;
+        else {
+          const failed = list.find((j) => j.status === 'failed');
+          setSubmissionStatus(db, submissionId, 'failed', at, { errorCode: failed?.errorCode ?? null, errorMessage: failed?.errorMessage ?? null });
+          anyFailed = true;
+        }
+      }
+      const extractionFailed = submissionsOfBatch(db, batchId).some((s) => s.status === 'failed');
+      const status: BatchStatus = run.interrupted
+        ? 'interrupted'
+        : run.budgetStopped && anyOpen
+          ? 'budget_stopped'
+          : anyOpen
+            ? 'interrupted'
+            : anyFailed || extractionFailed
+              ? 'partial'
+              : 'completed';
+      setBatchStatus(db, batchId, status, at);
+      return status;
+    })
+    .immediate();
+}

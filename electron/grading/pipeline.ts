@@ -1,0 +1,190 @@
+import { randomBytes, randomUUID, createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { AppError } from '../../shared/errors.ts';
+import type { ChatRequest } from '../api/types.ts';
+import {
+  enqueueJob,
+  insertBatch,
+  insertSubmission,
+  insertSubmissionPage,
+  upsertRubric,
+  type SubmissionRow,
+  type WritableDB,
+} from '../store/index.ts';
+import type { GradingKit } from './batch/run-batch.ts';
+import type { CombineGradings, CriterionReport } from './batch/report.ts';
+import { collectFiles, extractDocument, type ExtractedDocument } from './documents/index.ts';
+import { privacyForSubmission, type RosterEntry } from './privacy/index.ts';
+import { buildGradingRequest, scanForInjection } from './prompt/index.ts';
+import type { GradingSettingsInput } from './prompt/settings.ts';
+import { maxScore, rubricVersion, type Rubric } from './rubric/index.ts';
+import { consensus, scoreAnswer, type ScoredAnswer } from './scoring/index.ts';
+
+/** What a batch was started with; stored with it so `resume` grades the same way. */
+export interface BatchPlan {
+  rubric: Rubric;
+  roster: RosterEntry[] | null;
+  /** Models the router may use (`--model`); empty = every configured model. */
+  pool: string[];
+  compare: boolean;
+  settings: GradingSettingsInput;
+  /** Keys the pseudonyms: stable for the batch, so a resumed prompt matches its earlier one. */
+  pseudonymSecret: string;
+  /** The config the batch ran with (models, routing, retry; never keys). */
+  config: unknown;
+}
+
+export interface PreparedSubmission {
+  file: string;
+  status: 'extracted' | 'failed' | 'duplicate';
+  doc?: ExtractedDocument;
+  error?: { code: string; message: string };
+}
+
+export interface PrepareResult {
+  batchId: string;
+  submissions: number;
+  jobs: number;
+  missing: string[];
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Reads every file (outside any transaction), then records the batch, its submissions and one
+ * job per submission × model in one transaction. Identical files are graded once: the later
+ * ones are `duplicate` of the first. Idempotency keys are batch × content × model × rubric
+ * version, so enqueueing twice adds nothing.
+ */
+export async function prepareBatch(
+  db: WritableDB,
+  opts: { paths: string[]; plan: BatchPlan; budgetUsd: number | null; estimateUsd: number | null; source: 'cli' | 'app'; now?: () => number; signal?: AbortSignal },
+): Promise<PrepareResult> {
+  const now = opts.now ?? Date.now;
+  const { files, missing } = await collectFiles(opts.paths);
+  if (missing.length > 0) throw new AppError('FILE_NOT_FOUND', `Not found: ${missing.join(', ')}`);
+  if (files.length === 0) throw new AppError('FILE_NOT_FOUND', 'No files to grade were found in the paths given.');
+
+  const extracted: Array<{ file: string; hash: string; result: Awaited<ReturnType<typeof extractDocument>> }> = [];
+  for (const file of files) {
+    if (opts.signal?.aborted) throw new AppError('ABORTED', 'Stopped before the batch was created.');
+    const result = await extractDocument({ path: file.absolutePath }, opts.signal ? { signal: opts.signal } : {});
+    const hash = result.ok ? result.data.sha256 : sha256(await readFile(file.absolutePath).catch(() => Buffer.from(file.file)));
+    extracted.push({ file: file.file, hash, result });
+  }
+
+  const batchId = `b_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const version = rubricVersion(opts.plan.rubric);
+  const models = opts.plan.compare ? opts.plan.pool : ['auto'];
+  let jobs = 0;
+  db.transaction(() => {
+    const at = now();
+    const rubricId = upsertRubric(db, {
+      id: `r_${version.slice(7, 23)}`,
+      title: opts.plan.rubric.title,
+      json: JSON.stringify(opts.plan.rubric),
+      hash: version,
+      maxPoints: maxScore(opts.plan.rubric),
+      now: at,
+    });
+    insertBatch(db, {
+      id: batchId,
+      rubricId,
+      configJson: JSON.stringify({ plan: opts.plan }),
+      budgetUsd: opts.budgetUsd,
+      estimateUsd: opts.estimateUsd,
+      source: opts.source,
+      now: at,
+    });
+    const firstByHash = new Map<string, number>();
+    for (const { file, hash, result } of extracted) {
+      const student = privacyForSubmission({ fileName: basename(file), text: result.ok ? result.data.text : '', roster: opts.plan.roster, secret: opts.plan.pseudonymSecret }).student;
+      const base = { batchId, file, student: student.student, studentId: student.entry?.studentId ?? null, fileHash: hash, now: at };
+      if (!result.ok) {
+        insertSubmission(db, { ...base, kind: 'unknown', text: null, pageCount: null, status: 'failed', duplicateOf: null, flags: [], errorCode: result.error.code, errorMessage: result.error.message });
+        continue;
+      }
+      const doc = result.data;
+      const duplicateOf = firstByHash.get(hash) ?? null;
+      const scan = scanForInjection({ text: doc.text, hiddenText: doc.hiddenText.join('\n') });
+      const flags = [...doc.flags, ...(scan.suspicious ? ['possible_prompt_injection'] : [])];
+      const id = insertSubmission(db, {
+        ...base,
+        kind: doc.kind,
+        text: doc.text,
+        pageCount: doc.pages.length,
+        status: duplicateOf === null ? 'extracted' : 'duplicate',
+        duplicateOf,
+        flags,
+        errorCode: null,
+        errorMessage: null,
+      });
+      if (duplicateOf !== null) continue;
+      firstByHash.set(hash, id);
+      doc.images.forEach((image, i) => insertSubmissionPage(db, { submissionId: id, page: i + 1, mime: image.mime, width: image.width, height: image.height, data: image.data }));
+      for (const model of models) {
+        enqueueJob(db, { batchId, submissionId: id, modelId: model, idempotencyKey: `${batchId}:${hash}:${model}:${version}`, now: at });
+        jobs += 1;
+      }
+    }
+  }).immediate();
+  return { batchId, submissions: extracted.length, jobs, missing };
+}
+
+/** A fresh secret for a new batch's pseudonyms. */
+export const newPseudonymSecret = (): string => randomBytes(16).toString('hex');
+
+/**
+ * The grading logic the batch runner calls: names become pseudonyms before the prompt is built,
+ * the answer is scored against the text the model saw, and real names come back only in what
+ * the teacher reads.
+ */
+export function gradingKit(plan: BatchPlan): GradingKit {
+  const seen = new Map<number, { text: string; restore: (s: string) => string }>();
+  const privacyOf = (submission: SubmissionRow) => {
+    let entry = seen.get(submission.id);
+    if (!entry) {
+      const privacy = privacyForSubmission({ fileName: basename(submission.file), text: submission.text ?? '', roster: plan.roster, secret: plan.pseudonymSecret });
+      entry = { text: privacy.pseudonymizer.pseudonymize(submission.text ?? ''), restore: (s) => privacy.pseudonymizer.restore(s) };
+      seen.set(submission.id, entry);
+    }
+    return entry;
+  };
+  return {
+    buildRequest(submission, images): ChatRequest {
+      const { text } = privacyOf(submission);
+      return buildGradingRequest({ rubric: plan.rubric, submissionText: text, images: images.map((i) => ({ mime: i.mime, data: i.data })), settings: plan.settings }).request;
+    },
+    score(submission, value) {
+      const { text, restore } = privacyOf(submission);
+      const scored = scoreAnswer(plan.rubric, value as Parameters<typeof scoreAnswer>[1], text);
+      if (!scored.ok) throw new AppError(scored.error.code, scored.error.message);
+      const s = scored.data;
+      const criteria = s.criteria.map((c) => ({ ...c, evidence: restore(c.evidence), feedback: restore(c.feedback) }));
+      const restored: ScoredAnswer = { ...s, criteria, overallFeedback: restore(s.overallFeedback) };
+      return { score: s.score, maxScore: s.maxScore, criteria, flags: [...s.flags], value: restored };
+    },
+  };
+}
+
+/** One model: its own result; several (compare mode): the consensus of DESIGN §6. */
+export function combineWith(rubric: Rubric): CombineGradings {
+  return (gradings) => {
+    const first = gradings[0];
+    const toReport = (c: { id: string; points: number; max_points: number; evidence: string; feedback: string }): CriterionReport => ({
+      id: c.id,
+      points: c.points,
+      max_points: c.max_points,
+      evidence: c.evidence,
+      feedback: c.feedback,
+    });
+    if (gradings.length === 1 && first) {
+      const value = first.value as ScoredAnswer;
+      return { score: first.score, maxScore: first.maxScore, criteria: value.criteria.map(toReport), flags: first.flags };
+    }
+    const agreed = consensus(rubric, gradings.map((g) => ({ model: g.modelId, scored: g.value as ScoredAnswer })));
+    if (!agreed.ok) throw new AppError(agreed.error.code, agreed.error.message);
+    return { score: agreed.data.score, maxScore: agreed.data.maxScore, criteria: agreed.data.criteria.map(toReport), flags: [...agreed.data.flags] };
+  };
+}

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type SimulatorHandle } from '../../../electron/simulator/index.ts';
+import { closeDatabase, openDatabase } from '../../../electron/store/index.ts';
+import { cli, ROOT, RUBRIC, tempDir, writeConfig, writeEssays } from './helpers.ts';
+
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+function count(dbPath: string, query: string): number {
+  const db = openDatabase(dbPath, { readonly: true });
+  try {
+    return (db.prepare(query).get() as { n: number }).n;
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+/** Starts `gradedesk` in its own process and SIGKILLs it once `ready` says so (or it ends). */
+async function runAndKill(args: string[], env: NodeJS.ProcessEnv, ready: () => boolean): Promise<{ killed: boolean; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', tsx, join(ROOT, 'electron', 'cli.ts'), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => void (stderr += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 60_000;
+  let killed = false;
+  while (Date.now() < deadline && child.exitCode === null) {
+    let now = false;
+    try {
+      now = ready();
+    } catch {
+      // the database may not exist yet
+    }
+    if (now) {
+      child.kill('SIGKILL');
+      killed = true;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  if (child.exitCode === null && !killed) child.kill('SIGKILL');
+  await exited;
+  return { killed, stderr };
+}
+
+describe('SIGKILL during a batch, then resume', () => {
+  let sim: SimulatorHandle;
+  let dir: string;
+  beforeAll(async () => {
+    dir = tempDir();
+    sim = await startSimulator({ keys: { 'sk-sim': {} }, profile: { latencyMs: { min: 150, max: 300 }, ttftMs: 50 } });
+  });
+  afterAll(async () => {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loses nothing, asks nothing twice that has a result, and reports the possibly duplicated calls', async () => {
+    const essays = writeEssays(dir, 24);
+    const config = writeConfig(dir, sim.baseUrl);
+    const db = join(dir, 'gd.db');
+    const env = { SIM_KEY: 'sk-sim', GRADEDESK_CONFIG: config };
+    const done = () => count(db, "SELECT count(*) AS n FROM jobs WHERE status = 'done'");
+
+    // Kill 1: while the first calls are in flight. Kill 2: about half way.
+    const first = await runAndKill(['grade', essays, '--rubric', RUBRIC, '--db', db, '--concurrency', '4'], env, () => count(db, 'SELECT count(*) AS n FROM jobs WHERE sent_at IS NOT NULL') >= 2);
+    expect(first, first.stderr).toMatchObject({ killed: true });
+    let inFlightAtKills = count(db, "SELECT count(*) AS n FROM jobs WHERE status = 'running' AND sent_at IS NOT NULL");
+    expect(inFlightAtKills).toBeLessThanOrEqual(4);
+    const check = openDatabase(db, { readonly: true });
+    expect(check.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
+    closeDatabase(check);
+
+    const second = await runAndKill(['resume', '--db', db, '--concurrency', '4'], env, () => done() >= 10);
+    expect(second, second.stderr).toMatchObject({ killed: true });
+    const inFlightSecond = count(db, "SELECT count(*) AS n FROM jobs WHERE status = 'running' AND sent_at IS NOT NULL");
+    expect(inFlightSecond).toBeLessThanOrEqual(4);
+    inFlightAtKills += inFlightSecond;
+    const gradedBefore = done();
+
+    // Resume to the end, in this process.
+    const requestsBefore = sim.requests().length;
+    const final = await cli(['resume', '--db', db, '--json'], env);
+    expect(final.code).toBe(0);
+    const report = JSON.parse(final.stdout) as { status: string; submissions: Array<{ status: string }>; possible_duplicate_paid_calls: number };
+    expect(report.status).toBe('completed');
+    expect(report.submissions).toHaveLength(24);
+    expect(report.submissions.every((s) => s.status === 'graded')).toBe(true);
+    // exactly one stored result per submission
+    expect(count(db, 'SELECT count(*) AS n FROM gradings')).toBe(24);
+    expect(count(db, 'SELECT count(*) AS n FROM (SELECT submission_id FROM gradings GROUP BY submission_id HAVING count(*) > 1)')).toBe(0);
+    // nothing with a stored result was asked again: the last run sent only the missing ones
+    expect(sim.requests().length - requestsBefore).toBe(24 - gradedBefore);
+    // duplicates reported, and never more than were in flight at the kills
+    expect(report.possible_duplicate_paid_calls).toBeLessThanOrEqual(inFlightAtKills);
+    expect(report.possible_duplicate_paid_calls).toBe(count(db, 'SELECT possible_duplicates AS n FROM batches'));
+  }, 120_000);
+});
