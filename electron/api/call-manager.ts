@@ -324,11 +324,26 @@ export class CallManager {
         if (pacedWait > 0) {
           try {
             await sleep(pacedWait, signal);
+            // A Retry-After that arrived while this request slept still holds (bounded: each
+            // loop waits for a later block, and the deadline check above ends it).
+            const scopes = [rt.keyScope, modelScope(entry.id)];
+            for (let blocked = this.pacer.blockedUntil(scopes); blocked > this.now() && blocked < deadline; blocked = this.pacer.blockedUntil(scopes)) {
+              const extra = blocked - this.now();
+              await sleep(extra, signal);
+              waitedBefore += extra;
+            }
           } catch {
             slot.cancel();
             return fail('ABORTED', 'The request was cancelled.');
           }
           waitedBefore += pacedWait;
+          if (this.pacer.blockedUntil([rt.keyScope, modelScope(entry.id)]) > this.now()) {
+            // Blocked past the deadline: this model cannot be asked in time.
+            slot.cancel();
+            tried.add(entry.id);
+            current = null;
+            continue;
+          }
         }
         if (!rt.breaker.tryAcquire(this.now())) {
           tried.add(entry.id);

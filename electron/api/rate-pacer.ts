@@ -66,7 +66,7 @@ interface ScopeState {
  * 429s taught; a hard block until the time a Retry-After named, so nothing reaches that key
  * before it; and a wait for the reset when rate-limit headers say nothing remains. Slots are
  * reserved, so concurrent callers spread out instead of waking together. Every operation is
- * O(limit) at worst and O(1) without one: the pacer sits on every call's path.
+ * O(starts in the window) at worst and O(1) without a limit: the pacer sits on every call's path.
  */
 export class RatePacer {
   private readonly scopes = new Map<string, ScopeState>();
@@ -114,6 +114,13 @@ export class RatePacer {
     return at;
   }
 
+  /** The latest Retry-After or reset block in force over these scopes (0 when none). */
+  blockedUntil(scopes: readonly string[]): number {
+    let until = 0;
+    for (const name of scopes) until = Math.max(until, this.scope(name).blockedUntil);
+    return until;
+  }
+
   /** Reserves the earliest slot in every scope and returns its start time; `cancel` gives it back. */
   reserve(scopes: readonly string[], now: number): { startAt: number; cancel: () => void } {
     const startAt = this.earliestStart(scopes, now);
@@ -123,7 +130,11 @@ export class RatePacer {
       const limit = this.limitOf(s);
       if (limit === null) continue;
       insertSorted(s.recent, startAt);
-      if (s.recent.length > limit) s.recent.splice(0, s.recent.length - limit);
+      // Drop only starts that have left the window: trimming to the limit would lose a real
+      // start whenever a later reservation is cancelled, and the next request would pass rpm.
+      let drop = 0;
+      while (drop < s.recent.length && (s.recent[drop] ?? 0) <= now - WINDOW_MS) drop++;
+      if (drop > 0) s.recent.splice(0, drop);
     }
     let cancelled = false;
     return {
