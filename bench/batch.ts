@@ -1,0 +1,342 @@
+/**
+ * Bench 2 — a batch under rate limits and faults.
+ *
+ * One simulator in its own process (three models, each with its own key), and in the same run
+ * four contestants, each on a fresh simulator state (reset + setProfile, same seed, so request
+ * number n meets the same fault for everyone):
+ *   - the GradeDesk core with strategy least_busy, then performance;
+ *   - baseline A, the original design (bench/baselines/original-design.ts);
+ *   - baseline B, the official openai SDK (bench/baselines/openai-sdk.ts).
+ * Every contestant is stopped at a time cap and reported as such if it gets there.
+ */
+import { setMaxListeners } from 'node:events';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { runOpenAiSdk } from './baselines/openai-sdk.ts';
+import { runOriginalDesign } from './baselines/original-design.ts';
+import { runCore, TEACHER_CONFIG } from './core-contestant.ts';
+import { auditClientDispatch, auditRetryAfter, type ClientSideAudit, type RetryAfterAudit } from './retry-after-audit.ts';
+import {
+  BENCH_MODELS,
+  essayTexts,
+  faultProfile,
+  scenarioFor,
+  simCatalog,
+  type BatchScenario,
+  type ContestantContext,
+  type ContestantRun,
+} from './scenario.ts';
+import { spawnSimulator, type ReceivedRequest, type RemoteSimulatorHandle } from '../electron/simulator/index.ts';
+import { fmt, log, machineInfo, machineLine, markdownTable, type MachineInfo, sourceFingerprint, type SourceFingerprint } from './stats.ts';
+
+/** Arrivals this soon after a 429/503 were on the wire before the answer could arrive. */
+const GRACE_MS = 25;
+const GOAL_RATIO = 1.15;
+const GOAL_SPEEDUP = 2;
+
+export interface LowerBound {
+  seconds: number;
+  serveSeconds: number;
+  meanLatencySeconds: number;
+  perModelPerSecond: number;
+  explanation: string[];
+}
+
+/**
+ * The fluid bound of the brief: each model serves rpm/60 requests per second, except the down
+ * model during its down window; find the first T at which the models together have served
+ * every request, then add one mean latency for the last answer to come back.
+ */
+export function lowerBound(s: BatchScenario): LowerBound {
+  const c = s.rpm / 60;
+  const m = BENCH_MODELS.length;
+  const [from, to] = s.downBetweenMs.map((v) => v / 1000) as [number, number];
+  const served = (t: number): number => {
+    const downOverlap = Math.max(0, Math.min(t, to) - Math.min(t, from));
+    return c * (m * t - downOverlap);
+  };
+  let lo = 0;
+  let hi = 3600;
+  for (let i = 0; i < 100; i += 1) {
+    const mid = (lo + hi) / 2;
+    if (served(mid) >= s.requests) hi = mid;
+    else lo = mid;
+  }
+  const serve = hi;
+  const latency = s.latency.mean / 1000;
+  const downLen = to - from;
+  return {
+    seconds: serve + latency,
+    serveSeconds: serve,
+    meanLatencySeconds: latency,
+    perModelPerSecond: c,
+    explanation: [
+      `capacity per model c = ${s.rpm} rpm / 60 = ${fmt(c, 2)} req/s; ${m} models; model ${s.downModel} down from ${from} s to ${to} s (${downLen} s).`,
+      `served(T) = c·(${m}·T − overlap(T, down window)); for T ≥ ${to} s that is c·(${m}T − ${downLen}).`,
+      `served(T) = ${s.requests} ⇒ T = (${s.requests} + c·${downLen}) / (c·${m}) = (${s.requests} + ${fmt(c * downLen, 0)}) / ${fmt(c * m, 0)} = ${fmt(serve, 2)} s` +
+        (serve < to ? ' (the batch would end before the model comes back; solved numerically).' : '.'),
+      `lower bound = ${fmt(serve, 2)} s + one mean latency ${fmt(latency, 2)} s = ${fmt(serve + latency, 2)} s.`,
+      `Caveat: the simulator enforces rpm as a sliding ${s.windowMs / 1000} s window, which admits a burst of ${s.rpm} per key at once; ` +
+        `a client that bursts is not held to ${fmt(c, 2)} req/s per model, so this is the bound for a provider that paces rpm evenly, ` +
+        `not a hard floor for this simulator (with ${s.rpm} per key × ${m} keys ≥ ${s.requests} requests, the limiter alone would allow ` +
+        'the whole batch within the first window).',
+    ],
+  };
+}
+
+export interface ContestantResult {
+  name: string;
+  kind: 'core' | 'baseline';
+  completed: boolean;
+  stoppedAtCapMs: number | null;
+  makespanSeconds: number;
+  ratioToBound: number;
+  requests: number;
+  successes: number;
+  failures: number;
+  failuresByCode: Record<string, number>;
+  attemptsServerLog: number;
+  attemptsClient: number | null;
+  serverOutcomes: Record<string, number>;
+  billedUsd: number;
+  retryAfter: RetryAfterAudit;
+  /** For the core only: attempts it started after it had read the 429/503 (from its audit trail). */
+  retryAfterClientSide: ClientSideAudit | null;
+  /** Server arrivals per 5 s (from the contestant's start) per model: ok / refused or failed. */
+  timeline: Array<{ fromS: number; models: Record<string, { ok: number; other: number }> }>;
+  notes: string[];
+}
+
+export interface BatchResult {
+  bench: 'batch';
+  machine: MachineInfo;
+  source: SourceFingerprint;
+  /** 1/5/15-minute load averages when the run ended. */
+  loadAverageAtEnd: number[];
+  quick: boolean;
+  scenario: BatchScenario & { models: string[]; simulator: string };
+  lowerBound: LowerBound;
+  contestants: ContestantResult[];
+  goals: GoalCheck[];
+  auditMethod: string[];
+}
+
+export interface GoalCheck {
+  goal: string;
+  contestant: string;
+  value: string;
+  met: boolean;
+}
+
+interface Contestant {
+  name: string;
+  kind: 'core' | 'baseline';
+  run: (ctx: ContestantContext) => Promise<ContestantRun>;
+}
+
+function contestants(): Contestant[] {
+  return [
+    { name: 'GradeDesk core (least_busy)', kind: 'core', run: (ctx) => runCore(ctx, { ...TEACHER_CONFIG, strategy: 'least_busy' }) },
+    { name: 'GradeDesk core (performance)', kind: 'core', run: (ctx) => runCore(ctx, { ...TEACHER_CONFIG, strategy: 'performance' }) },
+    { name: 'Baseline A: original design', kind: 'baseline', run: runOriginalDesign },
+    { name: 'Baseline B: openai SDK v6', kind: 'baseline', run: runOpenAiSdk },
+  ];
+}
+
+const countBy = (values: readonly string[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+};
+
+async function runContestant(sim: RemoteSimulatorHandle, s: BatchScenario, c: Contestant, bound: LowerBound): Promise<ContestantResult> {
+  await sim.reset();
+  const before = Date.now();
+  await sim.setProfile(faultProfile(s));
+  // The simulator's epoch (for downBetweenMs) was taken while setProfile was in flight, so it
+  // lies in [before, now]; the audit uses the earliest, so a down window never looks longer
+  // than it was (no false "inside Retry-After" at its end).
+  const epochWall = before;
+  const texts = essayTexts(s.requests);
+  const startedWall = Date.now();
+  const stop = new AbortController();
+  // Every request of the batch listens to the one stop signal.
+  setMaxListeners(0, stop.signal);
+  const cap = setTimeout(() => stop.abort(), s.capMs);
+  const started = performance.now();
+  log(`  ${c.name}: running (${s.requests} requests, cap ${s.capMs / 1000} s)`);
+  let run: ContestantRun;
+  try {
+    run = await c.run({ baseUrl: sim.baseUrl, models: BENCH_MODELS, texts, signal: stop.signal });
+  } finally {
+    clearTimeout(cap);
+  }
+  const lastFinish = Math.max(started, ...run.results.map((r) => r.finishedAt));
+  const makespan = (lastFinish - started) / 1000;
+  // Let stalled server-side requests of an aborted contestant show up in the log before we read it.
+  const requests = await sim.requests();
+  const ledger = await sim.ledger();
+  const failures = run.results.filter((r) => !r.ok);
+  const { windows, ...audit } = auditRetryAfter(requests, {
+    epochWall,
+    downModel: s.downModel,
+    downBetweenMs: s.downBetweenMs,
+    rpm: s.rpm,
+    windowMs: s.windowMs,
+    retryAfter429Ms: s.retryAfter429Ms,
+    retryAfter503Ms: s.retryAfter503Ms,
+    graceMs: GRACE_MS,
+  });
+  const result: ContestantResult = {
+    name: c.name,
+    kind: c.kind,
+    completed: !stop.signal.aborted,
+    stoppedAtCapMs: stop.signal.aborted ? s.capMs : null,
+    makespanSeconds: makespan,
+    ratioToBound: makespan / bound.seconds,
+    requests: run.results.length,
+    successes: run.results.length - failures.length,
+    failures: failures.length,
+    failuresByCode: countBy(failures.map((f) => f.code ?? 'UNKNOWN')),
+    attemptsServerLog: requests.length,
+    attemptsClient: run.clientAttempts,
+    serverOutcomes: countBy(requests.map((r) => r.outcome)),
+    billedUsd: ledger.totalUsd,
+    retryAfter: audit,
+    retryAfterClientSide: run.attemptLog ? auditClientDispatch(run.attemptLog, windows) : null,
+    timeline: timelineOf(requests, startedWall),
+    notes: run.notes,
+  };
+  log(
+    `  ${c.name}: ${fmt(makespan, 1)} s, ${result.successes}/${result.requests} ok, ${result.attemptsServerLog} attempts, ` +
+      `inside Retry-After ${audit.insideWindowStrict} (after grace ${audit.insideWindowAfterGrace})${result.completed ? '' : ', STOPPED AT CAP'}`,
+  );
+  return result;
+}
+
+const TIMELINE_BUCKET_MS = 5000;
+
+function timelineOf(requests: readonly ReceivedRequest[], startedWall: number): ContestantResult['timeline'] {
+  const buckets = new Map<number, Record<string, { ok: number; other: number }>>();
+  for (const r of requests) {
+    const b = Math.max(0, Math.floor((r.at - startedWall) / TIMELINE_BUCKET_MS));
+    const models = buckets.get(b) ?? {};
+    const m = (models[r.model ?? '(none)'] ??= { ok: 0, other: 0 });
+    if (r.outcome === 'ok') m.ok += 1;
+    else m.other += 1;
+    buckets.set(b, models);
+  }
+  return [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([b, models]) => ({ fromS: (b * TIMELINE_BUCKET_MS) / 1000, models }));
+}
+
+function goals(results: readonly ContestantResult[]): GoalCheck[] {
+  const baselines = results.filter((r) => r.kind === 'baseline');
+  const out: GoalCheck[] = [];
+  for (const core of results.filter((r) => r.kind === 'core')) {
+    out.push({ goal: `makespan ≤ ${GOAL_RATIO}× lower bound`, contestant: core.name, value: `${fmt(core.ratioToBound, 2)}×`, met: core.completed && core.ratioToBound <= GOAL_RATIO });
+    for (const b of baselines) {
+      // A baseline stopped at the cap ran at least that long.
+      const speedup = b.makespanSeconds / core.makespanSeconds;
+      out.push({
+        goal: `≥ ${GOAL_SPEEDUP}× faster than ${b.name}`,
+        contestant: core.name,
+        value: `${fmt(speedup, 2)}×${b.completed ? '' : ' (baseline stopped at cap: at least this)'}`,
+        met: core.completed && speedup >= GOAL_SPEEDUP,
+      });
+      out.push({ goal: `no fewer successes than ${b.name}`, contestant: core.name, value: `${core.successes} vs ${b.successes}`, met: core.successes >= b.successes });
+    }
+    out.push({
+      goal: 'zero requests inside a Retry-After window',
+      contestant: core.name,
+      value:
+        `${core.retryAfter.insideWindowStrict} strict (server log), ${core.retryAfter.insideWindowAfterGrace} after ${GRACE_MS} ms grace, ` +
+        `${core.retryAfterClientSide?.startedAfterKnown ?? '–'} started after the client had read the 429/503`,
+      met: core.retryAfter.insideWindowStrict === 0,
+    });
+  }
+  return out;
+}
+
+export async function runBatch(options: { quick: boolean; only?: string }): Promise<BatchResult> {
+  const s = scenarioFor(options.quick);
+  const machine = machineInfo();
+  // Taken before the run: the code that was loaded, not whatever is on disk at the end.
+  const source = sourceFingerprint();
+  const bound = lowerBound(s);
+  log(`bench batch: ${s.requests} requests, machine: ${machineLine(machine)}`);
+  for (const line of bound.explanation) log(`  bound: ${line}`);
+  const keys = Object.fromEntries(BENCH_MODELS.map((m) => [m.key, {}]));
+  let sim: RemoteSimulatorHandle | null = null;
+  try {
+    sim = await spawnSimulator({ seed: s.seed, models: simCatalog(), keys, profile: faultProfile(s) });
+    const results: ContestantResult[] = [];
+    const chosen = contestants().filter((c) => options.only === undefined || c.name.toLowerCase().includes(options.only.toLowerCase()));
+    if (chosen.length === 0) throw new Error(`--only ${options.only}: no contestant matches`);
+    for (const c of chosen) results.push(await runContestant(sim, s, c, bound));
+    return {
+      bench: 'batch',
+      machine,
+      source,
+      loadAverageAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100),
+      quick: options.quick,
+      scenario: {
+        ...s,
+        models: BENCH_MODELS.map((m) => `${m.id} = ${m.slug} (own key)`),
+        simulator: 'spawnSimulator (own process), reset + setProfile before each contestant, same seed',
+      },
+      lowerBound: bound,
+      contestants: results,
+      goals: goals(results),
+      auditMethod: [
+        'From the simulator request log (arrival time, key, model, outcome) after each contestant.',
+        'Retry-After per 429/503 reconstructed as the simulator decides it: the down model inside its window → window end; ' +
+          'a 429 the replayed sliding-window limiter refuses → when its oldest admitted request leaves the window (the honest value the limiter sends); ' +
+          `otherwise injected faults → the profile's retryAfterMs (${s.retryAfter429Ms} ms for 429, ${s.retryAfter503Ms} ms for 503).`,
+        'A later request to the same key arriving before that window ends counts once (strict). ' +
+          `The "after grace" count leaves out arrivals within ${GRACE_MS} ms of the answer: most of those were on the wire before the answer could reach the client.`,
+        'For the core, "sent after known" uses its own audit trail: attempts started (just before undici) after the client had read the 429/503 ' +
+          '(that attempt\'s start + latency) and before the window ended — requests sent in spite of what the client knew. Baselines have no such log (–).',
+      ],
+    };
+  } finally {
+    await sim?.close();
+  }
+}
+
+export function batchTable(result: BatchResult): string {
+  const rows = result.contestants.map((c) => [
+    c.name,
+    `${fmt(c.makespanSeconds, 1)}${c.completed ? '' : ' (stopped at cap)'}`,
+    `${fmt(c.ratioToBound, 2)}×`,
+    `${c.successes}/${c.requests}`,
+    Object.entries(c.failuresByCode)
+      .map(([code, n]) => `${code}×${n}`)
+      .join(', ') || '0',
+    String(c.attemptsServerLog),
+    `${c.retryAfter.answered429.fault + c.retryAfter.answered429.limiter} (${c.retryAfter.answered429.limiter} limiter)`,
+    `${c.retryAfter.answered503.fault + c.retryAfter.answered503.down} (${c.retryAfter.answered503.down} down)`,
+    `${c.retryAfter.insideWindowStrict} / ${c.retryAfter.insideWindowAfterGrace} / ${c.retryAfterClientSide?.startedAfterKnown ?? '–'}`,
+    fmt(c.billedUsd, 4),
+  ]);
+  const goalRows = result.goals.map((g) => [g.contestant, g.goal, g.value, g.met ? 'met' : 'NOT met']);
+  const s = result.scenario;
+  return [
+    `### Bench 2 — batch under limits and faults (${s.requests} requests${result.quick ? ', quick' : ''})`,
+    '',
+    `Machine: ${machineLine(result.machine)}`,
+    `Core source: sha256 ${result.source.sha256} over ${result.source.files} files (git ${result.source.gitHead ?? '?'} + ${result.source.uncommitted ?? '?'} uncommitted)`,
+    `Scenario: 3 models (own key each), latency N(${s.latency.mean}, ${s.latency.sd}) ms, TTFT ${s.ttftMs} ms, ${s.rpm} rpm per key (${s.windowMs / 1000} s sliding window), ` +
+      `${s.rate429 * 100}% 429 (Retry-After ${s.retryAfter429Ms} ms), ${s.rate503 * 100}% 503 (Retry-After ${s.retryAfter503Ms} ms), ${s.rateStall * 100}% stalls of ${s.stallMs / 1000} s, ` +
+      `${s.downModel} down ${s.downBetweenMs[0] / 1000}–${s.downBetweenMs[1] / 1000} s, seed ${s.seed}.`,
+    '',
+    'Lower bound:',
+    ...result.lowerBound.explanation.map((l) => `- ${l}`),
+    '',
+    markdownTable(
+      ['contestant', 'makespan s', '× bound', 'successes', 'failures by code', 'attempts', '429s', '503s', `inside Retry-After (strict / after ${GRACE_MS} ms grace / sent after known)`, 'billed USD'],
+      rows,
+    ),
+    '',
+    markdownTable(['contestant', 'goal', 'value', 'verdict'], goalRows),
+  ].join('\n');
+}

@@ -1,0 +1,56 @@
+/**
+ * Entry point of `npm run bench`:
+ *
+ *   tsx bench/run.ts [overhead|batch] [--quick] [--calls N] [--diagnostic] [--only NAME]
+ *
+ * Without a bench name both run, overhead first. `--calls` sets bench 1's calls per side,
+ * `--diagnostic` adds bench 1's in-memory-sink row, `--only` runs the bench 2 contestants whose
+ * name contains NAME (e.g. `--only core`). Each prints a markdown table on stdout
+ * (progress goes to stderr) and writes its JSON to bench/results/.
+ */
+import { runBatch, batchTable } from './batch.ts';
+import { overheadTable, runOverhead } from './overhead.ts';
+import { argValue, log, writeResult } from './stats.ts';
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const names: string[] = argv.filter((a) => a === 'overhead' || a === 'batch');
+  const unknown = argv.filter((a, i) => !a.startsWith('--') && !names.includes(a) && argv[i - 1] !== '--calls' && argv[i - 1] !== '--only');
+  if (unknown.length > 0) {
+    log(`unknown argument(s): ${unknown.join(' ')}\nusage: tsx bench/run.ts [overhead|batch] [--quick] [--calls N] [--diagnostic] [--only NAME]`);
+    return 2;
+  }
+  const quick = argv.includes('--quick');
+  const callsText = argValue(argv, '--calls');
+  const calls = callsText === undefined ? undefined : Number(callsText);
+  if (calls !== undefined && !(Number.isInteger(calls) && calls > 0)) {
+    log('--calls needs a positive integer');
+    return 2;
+  }
+  const run = names.length === 0 ? ['overhead', 'batch'] : names;
+
+  if (run.includes('overhead')) {
+    const result = await runOverhead({ quick, diagnostic: argv.includes('--diagnostic'), ...(calls !== undefined ? { calls } : {}) });
+    const file = writeResult('overhead.json', result);
+    process.stdout.write(`${overheadTable(result)}\n\n`);
+    log(`wrote ${file}`);
+  }
+  if (run.includes('batch')) {
+    const only = argValue(argv, '--only');
+    const result = await runBatch({ quick, ...(only !== undefined ? { only } : {}) });
+    const file = writeResult('batch.json', result);
+    process.stdout.write(`${batchTable(result)}\n\n`);
+    log(`wrote ${file}`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  },
+);
