@@ -519,11 +519,7 @@ export class CallManager {
     contextLargerThan: number | null,
   ): { rt: ModelRuntime } | { reopensAt: number } | null {
     const outputTokens = request.maxTokens ?? 1024;
-    const eligible = [...this.runtimes.values()].filter((rt) => {
-      if (options.pool && !options.pool.includes(rt.entry.id)) return false;
-      if (this.disabled.has(rt.entry.id) || tried.has(rt.entry.id)) return false;
-      return exclusionOf(rt.entry, { ...(options.task ? { task: options.task } : {}), hasImages: images, tokensNeeded: promptTokens + outputTokens, contextLargerThan }) === null;
-    });
+    const eligible = [...this.runtimes.values()].filter((rt) => this.isEligible(rt, options, images, promptTokens + outputTokens, tried, contextLargerThan));
     if (eligible.length === 0) return null;
     const primary = options.pool?.[0] ?? this.deps.models[0]?.id;
     const fallbackOrder = primary ? [primary, ...(this.settings.fallbacks[primary] ?? [])] : [];
@@ -553,6 +549,13 @@ export class CallManager {
     return { reopensAt: Math.min(...eligible.map((rt) => rt.breaker.reopensAt() ?? now + 50)) };
   }
 
+  /** In the call's pool, not disabled or already tried, and able to take the request at all. */
+  private isEligible(rt: ModelRuntime, options: CallOptions, images: boolean, tokensNeeded: number, tried: ReadonlySet<string>, contextLargerThan: number | null): boolean {
+    if (options.pool && !options.pool.includes(rt.entry.id)) return false;
+    if (this.disabled.has(rt.entry.id) || tried.has(rt.entry.id)) return false;
+    return exclusionOf(rt.entry, { ...(options.task ? { task: options.task } : {}), hasImages: images, tokensNeeded, contextLargerThan }) === null;
+  }
+
   /** When a request to this model could start: pacer blocks and limits, and a free slot. */
   private readyAt(rt: ModelRuntime, now: number): number {
     const scopes = [rt.keyScope, modelScope(rt.entry.id)];
@@ -566,9 +569,7 @@ export class CallManager {
   private alternativeReadyBefore(current: ModelRuntime, tried: ReadonlySet<string>, options: CallOptions, images: boolean, tokensNeeded: number, before: number): boolean {
     const now = this.now();
     for (const rt of this.runtimes.values()) {
-      if (rt === current || tried.has(rt.entry.id) || this.disabled.has(rt.entry.id)) continue;
-      if (options.pool && !options.pool.includes(rt.entry.id)) continue;
-      if (exclusionOf(rt.entry, { ...(options.task ? { task: options.task } : {}), hasImages: images, tokensNeeded, contextLargerThan: null }) !== null) continue;
+      if (rt === current || !this.isEligible(rt, options, images, tokensNeeded, tried, null)) continue;
       if (rt.breaker.canPass(now) && this.readyAt(rt, now) < before) return true;
     }
     return false;
