@@ -117,6 +117,10 @@ interface ModelRuntime {
 
 /** A model that can start within this much is "ready": waiting less is not worth a worse model. */
 const READY_SLACK_MS = 50;
+/** A pacing wait this long is worth moving away from, if another model can start in half the time. */
+const LONG_WAIT_MS = 1000;
+/** Moves away from a waiting model before sending, per request: bounded, so it cannot ping-pong. */
+const MAX_REROUTES = 3;
 
 const failureMessage = (cls: ErrorClass): string => MESSAGE_OF_CLASS[cls];
 
@@ -210,6 +214,7 @@ export class CallManager {
     let lastError: AppErrorData | null = null;
     let waitedBefore = 0;
     let attemptsAtLastRound = 0;
+    let reroutes = 0;
 
     const fail = (code: ErrorCode, message: string): CallFailure => ({
       ok: false,
@@ -321,6 +326,17 @@ export class CallManager {
           lastClass ??= 'rate_limit';
           continue;
         }
+        if (pacedWait > LONG_WAIT_MS && reroutes < MAX_REROUTES) {
+          const tokensNeeded = promptTokens + (request.maxTokens ?? 1024);
+          if (this.alternativeReadyBefore(rt, tried, options, images, tokensNeeded, this.now() + pacedWait / 2)) {
+            // Not a failure: this model's window is full or its key blocked, and another model
+            // can start much sooner. Give the slots back and choose again (bounded per request).
+            slot.cancel();
+            reroutes += 1;
+            current = null;
+            continue;
+          }
+        }
         if (pacedWait > 0) {
           try {
             await sleep(pacedWait, signal);
@@ -427,7 +443,10 @@ export class CallManager {
 
       const cls = outcome.errorClass;
       const rule = RETRY_TABLE[cls];
-      if (rule.breaker) rt.breaker.onFailure(now);
+      // A 503 that names when to come back is handled exactly by the pacer's block on the model;
+      // counting it too would let the breaker's doubling cool-down outlast the provider's word.
+      const toldWhen = cls === 'unavailable' && outcome.retryAfterMs !== null;
+      if (rule.breaker && !toldWhen) rt.breaker.onFailure(now);
       else rt.breaker.release();
       if (cls !== 'aborted') recordOutcome(rt.stats, false, null, null);
       this.saveBreaker(rt);
@@ -560,8 +579,10 @@ export class CallManager {
   private readyAt(rt: ModelRuntime, now: number): number {
     const scopes = [rt.keyScope, modelScope(rt.entry.id)];
     let at = this.pacer.earliestStart(scopes, now);
-    // Committed requests (queued for a slot or on the wire) beyond its concurrency wait a turn.
-    if (rt.stats.inFlight >= rt.entry.maxConcurrency) at = Math.max(at, now + (rt.stats.latencyMs ?? 1000));
+    // Committed requests beyond its concurrency queue: each full round of the queue costs one
+    // answer's time, so a deep queue reads as later than a short one and load spreads.
+    const queued = rt.stats.inFlight - rt.entry.maxConcurrency;
+    if (queued >= 0) at = Math.max(at, now + (Math.floor(queued / rt.entry.maxConcurrency) + 1) * (rt.stats.latencyMs ?? 1000));
     return at;
   }
 
