@@ -13,7 +13,7 @@ import { parseRoster } from '../grading/privacy/index.ts';
 import { loadRubricFile } from '../grading/rubric/index.ts';
 import { resolveDataFiles } from '../paths.ts';
 import { createEnvSecretStore } from '../secrets/secret-store.ts';
-import { getBatch, latestUnfinishedBatch, setBatchStatus, submissionsOfBatch } from '../store/index.ts';
+import { closeDatabase, getBatch, latestUnfinishedBatch, openDatabase, setBatchStatus, submissionsOfBatch } from '../store/index.ts';
 import { costByDay, costByModel } from '../store/monitor-queries.ts';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.ts';
 
@@ -152,17 +152,23 @@ async function grade(args: CliArgs, io: CliIo): Promise<number> {
 }
 
 async function resume(args: CliArgs, io: CliIo): Promise<number> {
-  // Find the batch first, with the stored config, unless --config says otherwise.
-  const probe = await openCore(args, io);
+  // Find the batch first (a read-only look), so the core starts with the config stored with it,
+  // unless --config says otherwise.
+  const { dbPath } = resolveDataFiles({ ...io.env, ...(args.db ? { GRADEDESK_DB: args.db } : {}) });
   let batch;
-  let plan: BatchPlan;
   try {
-    batch = args.positionals[0] ? getBatch(probe.db, args.positionals[0]) : latestUnfinishedBatch(probe.db);
-    if (!batch) throw new AppError('INVALID_INPUT', args.positionals[0] ? `There is no batch ${args.positionals[0]}.` : 'There is no unfinished batch to resume.');
-    plan = (JSON.parse(batch.configJson) as { plan: BatchPlan }).plan;
-  } finally {
-    await probe.close();
+    const db = openDatabase(dbPath, { readonly: true });
+    try {
+      batch = args.positionals[0] ? getBatch(db, args.positionals[0]) : latestUnfinishedBatch(db);
+    } finally {
+      closeDatabase(db);
+    }
+  } catch (error) {
+    if (error instanceof AppError && error.code !== 'DATABASE_TOO_NEW' && error.code !== 'DATABASE_CORRUPT') batch = null;
+    else throw error;
   }
+  if (!batch) throw new AppError('INVALID_INPUT', args.positionals[0] ? `There is no batch ${args.positionals[0]}.` : 'There is no unfinished batch to resume.');
+  const plan = (JSON.parse(batch.configJson) as { plan: BatchPlan }).plan;
   const app = await openCore(args, io, plan.config as Config);
   try {
     if (args.budget !== undefined) app.monitor.budget.setBatchCap(batch.id, args.budget);
