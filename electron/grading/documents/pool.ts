@@ -57,6 +57,8 @@ interface Slot {
   onDeath: ((death: Death) => void) | null;
   /** Fails the job in flight and terminates the worker (pool shutdown). */
   cancel: ((error: AppError) => void) | null;
+  /** A job waiting for the worker to finish starting; sent the moment it says it is ready. */
+  pendingPost: (() => void) | null;
 }
 
 /** Why a worker died: `internal` when it never started (our fault, not the file's). */
@@ -172,6 +174,7 @@ export class ExtractionPool {
         slot.worker.off('message', onMessage);
         slot.onDeath = null;
         slot.cancel = null;
+        slot.pendingPost = null;
         this.busy.delete(slot);
         if (keepWorker) this.release(slot, true);
         else void this.kill(slot);
@@ -200,7 +203,11 @@ export class ExtractionPool {
       slot.worker.on('message', onMessage);
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const request: WorkerRequest = { id, job: { ...job, bytes } };
-      slot.worker.postMessage(request, [bytes.buffer as ArrayBuffer]);
+      // The file goes to the worker only once it has started: a worker that dies before that is
+      // our fault (INTERNAL_ERROR), one that dies after is the file's (UNREADABLE_DOCUMENT).
+      const post = () => slot.worker.postMessage(request, [bytes.buffer as ArrayBuffer]);
+      if (slot.ready) post();
+      else slot.pendingPost = post;
     });
   }
 
@@ -244,14 +251,19 @@ export class ExtractionPool {
   private spawn(): Slot {
     const worker = spawnWorker(this.workerUrl, this.resourceLimits);
     this.live += 1;
-    const slot: Slot = { worker, jobs: 0, ready: false, stderr: '', idleTimer: null, gone: false, onDeath: null, cancel: null };
+    const slot: Slot = { worker, jobs: 0, ready: false, stderr: '', idleTimer: null, gone: false, onDeath: null, cancel: null, pendingPost: null };
     worker.stdout.resume(); // pdfjs and friends may print; never onto our stdout
     worker.stderr.setEncoding('utf8');
     worker.stderr.on('data', (chunk: string) => {
       slot.stderr = (slot.stderr + chunk).slice(-STDERR_TAIL);
     });
     worker.on('message', (message: { ready?: true }) => {
-      if (message && message.ready) slot.ready = true;
+      if (message && message.ready) {
+        slot.ready = true;
+        const post = slot.pendingPost;
+        slot.pendingPost = null;
+        post?.();
+      }
     });
     worker.on('error', (error: Error & { code?: string }) => {
       const outOfMemory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
