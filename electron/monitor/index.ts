@@ -47,6 +47,13 @@ export type MonitorErrorSource = 'recorder' | 'alerts' | 'budget' | 'breakers';
 
 export interface CreateMonitorOptions {
   db: WritableDB;
+  /**
+   * A second connection to the same file for the audit trail, opened with synchronous=NORMAL:
+   * its commits then wait for no fsync on the call path (DESIGN asks FULL only for jobs and the
+   * spend ledger). An OS crash may lose the last audit rows; the spend ledger keeps the money.
+   * Defaults to `db`.
+   */
+  auditDb?: WritableDB;
   /** The loaded config (models for names, `monitoring` thresholds, `budget` caps); null = none. */
   config: Pick<Config, 'models' | 'monitoring' | 'budget'> | null;
   /** Wall clock, epoch ms; injectable for tests. */
@@ -138,7 +145,7 @@ export function createMonitor(options: CreateMonitorOptions): Monitor {
   });
 
   const recorder = new AttemptRecorder({
-    db,
+    db: options.auditDb ?? db,
     ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
     onRecord: (row) => {
       metrics.record(row, now());
