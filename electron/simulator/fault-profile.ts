@@ -5,38 +5,11 @@
  */
 import { z } from 'zod';
 
-/** Every failure the simulator can inject, one per error of DESIGN §7. */
-export const FAULT_KINDS = [
-  'bad_request_400',
-  'context_length_400',
-  'unauthorized_401',
-  'payment_required_402',
-  'moderation_403',
-  'not_found_404',
-  'timeout_408',
-  'rate_limit_429',
-  'server_error_500',
-  'bad_gateway_502',
-  'unavailable_503',
-  'gateway_timeout_504',
-  'connection_reset',
-  'stall_before_first_byte',
-  'stall_mid_stream',
-  'sse_error_event',
-  'finish_reason_error',
-  'truncated_stream',
-  'malformed_json',
-  'schema_invalid',
-  'empty_completion',
-] as const;
-
-export type FaultKind = (typeof FAULT_KINDS)[number];
-
 /**
  * Faults answered before any generation starts: nothing is billed for them. The rest break
  * a generation that has started, and are billed for what was produced.
  */
-export const PRE_GENERATION_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>([
+const PRE_GENERATION_KINDS = [
   'bad_request_400',
   'context_length_400',
   'unauthorized_401',
@@ -51,7 +24,16 @@ export const PRE_GENERATION_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>(
   'gateway_timeout_504',
   'connection_reset',
   'stall_before_first_byte',
-]);
+] as const;
+
+const GENERATION_KINDS = ['stall_mid_stream', 'sse_error_event', 'finish_reason_error', 'truncated_stream', 'malformed_json', 'schema_invalid', 'empty_completion'] as const;
+
+/** Every failure the simulator can inject, one per error of DESIGN §7. */
+export const FAULT_KINDS = [...PRE_GENERATION_KINDS, ...GENERATION_KINDS] as const;
+
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const PRE_GENERATION_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>(PRE_GENERATION_KINDS);
 
 /**
  * A duration in ms: a constant, a normal distribution (clamped at 0) or a uniform range.
