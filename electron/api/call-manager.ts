@@ -121,6 +121,13 @@ const READY_SLACK_MS = 50;
 const LONG_WAIT_MS = 1000;
 /** Moves away from a waiting model before sending, per request: bounded, so it cannot ping-pong. */
 const MAX_REROUTES = 3;
+/** A long pacing wait looks for a model that became ready this often, ms. */
+const REVIEW_WAIT_EVERY_MS = 1000;
+
+/** One turn of the event loop's I/O phase: answers already in a socket are read first. */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+const NONE: ReadonlySet<string> = new Set();
 
 const failureMessage = (cls: ErrorClass): string => MESSAGE_OF_CLASS[cls];
 
@@ -207,6 +214,8 @@ export class CallManager {
     let costUsd = 0;
     let costUnpriced = false;
     const tried = new Set<string>();
+    /** Tried models whose failure another try may cure (a long wait elsewhere may come back to them). */
+    const triedTransiently = new Set<string>();
     let sameModelRetries = 0;
     let current: ModelRuntime | null = null;
     let contextLargerThan: number | null = null;
@@ -245,29 +254,44 @@ export class CallManager {
         return fail('DEADLINE_EXCEEDED', `No answer within the time limit.${lastError ? ` The last error: ${lastError.message}` : ''}`);
       }
 
+      // The overall slot before the choice: a request that queued behind others chooses with
+      // what is known when it can go, not with what was known when it arrived.
+      let releaseGlobal: (() => void) | null;
+      try {
+        releaseGlobal = await this.global.acquire(signal);
+      } catch {
+        return fail('ABORTED', 'The request was cancelled.');
+      }
+
       if (current === null) {
-        // The common case chooses synchronously, so the choice and the commitment below
-        // happen in one turn of the event loop; only an all-open wait goes through pick().
+        // Chosen synchronously, so the choice and the commitment below happen in one turn of
+        // the event loop: requests that go together see each other.
         const now = this.now();
-        const immediate = this.pickNow(request, options, strategy, promptTokens, images, tried, contextLargerThan);
-        let picked: ModelRuntime | null = immediate !== null && 'rt' in immediate ? immediate.rt : null;
-        if (immediate !== null && 'reopensAt' in immediate && immediate.reopensAt < deadline) {
+        const choice = this.pickNow(request, options, strategy, promptTokens, images, tried, contextLargerThan);
+        if (choice !== null && 'reopensAt' in choice && choice.reopensAt < deadline) {
+          // Every eligible breaker is open: wait for the first to half-open, without a slot.
+          releaseGlobal();
           try {
-            await sleep(Math.max(10, immediate.reopensAt - now), signal);
-            picked = await this.pick(request, options, strategy, promptTokens, images, tried, contextLargerThan, deadline);
-          } catch (error) {
-            if (error instanceof AppError && error.code === 'ABORTED') return fail('ABORTED', error.message);
-            throw error;
+            await sleep(Math.max(10, choice.reopensAt - now), signal);
+          } catch {
+            return fail('ABORTED', 'The request was cancelled.');
           }
+          continue;
         }
+        const picked = choice !== null && 'rt' in choice ? choice.rt : null;
         if (picked === null && tried.size > 0 && attempts > attemptsAtLastRound && lastClass && isTransient(lastClass)) {
           // Every model failed transiently: go round again, within the same budget and deadline.
           // A round in which nothing could even be sent ends the request instead of spinning.
+          releaseGlobal();
           attemptsAtLastRound = attempts;
           tried.clear();
+          triedTransiently.clear();
           continue;
         }
-        if (picked === null) return outOfOptions();
+        if (picked === null) {
+          releaseGlobal();
+          return outOfOptions();
+        }
         current = picked;
         sameModelRetries = 0;
       }
@@ -276,19 +300,6 @@ export class CallManager {
       // Busy from the moment a request is committed to the model, before any await: requests
       // that arrive together must see each other, or they all pick the same "idle" model.
       rt.stats.inFlight += 1;
-      const apiKey = entry.keyEnv ? await this.deps.keys(entry.keyEnv) : null;
-      if (entry.keyEnv && apiKey === null) {
-        rt.stats.inFlight -= 1;
-        this.disabled.set(entry.id, 'MISSING_API_KEY');
-        lastError = { code: 'MISSING_API_KEY', message: `No API key for "${entry.name}": set ${entry.keyEnv} or add the key in Settings.` };
-        lastClass = 'auth';
-        tried.add(entry.id);
-        current = null;
-        continue;
-      }
-
-      // Slots: overall, then this model's; both waits end at once on cancel.
-      let releaseGlobal: (() => void) | null = null;
       let releaseModel: (() => void) | null = null;
       let counted = true;
       const releaseSlots = (): void => {
@@ -300,8 +311,17 @@ export class CallManager {
           rt.stats.inFlight -= 1;
         }
       };
+      const apiKey = entry.keyEnv ? await this.deps.keys(entry.keyEnv) : null;
+      if (entry.keyEnv && apiKey === null) {
+        releaseSlots();
+        this.disabled.set(entry.id, 'MISSING_API_KEY');
+        lastError = { code: 'MISSING_API_KEY', message: `No API key for "${entry.name}": set ${entry.keyEnv} or add the key in Settings.` };
+        lastClass = 'auth';
+        tried.add(entry.id);
+        current = null;
+        continue;
+      }
       try {
-        releaseGlobal = await this.global.acquire(signal);
         releaseModel = await rt.semaphore.acquire(signal);
       } catch {
         releaseSlots();
@@ -314,7 +334,8 @@ export class CallManager {
       try {
         // Pacing: the provider's limits and any Retry-After still in force for this key or
         // model, reserved once this request holds its concurrency slot.
-        const slot = this.pacer.reserve([rt.keyScope, modelScope(entry.id)], this.now());
+        const scopes = [rt.keyScope, modelScope(entry.id)];
+        const slot = this.pacer.reserve(scopes, this.now());
         const startAt = slot.startAt;
         const pacedWait = startAt - this.now();
         if (startAt >= deadline) {
@@ -326,8 +347,8 @@ export class CallManager {
           lastClass ??= 'rate_limit';
           continue;
         }
+        const tokensNeeded = promptTokens + (request.maxTokens ?? 1024);
         if (pacedWait > LONG_WAIT_MS && reroutes < MAX_REROUTES) {
-          const tokensNeeded = promptTokens + (request.maxTokens ?? 1024);
           if (this.alternativeReadyBefore(rt, tried, options, images, tokensNeeded, this.now() + pacedWait / 2)) {
             // Not a failure: this model's window is full or its key blocked, and another model
             // can start much sooner. Give the slots back and choose again (bounded per request).
@@ -338,22 +359,42 @@ export class CallManager {
           }
         }
         if (pacedWait > 0) {
+          let moveTo: ModelRuntime | null = null;
+          const waitStarted = this.now();
           try {
-            await sleep(pacedWait, signal);
-            // A Retry-After that arrived while this request slept still holds (bounded: each
-            // loop waits for a later block, and the deadline check above ends it).
-            const scopes = [rt.keyScope, modelScope(entry.id)];
-            for (let blocked = this.pacer.blockedUntil(scopes); blocked > this.now() && blocked < deadline; blocked = this.pacer.blockedUntil(scopes)) {
-              const extra = blocked - this.now();
-              await sleep(extra, signal);
-              waitedBefore += extra;
+            // A long wait is slept in steps: when another model becomes ready meanwhile (it came
+            // back up, or its window slid open), the request goes there instead of sleeping on.
+            // Bounded: startAt is fixed, and each step sleeps at least until the next check.
+            while (this.now() < startAt) {
+              await sleep(Math.min(startAt - this.now(), REVIEW_WAIT_EVERY_MS), signal);
+              if (startAt - this.now() > READY_SLACK_MS && reroutes < MAX_REROUTES) {
+                moveTo = this.readyAlternative(rt, tried, triedTransiently, options, images, tokensNeeded, contextLargerThan);
+                if (moveTo) break;
+              }
+            }
+            if (moveTo === null) {
+              // Answers that arrived while this request slept are read before it goes: a 429 or
+              // 503 waiting in a socket must block this send, not the next one.
+              await yieldToIo();
+              // A Retry-After that arrived while this request slept still holds (bounded: each
+              // loop waits for a later block, and the deadline check ends it).
+              for (let blocked = this.pacer.blockedUntil(scopes); blocked > this.now() && blocked < deadline; blocked = this.pacer.blockedUntil(scopes)) {
+                await sleep(blocked - this.now(), signal);
+              }
             }
           } catch {
             slot.cancel();
             return fail('ABORTED', 'The request was cancelled.');
           }
-          waitedBefore += pacedWait;
-          if (this.pacer.blockedUntil([rt.keyScope, modelScope(entry.id)]) > this.now()) {
+          waitedBefore += this.now() - waitStarted;
+          if (moveTo !== null) {
+            slot.cancel();
+            reroutes += 1;
+            current = moveTo;
+            sameModelRetries = 0;
+            continue;
+          }
+          if (this.pacer.blockedUntil(scopes) > this.now()) {
             // Blocked past the deadline: this model cannot be asked in time.
             slot.cancel();
             tried.add(entry.id);
@@ -362,7 +403,9 @@ export class CallManager {
           }
         }
         if (!rt.breaker.tryAcquire(this.now())) {
+          // Open for now, not for good: a later long wait elsewhere may come back to it.
           tried.add(entry.id);
+          triedTransiently.add(entry.id);
           current = null;
           continue;
         }
@@ -496,31 +539,10 @@ export class CallManager {
         continue;
       }
       tried.add(entry.id);
+      if (isTransient(cls)) triedTransiently.add(entry.id);
+      else triedTransiently.delete(entry.id);
       if (decision.needLargerContext) contextLargerThan = Math.max(contextLargerThan ?? 0, entry.contextWindow ?? promptTokens);
       current = null;
-    }
-  }
-
-  /**
-   * Chooses the next model: filters, then the strategy's order, then the first whose breaker
-   * lets a request through. When every eligible model's breaker is open, it waits for the first
-   * to half-open if that happens before the deadline.
-   */
-  private async pick(
-    request: ChatRequest,
-    options: CallOptions,
-    strategy: Strategy,
-    promptTokens: number,
-    images: boolean,
-    tried: ReadonlySet<string>,
-    contextLargerThan: number | null,
-    deadline: number,
-  ): Promise<ModelRuntime | null> {
-    while (true) {
-      const choice = this.pickNow(request, options, strategy, promptTokens, images, tried, contextLargerThan);
-      if (choice === null || 'rt' in choice) return choice?.rt ?? null;
-      if (choice.reopensAt >= deadline) return null;
-      await sleep(Math.max(10, choice.reopensAt - this.now()), options.signal);
     }
   }
 
@@ -594,6 +616,32 @@ export class CallManager {
       if (rt.breaker.canPass(now) && this.readyAt(rt, now) < before) return true;
     }
     return false;
+  }
+
+  /**
+   * A model that can take the request now, for a request sleeping out a long wait elsewhere.
+   * Models this request has not tried come first; a tried one (it failed transiently) still
+   * beats a long wait, and the attempt budget bounds how often that can happen.
+   */
+  private readyAlternative(
+    current: ModelRuntime,
+    tried: ReadonlySet<string>,
+    triedTransiently: ReadonlySet<string>,
+    options: CallOptions,
+    images: boolean,
+    tokensNeeded: number,
+    contextLargerThan: number | null,
+  ): ModelRuntime | null {
+    const now = this.now();
+    let triedReady: ModelRuntime | null = null;
+    for (const rt of this.runtimes.values()) {
+      if (rt === current || !this.isEligible(rt, options, images, tokensNeeded, NONE, contextLargerThan)) continue;
+      if (tried.has(rt.entry.id) && !triedTransiently.has(rt.entry.id)) continue;
+      if (!rt.breaker.canPass(now) || this.readyAt(rt, now) > now + READY_SLACK_MS) continue;
+      if (!tried.has(rt.entry.id)) return rt;
+      triedReady ??= rt;
+    }
+    return triedReady;
   }
 
   private async costOf(result: AttemptResult, entry: ModelEntry, apiKey: string | null, signal: AbortSignal | undefined): Promise<AttemptCost> {
