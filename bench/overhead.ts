@@ -238,20 +238,18 @@ async function makeSink(dir: string): Promise<SinkSetup> {
   if (monitorModule && typeof monitorModule.createMonitor === 'function') {
     const file = path.join(dir, 'bench.sqlite');
     const db: WritableDB = openDatabase(file);
-    // As the app composes it: the audit trail on its own connection with synchronous=NORMAL.
-    const auditDb: WritableDB = openDatabase(file);
-    auditDb.pragma('synchronous = NORMAL');
-    const monitor = monitorModule.createMonitor({ db, auditDb, config: null, idleTickMs: 0, onError: (error, source) => log(`monitor ${source} error: ${String(error)}`) });
+    // As the app composes it: the audit trail on its own thread and connection (synchronous=NORMAL).
+    const monitor = monitorModule.createMonitor({ db, auditThread: { dbPath: file }, config: null, idleTickMs: 0, onError: (error, source) => log(`monitor ${source} error: ${String(error)}`) });
+    monitor.flush(); // the audit thread has started before anything is timed
     return {
       sink: monitor.recorder,
-      description: 'createMonitor(...).recorder (AttemptRecorder + live metrics + alert engine) on a SQLite file in a temp dir (WAL; audit connection synchronous=NORMAL, as the app composes it)',
+      description: 'createMonitor(...).recorder (live metrics + alert engine on the main thread; audit rows written to a SQLite file in a temp dir by the audit thread, WAL, synchronous=NORMAL, as the app composes it)',
       rowsWritten: () => {
         monitor.flush();
         return queryOne<{ n: number }>(db, sql`SELECT count(*) AS n FROM api_calls`)?.n ?? 0;
       },
       close: () => {
         monitor.close();
-        closeDatabase(auditDb);
         closeDatabase(db);
       },
     };

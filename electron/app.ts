@@ -130,12 +130,10 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     loaded = { config: null, error: error.toData() };
     settings = {};
   }
-  // The audit trail on its own connection without an fsync per commit (see createMonitor).
-  const auditDb = openDatabase(options.dbPath);
-  auditDb.pragma('synchronous = NORMAL');
+  // The audit trail on its own thread and connection, without an fsync per commit (see createMonitor).
   const monitor = createMonitor({
     db,
-    auditDb,
+    auditThread: { dbPath: options.dbPath },
     config: loaded.config,
     onAlert: (alert) => emit('alertRaised', alert),
     onError: (error, source) => log('warn', 'monitor', { source, error: String(error) }),
@@ -270,7 +268,6 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
       listeners.clear();
       monitor.close();
       await dispatcher.close();
-      closeDatabase(auditDb);
       closeDatabase(db);
       await demo?.close();
     },

@@ -25,6 +25,14 @@ if (only !== 'renderer') {
     format: 'esm',
     packages: 'external',
   });
+  // The audit-trail thread; main.js and cli.mjs start it from their folder (electron/monitor/threaded-recorder.ts).
+  await esbuild({
+    ...common,
+    entryPoints: ['electron/monitor/audit-thread.ts'],
+    outfile: 'dist-electron/audit-worker.js',
+    format: 'esm',
+    packages: 'external',
+  });
   // The headless `gradedesk` command (package.json "bin"); same core, same database.
   await esbuild({
     ...common,

@@ -53,7 +53,42 @@ const INTEGER_FIELDS = [
   'cachedTokens',
 ] as const;
 
-export class AttemptRecorder implements AttemptSink {
+/** What the monitor needs of an audit-trail writer, inline (this file) or on a thread. */
+export interface AuditRecorder extends AttemptSink {
+  /** Rows recorded but not yet written (as far as this thread knows). */
+  readonly pending: number;
+  /** Writes everything recorded so far before returning; false if rows are still waiting. */
+  flush(): boolean;
+  /** Writes what is left and stops; idempotent. */
+  close(): boolean;
+}
+
+/**
+ * Numbers SQLite's STRICT columns would refuse (fractions in INTEGER columns, NaN) are rounded
+ * or nulled, so one odd value cannot poison a whole flush. An impossible cost becomes unknown
+ * (null, 'unpriced') and is reported: unknown is the honest figure.
+ */
+export function sanitizeAttemptRow(row: ApiCallRow, report: (error: Error) => void): ApiCallRow {
+  let out: ApiCallRow | null = null;
+  const fix = (): ApiCallRow => (out ??= { ...row });
+  for (const key of INTEGER_FIELDS) {
+    const v = row[key];
+    if (v === null || v === undefined) continue;
+    if (!Number.isFinite(v)) fix()[key] = null;
+    else if (!Number.isInteger(v)) fix()[key] = Math.round(v);
+  }
+  if (!Number.isInteger(row.startedAt)) fix().startedAt = Number.isFinite(row.startedAt) ? Math.round(row.startedAt) : Date.now();
+  if (!Number.isInteger(row.attempt)) fix().attempt = Number.isFinite(row.attempt) ? Math.max(1, Math.round(row.attempt)) : 1;
+  if (row.costUsd !== null && !(Number.isFinite(row.costUsd) && row.costUsd >= 0)) {
+    const fixed = fix();
+    fixed.costUsd = null;
+    fixed.costSource = 'unpriced';
+    report(new Error(`An attempt's cost was not a valid amount (${String(row.costUsd)}); it is recorded as unknown.`));
+  }
+  return out ?? row;
+}
+
+export class AttemptRecorder implements AuditRecorder {
   private buffer: ApiCallRow[] = [];
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
@@ -203,29 +238,8 @@ export class AttemptRecorder implements AttemptSink {
     if (this.buffer.length === 0) this.failures = 0;
   }
 
-  /**
-   * Numbers SQLite's STRICT columns would refuse (fractions in INTEGER columns, NaN) are
-   * rounded or nulled here, so one odd value cannot poison a whole flush. An impossible cost
-   * becomes unknown (null, 'unpriced') and is reported: unknown is the honest figure.
-   */
   private sanitize(row: ApiCallRow): ApiCallRow {
-    let out: ApiCallRow | null = null;
-    const fix = (): ApiCallRow => (out ??= { ...row });
-    for (const key of INTEGER_FIELDS) {
-      const v = row[key];
-      if (v === null || v === undefined) continue;
-      if (!Number.isFinite(v)) fix()[key] = null;
-      else if (!Number.isInteger(v)) fix()[key] = Math.round(v);
-    }
-    if (!Number.isInteger(row.startedAt)) fix().startedAt = Number.isFinite(row.startedAt) ? Math.round(row.startedAt) : Date.now();
-    if (!Number.isInteger(row.attempt)) fix().attempt = Number.isFinite(row.attempt) ? Math.max(1, Math.round(row.attempt)) : 1;
-    if (row.costUsd !== null && !(Number.isFinite(row.costUsd) && row.costUsd >= 0)) {
-      const fixed = fix();
-      fixed.costUsd = null;
-      fixed.costSource = 'unpriced';
-      this.report(new Error(`An attempt's cost was not a valid amount (${String(row.costUsd)}); it is recorded as unknown.`), 'sanitize');
-    }
-    return out ?? row;
+    return sanitizeAttemptRow(row, (error) => this.report(error, 'sanitize'));
   }
 
   private report(error: unknown, stage: RecorderErrorContext['stage'], dropped?: number): void {

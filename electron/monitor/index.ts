@@ -24,7 +24,8 @@ import {
   type WritableDB,
 } from '../store/index.ts';
 import { AlertEngine, type AlertEngineOptions } from './alerts.ts';
-import { AttemptRecorder } from './attempt-recorder.ts';
+import { AttemptRecorder, type AuditRecorder } from './attempt-recorder.ts';
+import { ThreadedAttemptRecorder } from './threaded-recorder.ts';
 import { BreakerStore } from './breaker-store.ts';
 import { SpendGuard } from './budget.ts';
 import { analyzeCosts, type QualityMap } from './cost-analysis.ts';
@@ -33,7 +34,8 @@ import { startOfLocalDay } from './range.ts';
 import type { SuggestionRules } from './suggestions.ts';
 
 export { AlertEngine, toAlertView, type AlertThresholds } from './alerts.ts';
-export { AttemptRecorder } from './attempt-recorder.ts';
+export { AttemptRecorder, type AuditRecorder } from './attempt-recorder.ts';
+export { ThreadedAttemptRecorder } from './threaded-recorder.ts';
 export { BreakerStore } from './breaker-store.ts';
 export { SpendGuard, SpendReservation, type BudgetCaps, type BudgetStatus } from './budget.ts';
 export { analyzeCosts, qualityPerCost, type QualityMap } from './cost-analysis.ts';
@@ -54,6 +56,11 @@ export interface CreateMonitorOptions {
    * Defaults to `db`.
    */
   auditDb?: WritableDB;
+  /**
+   * Write the audit trail on its own thread, with its own connection to this file, instead of
+   * on `auditDb`: the call path then never waits for SQLite (threaded-recorder.ts).
+   */
+  auditThread?: { dbPath: string };
   /** The loaded config (models for names, `monitoring` thresholds, `budget` caps); null = none. */
   config: Pick<Config, 'models' | 'monitoring' | 'budget'> | null;
   /** Wall clock, epoch ms; injectable for tests. */
@@ -77,7 +84,7 @@ export interface CreateMonitorOptions {
 
 export interface Monitor {
   /** The call manager's AttemptSink. */
-  readonly recorder: AttemptRecorder;
+  readonly recorder: AuditRecorder;
   /** The call manager's BudgetGuard. */
   readonly budget: SpendGuard;
   /** The call manager's BreakerPersistence. */
@@ -144,15 +151,14 @@ export function createMonitor(options: CreateMonitorOptions): Monitor {
     ...options.alertSettings,
   });
 
-  const recorder = new AttemptRecorder({
-    db: options.auditDb ?? db,
-    ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
-    onRecord: (row) => {
-      metrics.record(row, now());
-      alerts.onAttempt();
-    },
-    onError: report('recorder'),
-  });
+  const onRecord = (row: ApiCallRow): void => {
+    metrics.record(row, now());
+    alerts.onAttempt();
+  };
+  const flushMs = options.flushMs !== undefined ? { flushMs: options.flushMs } : {};
+  const recorder: AuditRecorder = options.auditThread
+    ? new ThreadedAttemptRecorder({ dbPath: options.auditThread.dbPath, ...flushMs, onRecord, onError: report('recorder') })
+    : new AttemptRecorder({ db: options.auditDb ?? db, ...flushMs, onRecord, onError: report('recorder') });
 
   const budget = new SpendGuard({
     db,

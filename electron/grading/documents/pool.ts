@@ -12,13 +12,10 @@
  * - bundled for Electron: `documents-worker.js` next to the bundle (dist-electron/), built by
  *   scripts/build.mjs from `worker.ts`.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { AppError } from '../../../shared/errors.ts';
+import { spawnWorker, workerUrlBeside } from '../../workers/spawn-worker.ts';
 import { documentErrors } from './messages.ts';
 import type { WorkerJob, WorkerOutput, WorkerReply, WorkerRequest } from './protocol.ts';
 
@@ -80,45 +77,14 @@ const STDERR_TAIL = 2000;
 
 /** The worker beside the running module: `worker.ts` from source, the bundled file from a bundle. */
 export function workerUrlFor(moduleUrl: string): URL {
-  return new URL(moduleUrl).pathname.endsWith('.ts') ? new URL('./worker.ts', moduleUrl) : new URL(`./${BUNDLED_WORKER_FILE}`, moduleUrl);
+  return workerUrlBeside(moduleUrl, './worker.ts', BUNDLED_WORKER_FILE);
 }
 
-let tsxApiUrl: string | null = null;
-
-/** `tsx/esm/api` as an ESM file URL (createRequire resolves the CommonJS variant). */
-function tsxEsmApiUrl(): string {
-  if (tsxApiUrl) return tsxApiUrl;
-  const require = createRequire(import.meta.url);
-  const manifest = require.resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: Record<string, { import?: { default?: string } | string }> };
-  const entry = pkg.exports?.['./esm/api'];
-  const relative = typeof entry === 'object' && typeof entry.import === 'object' ? entry.import.default : undefined;
-  if (!relative) throw new Error('tsx does not export ./esm/api');
-  tsxApiUrl = pathToFileURL(join(dirname(manifest), relative)).href;
-  return tsxApiUrl;
-}
-
-/**
- * Big plain-JS modules the worker imports, loaded before tsx is registered: through tsx's hooks
- * pdfjs takes seconds to load instead of a fraction of one. The module cache then serves the
- * worker's own imports of them. Only matters when running from source.
- */
+/** pdfjs loads in a fraction of a second before tsx's hooks are registered, in seconds after. */
 const PRELOAD_BEFORE_TSX = ['pdfjs-dist/legacy/build/pdf.mjs', 'pdfjs-dist/legacy/build/pdf.worker.mjs'];
 
-function spawnWorker(url: URL, resourceLimits: ResourceLimits): Worker {
-  const options = { resourceLimits, stdout: true, stderr: true, execArgv: [] as string[] };
-  if (url.pathname.endsWith('.ts')) {
-    const require = createRequire(import.meta.url);
-    const preload = PRELOAD_BEFORE_TSX.map((specifier) => pathToFileURL(require.resolve(specifier)).href);
-    const bootstrap = [
-      `const preload = ${JSON.stringify(preload)};`,
-      `Promise.all(preload.map((url) => import(url)))`,
-      `.then(() => import(${JSON.stringify(tsxEsmApiUrl())}))`,
-      `.then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`,
-    ].join('\n');
-    return new Worker(bootstrap, { ...options, eval: true });
-  }
-  return new Worker(url, options);
+function startWorker(url: URL, resourceLimits: ResourceLimits): Worker {
+  return spawnWorker(url, { resourceLimits, stdout: true, stderr: true, execArgv: [] }, PRELOAD_BEFORE_TSX);
 }
 
 export class ExtractionPool {
@@ -249,7 +215,7 @@ export class ExtractionPool {
   }
 
   private spawn(): Slot {
-    const worker = spawnWorker(this.workerUrl, this.resourceLimits);
+    const worker = startWorker(this.workerUrl, this.resourceLimits);
     this.live += 1;
     const slot: Slot = { worker, jobs: 0, ready: false, stderr: '', idleTimer: null, gone: false, onDeath: null, cancel: null, pendingPost: null };
     worker.stdout.resume(); // pdfjs and friends may print; never onto our stdout
