@@ -28,6 +28,29 @@ export const ModelConfigSchema = z.looseObject({
   image_max_edge: z.number().int().positive().optional(),
 });
 
+/**
+ * Feedback languages the grader can be told to write in. The prompt's own list is
+ * electron/grading/prompt/settings.ts (FEEDBACK_LANGUAGES); shared code may not import it, so the
+ * tags are repeated here and a unit test keeps both lists equal.
+ */
+export const FEEDBACK_LANGUAGE_TAGS = ['en', 'zh-CN', 'zh-TW', 'es', 'fr', 'de', 'pt', 'it', 'ja', 'ko'] as const;
+
+/**
+ * `grading`: the batch's grading settings, in the file's snake_case. The values are those of
+ * GradingSettingsSchema (prompt/settings.ts), which the pipeline maps them onto. No defaults
+ * here: a config is kept as written, and the defaults live with the prompt.
+ */
+export const GradingConfigSchema = z.looseObject({
+  strictness: z.enum(['lenient', 'standard', 'strict']).optional(),
+  feedback_language: z.enum(FEEDBACK_LANGUAGE_TAGS).optional(),
+  tone: z.enum(['encouraging', 'neutral', 'direct']).optional(),
+  grade_level: z
+    .string()
+    .max(80)
+    .regex(/^[^\n\r<>]*$/, 'one line, without < or >')
+    .optional(),
+});
+
 export const ConfigSchema = z.looseObject({
   models: z.record(z.string().min(1).max(200), ModelConfigSchema),
   routing: z
@@ -64,10 +87,12 @@ export const ConfigSchema = z.looseObject({
       data_collection: z.enum(['allow', 'deny']).optional(),
     })
     .optional(),
+  grading: GradingConfigSchema.optional(),
 });
 
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 export type Config = z.infer<typeof ConfigSchema>;
+export type GradingConfig = z.infer<typeof GradingConfigSchema>;
 
 /** `a.b[2].c` — the way a teacher would find the field in their file. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -94,6 +119,21 @@ export function parseConfig(value: unknown): Result<Config> {
     } catch {
       return fail('CONFIG_INVALID', `Config field "models.${id}.endpoint" is not a URL: ${model.endpoint}.`);
     }
+  }
+  return ok(parsed.data);
+}
+
+/**
+ * Only the `grading` section of a config value, for code that holds a config it did not parse
+ * itself (a batch plan's `config` is `unknown`: it may come from an older stored batch).
+ */
+export function parseGradingSection(value: unknown): Result<GradingConfig | undefined> {
+  if (typeof value !== 'object' || value === null) return ok(undefined);
+  const parsed = GradingConfigSchema.optional().safeParse((value as { grading?: unknown }).grading);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = formatPath(['grading', ...(issue?.path ?? [])]);
+    return fail('CONFIG_INVALID', `Config field "${where}" is wrong: ${issue?.message ?? 'invalid value'}.`);
   }
   return ok(parsed.data);
 }

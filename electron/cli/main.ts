@@ -6,14 +6,14 @@ import { createApp, type GradeDeskApp } from '../app.ts';
 import { batchReport, historyReport, type BatchReport } from '../grading/batch/report.ts';
 import { runBatch } from '../grading/batch/run-batch.ts';
 import { closeExtractionWorkers } from '../grading/documents/index.ts';
-import { estimateBatchCost } from '../grading/estimate/index.ts';
+import { estimateBatchCost, familyOfModel } from '../grading/estimate/index.ts';
 import { exportBatch } from '../grading/export.ts';
-import { combineWith, gradingKit, newPseudonymSecret, prepareBatch, type BatchPlan } from '../grading/pipeline.ts';
+import { combineWith, gradingKit, newPseudonymSecret, parseStoredPlan, prepareBatch, type BatchPlan } from '../grading/pipeline.ts';
 import { parseRoster } from '../grading/privacy/index.ts';
 import { loadRubricFile } from '../grading/rubric/index.ts';
 import { resolveDataFiles } from '../paths.ts';
 import { createEnvSecretStore } from '../secrets/secret-store.ts';
-import { closeDatabase, getBatch, latestUnfinishedBatch, openDatabase, setBatchStatus, submissionsOfBatch } from '../store/index.ts';
+import { closeDatabase, getBatch, latestUnfinishedBatch, openDatabase, setBatchStatus } from '../store/index.ts';
 import { costByDay, costByModel } from '../store/monitor-queries.ts';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.ts';
 
@@ -119,7 +119,9 @@ async function grade(args: CliArgs, io: CliIo): Promise<number> {
     if (unknown.length > 0) throw new AppError('MODEL_NOT_FOUND', `Not in the config: ${unknown.join(', ')}. Configured: ${configured.join(', ')}.`);
     const pool = args.models.length > 0 ? args.models : configured;
     if (pool.length === 0) throw new AppError('CONFIG_INVALID', 'The config has no models.');
-    const plan: BatchPlan = {
+    // No settings of its own: the CLI has no flags for them (DESIGN §6), so they come from the
+    // config's `grading` section, which prepareBatch resolves into the stored plan.
+    const given: BatchPlan = {
       rubric: rubric.data,
       roster,
       pool,
@@ -129,13 +131,19 @@ async function grade(args: CliArgs, io: CliIo): Promise<number> {
       config: app.config,
     };
     const budget = args.budget ?? app.config.budget?.per_batch_usd ?? null;
-    const prepared = await prepareBatch(app.db, { paths: args.positionals, plan, budgetUsd: budget, estimateUsd: null, source: 'cli', signal: io.signal });
-    // The estimate, before anything is sent: the models a job may use, priced as configured.
-    const subs = submissionsOfBatch(app.db, prepared.batchId).filter((s) => s.status === 'extracted');
+    const prepared = await prepareBatch(app.db, { paths: args.positionals, plan: given, budgetUsd: budget, estimateUsd: null, source: 'cli', signal: io.signal });
+    const plan = prepared.plan;
+    // The estimate, before anything is sent: the models a job may use, priced as configured,
+    // with the page images each submission will send (a batch of photos is mostly images).
+    const config = app.config;
     const estimate = estimateBatchCost({
-      submissions: subs.map((s) => ({ text: s.text ?? '', imageCount: 0 })),
-      rubric: rubric.data,
-      models: pool.map((id) => ({ id, prices: app.config?.models[id] ? pricesOf(app.config.models[id]) : null })),
+      submissions: prepared.toSend,
+      rubric: plan.rubric,
+      settings: plan.settings,
+      models: pool.map((id) => {
+        const model = config.models[id];
+        return { id, prices: model ? pricesOf(model) : null, family: familyOfModel(id, model) };
+      }),
     });
     const expected = args.compare ? estimate.pricedTotalUsd : Math.max(0, ...estimate.perModel.map((m) => m.costUsd ?? 0));
     if (budget !== null && expected > budget) {
@@ -168,7 +176,10 @@ async function resume(args: CliArgs, io: CliIo): Promise<number> {
     else throw error;
   }
   if (!batch) throw new AppError('INVALID_INPUT', args.positionals[0] ? `There is no batch ${args.positionals[0]}.` : 'There is no unfinished batch to resume.');
-  const plan = (JSON.parse(batch.configJson) as { plan: BatchPlan }).plan;
+  const stored = parseStoredPlan(batch.configJson);
+  if (!stored.ok) throw new AppError(stored.error.code, stored.error.message);
+  // The stored plan's settings, even with a new --config: one batch, one system prompt.
+  const plan = stored.data;
   const app = await openCore(args, io, plan.config as Config);
   try {
     if (args.budget !== undefined) app.monitor.budget.setBatchCap(batch.id, args.budget);
@@ -184,7 +195,9 @@ async function history(args: CliArgs, io: CliIo): Promise<number> {
     if (args.positionals[0]) {
       const batch = getBatch(app.db, args.positionals[0]);
       if (!batch) throw new AppError('INVALID_INPUT', `There is no batch ${args.positionals[0]}.`);
-      const report = batchReport(app.db, batch.id, combineWith((JSON.parse(batch.configJson) as { plan: BatchPlan }).plan.rubric));
+      const stored = parseStoredPlan(batch.configJson);
+      if (!stored.ok) throw new AppError(stored.error.code, stored.error.message);
+      const report = batchReport(app.db, batch.id, combineWith(stored.data.rubric));
       if (report) printReport(report, args, io);
       return EXIT.ok;
     }
@@ -224,7 +237,9 @@ async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
   try {
     const batch = getBatch(app.db, id);
     if (!batch) throw new AppError('INVALID_INPUT', `There is no batch ${id}.`);
-    const plan = (JSON.parse(batch.configJson) as { plan: BatchPlan }).plan;
+    const stored = parseStoredPlan(batch.configJson);
+    if (!stored.ok) throw new AppError(stored.error.code, stored.error.message);
+    const plan = stored.data;
     const report = batchReport(app.db, id, combineWith(plan.rubric));
     if (!report) throw new AppError('INVALID_INPUT', `There is no batch ${id}.`);
     const text = exportBatch(report, plan.rubric, args.format, plan.roster ?? []);

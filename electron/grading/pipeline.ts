@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID, createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { AppError } from '../../shared/errors.ts';
+import { parseGradingSection, type GradingConfig } from '../../shared/config.ts';
+import { AppError, fail, ok, type Result } from '../../shared/errors.ts';
 import type { ChatRequest } from '../api/types.ts';
 import {
   enqueueJob,
@@ -15,9 +16,10 @@ import {
 import type { GradingKit } from './batch/run-batch.ts';
 import type { CombineGradings, CriterionReport } from './batch/report.ts';
 import { collectFiles, extractDocument, type ExtractedDocument } from './documents/index.ts';
+import type { SubmissionToEstimate } from './estimate/index.ts';
 import { privacyForSubmission, type RosterEntry } from './privacy/index.ts';
 import { buildGradingRequest, scanForInjection } from './prompt/index.ts';
-import type { GradingSettingsInput } from './prompt/settings.ts';
+import { GradingSettingsSchema, type GradingSettings, type GradingSettingsInput } from './prompt/settings.ts';
 import { maxScore, rubricVersion, type Rubric } from './rubric/index.ts';
 import { consensus, scoreAnswer, type ScoredAnswer } from './scoring/index.ts';
 
@@ -28,6 +30,10 @@ export interface BatchPlan {
   /** Models the router may use (`--model`); empty = every configured model. */
   pool: string[];
   compare: boolean;
+  /**
+   * Given: settings chosen for this batch, over the config's `grading` section. Stored (by
+   * prepareBatch): the resolved settings in full, so `resume` grades with the same system prompt.
+   */
   settings: GradingSettingsInput;
   /** Keys the pseudonyms: stable for the batch, so a resumed prompt matches its earlier one. */
   pseudonymSecret: string;
@@ -47,6 +53,55 @@ export interface PrepareResult {
   submissions: number;
   jobs: number;
   missing: string[];
+  /** The plan as stored with the batch (settings resolved): what `run` must grade with. */
+  plan: BatchPlan;
+  /**
+   * What will be sent, per submission that gets jobs (not failed, not a duplicate): its text and
+   * the sizes of its page images (scanned pages rendered, photos), for the cost estimate.
+   */
+  toSend: SubmissionToEstimate[];
+}
+
+/** The config's `grading` section (snake_case, as in the file) in the prompt's terms. */
+export function settingsFromConfig(grading: GradingConfig | undefined): GradingSettingsInput {
+  const settings: GradingSettingsInput = {};
+  if (grading?.strictness !== undefined) settings.strictness = grading.strictness;
+  if (grading?.feedback_language !== undefined) settings.language = grading.feedback_language;
+  if (grading?.tone !== undefined) settings.tone = grading.tone;
+  if (grading?.grade_level !== undefined) settings.gradeLevel = grading.grade_level;
+  return settings;
+}
+
+/**
+ * The settings a batch is graded with: the config's `grading` section, overridden by those the
+ * caller chose for this batch, with every default filled in. Stored in full rather than as
+ * given, so a resumed batch keeps its prompt even if a later version changes a default.
+ */
+export function resolveSettings(plan: Pick<BatchPlan, 'config' | 'settings'>): Result<GradingSettings> {
+  const section = parseGradingSection(plan.config);
+  if (!section.ok) return section;
+  const parsed = GradingSettingsSchema.safeParse({ ...settingsFromConfig(section.data), ...plan.settings });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return fail('INVALID_INPUT', `Grading setting "${issue?.path.join('.') ?? '?'}" is not valid: ${issue?.message ?? 'invalid'}.`);
+  }
+  return ok(parsed.data);
+}
+
+/**
+ * The plan stored with a batch (`batches.config_json`). Plans stored before settings were
+ * resolved may lack them; those batches were graded with the defaults, which `{}` gives again.
+ */
+export function parseStoredPlan(configJson: string): Result<BatchPlan> {
+  let stored: unknown;
+  try {
+    stored = (JSON.parse(configJson) as { plan?: unknown }).plan;
+  } catch {
+    return fail('DATABASE_CORRUPT', 'The stored batch settings are not valid JSON.');
+  }
+  if (typeof stored !== 'object' || stored === null || !('rubric' in stored)) return fail('DATABASE_CORRUPT', 'The batch has no stored plan.');
+  const plan = stored as Omit<BatchPlan, 'settings'> & { settings?: GradingSettingsInput | null };
+  return ok({ ...plan, settings: plan.settings ?? {} });
 }
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -62,6 +117,10 @@ export async function prepareBatch(
   opts: { paths: string[]; plan: BatchPlan; budgetUsd: number | null; estimateUsd: number | null; source: 'cli' | 'app'; now?: () => number; signal?: AbortSignal },
 ): Promise<PrepareResult> {
   const now = opts.now ?? Date.now;
+  // Settings first: a wrong one is a config error, reported before any file is read.
+  const settings = resolveSettings(opts.plan);
+  if (!settings.ok) throw new AppError(settings.error.code, settings.error.message);
+  const plan: BatchPlan = { ...opts.plan, settings: settings.data };
   const { files, missing } = await collectFiles(opts.paths);
   if (missing.length > 0) throw new AppError('FILE_NOT_FOUND', `Not found: ${missing.join(', ')}`);
   if (files.length === 0) throw new AppError('FILE_NOT_FOUND', 'No files to grade were found in the paths given.');
@@ -75,23 +134,24 @@ export async function prepareBatch(
   }
 
   const batchId = `b_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  const version = rubricVersion(opts.plan.rubric);
-  const models = opts.plan.compare ? opts.plan.pool : ['auto'];
+  const version = rubricVersion(plan.rubric);
+  const models = plan.compare ? plan.pool : ['auto'];
   let jobs = 0;
+  const toSend: SubmissionToEstimate[] = [];
   db.transaction(() => {
     const at = now();
     const rubricId = upsertRubric(db, {
       id: `r_${version.slice(7, 23)}`,
-      title: opts.plan.rubric.title,
-      json: JSON.stringify(opts.plan.rubric),
+      title: plan.rubric.title,
+      json: JSON.stringify(plan.rubric),
       hash: version,
-      maxPoints: maxScore(opts.plan.rubric),
+      maxPoints: maxScore(plan.rubric),
       now: at,
     });
     insertBatch(db, {
       id: batchId,
       rubricId,
-      configJson: JSON.stringify({ plan: opts.plan }),
+      configJson: JSON.stringify({ plan }),
       budgetUsd: opts.budgetUsd,
       estimateUsd: opts.estimateUsd,
       source: opts.source,
@@ -99,7 +159,7 @@ export async function prepareBatch(
     });
     const firstByHash = new Map<string, number>();
     for (const { file, hash, result } of extracted) {
-      const student = privacyForSubmission({ fileName: basename(file), text: result.ok ? result.data.text : '', roster: opts.plan.roster, secret: opts.plan.pseudonymSecret }).student;
+      const student = privacyForSubmission({ fileName: basename(file), text: result.ok ? result.data.text : '', roster: plan.roster, secret: plan.pseudonymSecret }).student;
       const base = { batchId, file, student: student.student, studentId: student.entry?.studentId ?? null, fileHash: hash, now: at };
       if (!result.ok) {
         insertSubmission(db, { ...base, kind: 'unknown', text: null, pageCount: null, status: 'failed', duplicateOf: null, flags: [], errorCode: result.error.code, errorMessage: result.error.message });
@@ -122,6 +182,7 @@ export async function prepareBatch(
       });
       if (duplicateOf !== null) continue;
       firstByHash.set(hash, id);
+      toSend.push({ text: doc.text, imageCount: doc.images.length, imageSizes: doc.images.map((image) => ({ width: image.width, height: image.height })) });
       doc.images.forEach((image, i) => insertSubmissionPage(db, { submissionId: id, page: i + 1, mime: image.mime, width: image.width, height: image.height, data: image.data }));
       for (const model of models) {
         enqueueJob(db, { batchId, submissionId: id, modelId: model, idempotencyKey: `${batchId}:${hash}:${model}:${version}`, now: at });
@@ -129,7 +190,7 @@ export async function prepareBatch(
       }
     }
   }).immediate();
-  return { batchId, submissions: extracted.length, jobs, missing };
+  return { batchId, submissions: extracted.length, jobs, missing, plan, toSend };
 }
 
 /** A fresh secret for a new batch's pseudonyms. */

@@ -64,3 +64,24 @@ export function familyOf(modelId: string): ImageFamily {
   if (/gpt|openai\/|(^|\/)o[1-9]/.test(id)) return 'openai';
   return 'other';
 }
+
+const PROVIDER_FAMILIES: Readonly<Record<string, ImageFamily>> = {
+  google: 'gemini',
+  gemini: 'gemini',
+  vertex: 'gemini',
+  anthropic: 'claude',
+  claude: 'claude',
+  openai: 'openai',
+  azure: 'openai',
+};
+
+/**
+ * The family of a configured model. A config's key is a name the teacher chose ("fast"), so
+ * the slug sent to the endpoint decides first, then the `provider` field, then the key.
+ */
+export function familyOfModel(id: string, model?: { model?: string | undefined; provider?: string | undefined }): ImageFamily {
+  const bySlug = model?.model ? familyOf(model.model) : 'other';
+  if (bySlug !== 'other') return bySlug;
+  const byProvider = model?.provider ? PROVIDER_FAMILIES[model.provider.trim().toLowerCase()] : undefined;
+  return byProvider ?? familyOf(id);
+}

@@ -11,4 +11,4 @@ export {
   type ModelToEstimate,
   type SubmissionToEstimate,
 } from './batch-cost.ts';
-export { imageTokens, familyOf, DEFAULT_IMAGE_SIZE, type ImageFamily, type ImageSize } from './image-tokens.ts';
+export { imageTokens, familyOf, familyOfModel, DEFAULT_IMAGE_SIZE, type ImageFamily, type ImageSize } from './image-tokens.ts';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFiles, isSkippedName } from '../../../electron/grading/documents/index.ts';
+import { originalsFirst, withoutCopySuffix } from '../../../electron/grading/documents/collect.ts';
 
 let root: string;
 const cwd = process.cwd();
@@ -77,5 +78,47 @@ describe('collectFiles', () => {
   it('knows the debris names', () => {
     for (const name of ['.DS_Store', 'Thumbs.db', 'THUMBS.DB', 'desktop.ini', '~$essay.docx', '__MACOSX', '.git']) expect(isSkippedName(name), name).toBe(true);
     for (const name of ['essay.docx', 'thumbs.pdf', 'macosx.txt']) expect(isSkippedName(name), name).toBe(false);
+  });
+});
+
+describe('copies come right after their original', () => {
+  it('recognises the copy suffixes of file managers and browsers', () => {
+    const cases: Array<[string, string | null]> = [
+      ['essay (copy).txt', 'essay.txt'],
+      ['essay copy.txt', 'essay.txt'],
+      ['essay copy 2.txt', 'essay.txt'],
+      ['essay (1).txt', 'essay.txt'],
+      ['essay - Copy.docx', 'essay.docx'],
+      ['essay - Copy (2).docx', 'essay.docx'],
+      ['Essay (Copy 3)', 'Essay'],
+      ['essay.txt', null],
+      ['essay 2.txt', null],
+      ['copy.txt', null],
+      ['(1).txt', null],
+    ];
+    for (const [name, original] of cases) expect(withoutCopySuffix(name), name).toBe(original);
+  });
+
+  it('grades the original: its copy follows it, and no other file moves', async () => {
+    mkdirSync(join(root, 'copies'));
+    const names = ['essay (copy).txt', 'essay.txt', 'essay (1).txt', 'essay 2.txt', 'Bea - Copy.docx', 'Bea.docx', 'lone (copy).pdf', 'zed.md'];
+    for (const name of names) writeFileSync(join(root, 'copies', name), 'same text');
+    const { files } = await collectFiles(['copies']);
+    expect(files.map((f) => f.file.slice(`copies${sep}`.length))).toEqual([
+      'Bea.docx',
+      'Bea - Copy.docx',
+      'essay 2.txt',
+      'essay.txt',
+      'essay (1).txt', // copies keep their natural order among themselves
+      'essay (copy).txt',
+      'lone (copy).pdf', // no original here: stays where natural order put it
+      'zed.md',
+    ]);
+  });
+
+  it('a copy of a copy follows the copy; a list without copies is returned as it was', () => {
+    const name = (s: string) => s;
+    expect(originalsFirst(['a (copy) (1).txt', 'a (copy).txt', 'a.txt', 'b.txt'], name)).toEqual(['a.txt', 'a (copy).txt', 'a (copy) (1).txt', 'b.txt']);
+    expect(originalsFirst(['b.txt', 'a.txt'], name)).toEqual(['b.txt', 'a.txt']);
   });
 });

@@ -1,6 +1,6 @@
 import { countTokens } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
-import { CHAT_OVERHEAD_TOKENS, ESTIMATE_MARKER, estimateBatchCost, familyOf, imageTokens } from '../../../electron/grading/estimate/index.ts';
+import { CHAT_OVERHEAD_TOKENS, ESTIMATE_MARKER, estimateBatchCost, familyOf, familyOfModel, imageTokens } from '../../../electron/grading/estimate/index.ts';
 import { buildGradingRequest } from '../../../electron/grading/prompt/index.ts';
 import { essayRubric, loadCorpus } from './fixtures.ts';
 
@@ -31,6 +31,13 @@ describe('imageTokens', () => {
       'openai',
       'other',
     ]);
+  });
+
+  it('takes a configured model\'s family from its slug, then its provider, then its key', () => {
+    expect(familyOfModel('fast', { model: 'google/gemini-2.5-flash', provider: 'openai' })).toBe('gemini');
+    expect(familyOfModel('house-model', { model: 'my-finetune', provider: 'Anthropic' })).toBe('claude');
+    expect(familyOfModel('gpt-4o-mini', { model: 'local-llm', provider: 'openrouter' })).toBe('openai');
+    expect(familyOfModel('fast')).toBe('other');
   });
 });
 
