@@ -1,23 +1,25 @@
 /**
  * Entry point of `npm run bench`:
  *
- *   tsx bench/run.ts [overhead|batch] [--quick] [--calls N] [--diagnostic] [--only NAME]
+ *   tsx bench/run.ts [overhead|batch|pipeline] [--quick] [--calls N] [--diagnostic] [--only NAME]
  *
- * Without a bench name both run, overhead first. `--calls` sets bench 1's calls per side,
+ * Without a bench name all three run: overhead, batch, then pipeline (bench 3, a 100-submission
+ * batch end to end through the CLI; 20 with --quick). `--calls` sets bench 1's calls per side,
  * `--diagnostic` adds bench 1's in-memory-sink row, `--only` runs the bench 2 contestants whose
  * name contains NAME (e.g. `--only core`). Each prints a markdown table on stdout
  * (progress goes to stderr) and writes its JSON to bench/results/.
  */
 import { runBatch, batchTable } from './batch.ts';
 import { overheadTable, runOverhead } from './overhead.ts';
+import { pipelineFailure, pipelineTable, runPipeline } from './pipeline.ts';
 import { argValue, log, writeResult } from './stats.ts';
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  const names: string[] = argv.filter((a) => a === 'overhead' || a === 'batch');
+  const names: string[] = argv.filter((a) => a === 'overhead' || a === 'batch' || a === 'pipeline');
   const unknown = argv.filter((a, i) => !a.startsWith('--') && !names.includes(a) && argv[i - 1] !== '--calls' && argv[i - 1] !== '--only');
   if (unknown.length > 0) {
-    log(`unknown argument(s): ${unknown.join(' ')}\nusage: tsx bench/run.ts [overhead|batch] [--quick] [--calls N] [--diagnostic] [--only NAME]`);
+    log(`unknown argument(s): ${unknown.join(' ')}\nusage: tsx bench/run.ts [overhead|batch|pipeline] [--quick] [--calls N] [--diagnostic] [--only NAME]`);
     return 2;
   }
   const quick = argv.includes('--quick');
@@ -27,7 +29,7 @@ async function main(): Promise<number> {
     log('--calls needs a positive integer');
     return 2;
   }
-  const run = names.length === 0 ? ['overhead', 'batch'] : names;
+  const run = names.length === 0 ? ['overhead', 'batch', 'pipeline'] : names;
 
   if (run.includes('overhead')) {
     const result = await runOverhead({ quick, diagnostic: argv.includes('--diagnostic'), ...(calls !== undefined ? { calls } : {}) });
@@ -41,6 +43,17 @@ async function main(): Promise<number> {
     const file = writeResult('batch.json', result);
     process.stdout.write(`${batchTable(result)}\n\n`);
     log(`wrote ${file}`);
+  }
+  if (run.includes('pipeline')) {
+    const result = await runPipeline({ quick });
+    const file = writeResult('pipeline.json', result);
+    process.stdout.write(`${pipelineTable(result)}\n\n`);
+    log(`wrote ${file}`);
+    const failure = pipelineFailure(result);
+    if (failure !== null) {
+      log(`\n!!! bench pipeline FAILED: ${failure}\n`);
+      return 1;
+    }
   }
   return 0;
 }
