@@ -8,8 +8,8 @@
  *     read and JSON.parse'd;
  *   - core: `CallManager.execute` (strategy, breaker, pacer, retry bookkeeping, cost) with the
  *     monitor's attempt recorder writing audit rows to a real SQLite file in a temp dir;
- * sequentially and at concurrency 64, in alternating blocks so drift on a noisy machine hits
- * both equally.
+ * sequentially (the sides taking turns call by call) and at concurrency 64 (in alternating
+ * blocks), so drift on a noisy machine hits both equally.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -125,6 +125,31 @@ async function runBlock(caller: Caller, count: number, concurrency: number, into
   for (const v of latencies) into.latencies.push(v);
 }
 
+/**
+ * Sequential calls, the sides taking turns call by call (the first side rotating), so a noisy
+ * moment of the machine lands on every side alike instead of on one side's block.
+ */
+async function runInterleaved(callers: readonly Caller[], count: number, into: Record<SideName, PhaseSamples>): Promise<void> {
+  for (let i = 0; i < count; i += 1) {
+    for (let k = 0; k < callers.length; k += 1) {
+      const caller = callers[(i + k) % callers.length] as Caller;
+      const t0 = performance.now();
+      let ok = false;
+      try {
+        ok = await caller.call();
+      } catch {
+        ok = false;
+      }
+      const ms = performance.now() - t0;
+      const phase = into[caller.name];
+      phase.latencies.push(ms);
+      phase.wallMs += ms;
+      phase.calls += 1;
+      if (!ok) phase.failures += 1;
+    }
+  }
+}
+
 export interface SideResult {
   calls: number;
   failures: number;
@@ -184,8 +209,11 @@ async function runMode(
     // Rotate who goes first (and reverse every other block), so a trend during the run favours no side.
     const rotated = callers.map((_, i) => callers[(i + b) % callers.length] as Caller);
     const order = b % 2 === 0 ? rotated : rotated.reverse();
-    for (const caller of order) {
-      await runBlock(caller, perBlock, concurrency, samples[caller.name]);
+    if (concurrency <= 1) await runInterleaved(order, perBlock, samples);
+    else {
+      for (const caller of order) {
+        await runBlock(caller, perBlock, concurrency, samples[caller.name]);
+      }
     }
     // Keep the simulator's request log and ledger small; not timed.
     await sim.reset();
@@ -351,7 +379,7 @@ export async function runOverhead(options: { quick: boolean; calls?: number; dia
       auditRowsWritten: rowsWritten,
       notes: [
         'Latency is per call, from before the call to after the parsed answer (raw) or the CallOutcome (core).',
-        `Calls alternate in ${BLOCKS} blocks per mode (raw first in even blocks, core first in odd ones); the simulator is reset between blocks (not timed).`,
+        `Sequential: the sides take turns call by call (who goes first rotates), in ${BLOCKS} blocks; throughput is calls over the summed call time. Concurrency ${CONCURRENCY}: the sides alternate in ${BLOCKS} blocks (who goes first rotates). The simulator is reset between blocks (not timed).`,
         'Both sides use their own undici Agent with the same options (keep-alive 60 s, no connection cap).',
         'Added latency = core percentile − raw percentile (not a paired difference).',
         'The diagnostic row (--diagnostic) is the same core with audit rows pushed to an array instead of the monitor, to show what the SQLite recorder costs; the goal is judged on the row with the monitor.',

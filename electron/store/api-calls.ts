@@ -1,7 +1,7 @@
 /**
  * The audit trail of HTTP attempts: one row per attempt, written in batches by the monitor.
  */
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from './time-ordered-id.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { ReadableDB, WritableDB } from './db-types.ts';
 import { sql, sqlJoin, type SqlFragment } from './sql.ts';
@@ -138,7 +138,7 @@ function toParams(row: NewApiCall): Record<string, string | number | null> {
     });
   }
   return {
-    id: row.id ?? randomUUID(),
+    id: row.id ?? timeOrderedId(),
     requestId: row.requestId,
     purpose: row.purpose,
     batchId: row.batchId ?? null,
