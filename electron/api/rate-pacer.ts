@@ -2,6 +2,13 @@ import type { RateLimitHint } from './types.ts';
 
 const WINDOW_MS = 60_000;
 const MIN_REQUESTS_TO_LEARN = 5;
+/**
+ * Starts on a scope known to be limited (an rpm, or a 429 seen) are at least this far apart.
+ * A 429 or 503 comes back within a few milliseconds of arriving; spaced sends let the client
+ * read it before the next request leaves, instead of a burst landing inside the window it
+ * opened. 20 ms caps such a scope at 50 requests a second, far above any limit that 429s.
+ */
+export const LIMITED_SPACING_MS = 20;
 
 export interface PacerScopeReport {
   scope: string;
@@ -57,6 +64,8 @@ interface ScopeState {
    * sliding-window rule only ever needs the L-th latest start. Empty while no limit applies.
    */
   recent: number[];
+  /** The latest start reserved (for the spacing of limited scopes). */
+  lastStart: number;
   counter: MinuteCounter;
 }
 
@@ -64,7 +73,9 @@ interface ScopeState {
  * Paces requests so a batch does not hammer a limited provider: a sliding one-minute window per
  * scope (an API key at an origin, or one model), limited by the configured `rpm` and by what
  * 429s taught; a hard block until the time a Retry-After named, so nothing reaches that key
- * before it; and a wait for the reset when rate-limit headers say nothing remains. Slots are
+ * before it; starts spaced a little on a scope known to be limited, so an answer that opens such
+ * a block is read before the next request leaves; and a wait for the reset when rate-limit
+ * headers say nothing remains. Slots are
  * reserved, so concurrent callers spread out instead of waking together. Every operation is
  * O(starts in the window) at worst and O(1) without a limit: the pacer sits on every call's path.
  */
@@ -82,6 +93,7 @@ export class RatePacer {
         preemptiveWaits: 0,
         rateLimited: 0,
         recent: [],
+        lastStart: Number.NEGATIVE_INFINITY,
         counter: new MinuteCounter(),
       };
       this.scopes.set(name, s);
@@ -110,6 +122,7 @@ export class RatePacer {
         const lth = s.recent[s.recent.length - limit];
         if (lth !== undefined && lth + WINDOW_MS > at) at = lth + WINDOW_MS;
       }
+      if ((limit !== null || s.rateLimited > 0) && s.lastStart + LIMITED_SPACING_MS > at) at = s.lastStart + LIMITED_SPACING_MS;
     }
     return at;
   }
@@ -124,9 +137,11 @@ export class RatePacer {
   /** Reserves the earliest slot in every scope and returns its start time; `cancel` gives it back. */
   reserve(scopes: readonly string[], now: number): { startAt: number; cancel: () => void } {
     const startAt = this.earliestStart(scopes, now);
+    const previousStarts = scopes.map((name) => this.scope(name).lastStart);
     for (const name of scopes) {
       const s = this.scope(name);
       s.counter.add(startAt, 1);
+      if (startAt > s.lastStart) s.lastStart = startAt;
       const limit = this.limitOf(s);
       if (limit === null) continue;
       insertSorted(s.recent, startAt);
@@ -142,12 +157,13 @@ export class RatePacer {
       cancel: () => {
         if (cancelled) return;
         cancelled = true;
-        for (const name of scopes) {
+        scopes.forEach((name, k) => {
           const s = this.scope(name);
           s.counter.add(startAt, -1);
+          if (s.lastStart === startAt) s.lastStart = previousStarts[k] ?? Number.NEGATIVE_INFINITY;
           const i = s.recent.lastIndexOf(startAt);
           if (i >= 0) s.recent.splice(i, 1);
-        }
+        });
       },
     };
   }

@@ -3,7 +3,7 @@ import { backoffDelay } from '../../../electron/api/backoff.ts';
 import { CircuitBreaker } from '../../../electron/api/circuit-breaker.ts';
 import { CODE_OF_CLASS, type ErrorClass } from '../../../electron/api/error-classes.ts';
 import { modelEntry } from '../../../electron/api/model-registry.ts';
-import { RatePacer } from '../../../electron/api/rate-pacer.ts';
+import { LIMITED_SPACING_MS, RatePacer } from '../../../electron/api/rate-pacer.ts';
 import { decide, RETRY_TABLE } from '../../../electron/api/retry-policy.ts';
 import { freshStats, orderModels, type ModelStats, type OrderContext } from '../../../electron/api/strategies.ts';
 import { checkStructuredAnswer } from '../../../electron/api/structured-answer.ts';
@@ -102,8 +102,18 @@ describe('rate pacer', () => {
     const p = new RatePacer();
     p.configure('m', 2);
     expect(p.reserve(['m'], 0).startAt).toBe(0);
-    expect(p.reserve(['m'], 10).startAt).toBe(10);
-    expect(p.reserve(['m'], 20).startAt).toBe(60_000);
+    expect(p.reserve(['m'], 30).startAt).toBe(30);
+    expect(p.reserve(['m'], 40).startAt).toBe(60_000);
+  });
+  it('spaces starts on a limited scope, so a 429 is read before the next request leaves', () => {
+    const p = new RatePacer();
+    p.configure('m', 100);
+    expect([0, 0, 0].map(() => p.reserve(['m'], 0).startAt)).toEqual([0, LIMITED_SPACING_MS, 2 * LIMITED_SPACING_MS]);
+    // No limit known: no spacing (a provider that never said no is not slowed down)...
+    expect([0, 0].map(() => p.reserve(['free'], 0).startAt)).toEqual([0, 0]);
+    // ...until it answers a 429.
+    p.onRateLimited('free', 0, 100, null);
+    expect([0, 0].map(() => p.reserve(['free'], 0).startAt)).toEqual([100, 100 + LIMITED_SPACING_MS]);
   });
   it('waits for the reset when headers say nothing remains', () => {
     const p = new RatePacer();
