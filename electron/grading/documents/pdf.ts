@@ -1,7 +1,15 @@
 /**
  * PDF → text per page, with pages that have no text layer (scans, photos exported as PDF)
- * rendered to JPEG for a vision model. Runs in the extraction worker: pdfjs parses damaged and
- * fuzzed files in pure JS and can loop for a long time, and only a worker can be stopped then.
+ * rendered to JPEG for a vision model, and text a reader cannot see (white, invisible, smaller
+ * than 1 pt, off the page) moved to `hiddenText` (`pdf-ink.ts`, `pdf-hidden.ts`). Runs in the
+ * extraction worker: pdfjs parses damaged and fuzzed files in pure JS and can loop for a long
+ * time, and only a worker can be stopped then.
+ *
+ * The file is opened twice. The copy that text, form fields and operator lists come from drops
+ * every image unread (`maxImageSize: 0`): an operator list otherwise decodes each image on the
+ * page, ~0.4 s for a 300 dpi scan, which would make hidden-text detection cost more than the
+ * rest of the extraction. The second copy, with images, is opened only when a page must be
+ * rendered.
  *
  * pdfjs' own "worker" is the in-thread fake one (we already are off the main thread). It never
  * evaluates code from the file (`isEvalSupported: false`), never installs fonts, never looks at
@@ -10,10 +18,12 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
-import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentLoadingTask, PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api';
 import { AppError } from '../../../shared/errors.ts';
 import { documentErrors } from './messages.ts';
+import { separateHiddenText } from './pdf-hidden.ts';
+import { walkInk, type Box, type FontMetrics, type PageInk } from './pdf-ink.ts';
 import { normalizeText } from './text.ts';
 import { MIN_TEXT_LAYER_CHARS, type ExtractLimits, type PageImage, type PartialExtraction } from './types.ts';
 
@@ -147,6 +157,8 @@ function looksTruncated(bytes: Uint8Array): boolean {
   return !hasAscii(bytes, '%%EOF', tail) && !hasAscii(bytes, 'startxref', tail);
 }
 
+const DROPPED_IMAGE_WARNING = 'Image exceeded maximum allowed size';
+
 /** What pdfjs says when it had to rebuild a broken cross-reference table. */
 const DAMAGE_WARNING = /Indexing all PDF objects|XRef|startxref/i;
 
@@ -159,7 +171,9 @@ function captureWarnings(): { warnings: string[]; restore: () => void } {
   const { log, warn } = console;
   const warnings: string[] = [];
   const keep = (...args: unknown[]) => {
-    if (warnings.length < 100) warnings.push(args.map(String).join(' '));
+    const message = args.map(String).join(' ');
+    // One per image in the text copy, which drops them on purpose (see the top of this file).
+    if (warnings.length < 100 && !message.includes(DROPPED_IMAGE_WARNING)) warnings.push(message);
   };
   console.log = keep;
   console.warn = keep;
@@ -186,12 +200,10 @@ export async function extractPdf(file: string, bytes: Uint8Array, limits: Extrac
   }
 }
 
-async function readPdf(file: string, bytes: Uint8Array, limits: ExtractLimits, warnings: string[]): Promise<PartialExtraction> {
-  // Read these before pdfjs takes (and detaches) the buffer.
-  const encrypted = hasAscii(bytes, '/Encrypt');
-  const truncated = looksTruncated(bytes);
-  const task = pdfjs.getDocument({
-    data: bytes,
+/** pdfjs without eval, font faces or system fonts; `withImages: false` drops every image unread. */
+function openPdf(data: Uint8Array, limits: ExtractLimits, withImages: boolean): PDFDocumentLoadingTask {
+  return pdfjs.getDocument({
+    data,
     ...resourceUrls(),
     cMapPacked: true,
     isEvalSupported: false,
@@ -199,9 +211,75 @@ async function readPdf(file: string, bytes: Uint8Array, limits: ExtractLimits, w
     useSystemFonts: false,
     enableXfa: false,
     stopAtErrors: false,
-    maxImageSize: Math.floor(limits.maxPixels),
+    maxImageSize: withImages ? Math.floor(limits.maxPixels) : 0,
     verbosity: pdfjs.VerbosityLevel.WARNINGS,
   });
+}
+
+const numberArray = (value: unknown): number[] | undefined =>
+  Array.isArray(value) && value.every((n) => typeof n === 'number' && Number.isFinite(n)) ? (value as number[]) : undefined;
+
+/** What the walk needs of a loaded font; undefined when pdfjs has not handed it over. */
+function readFontMetrics(page: PDFPageProxy, name: string): FontMetrics | undefined {
+  try {
+    if (!page.commonObjs.has(name)) return undefined;
+    const font = page.commonObjs.get(name) as Record<string, unknown> | null;
+    if (!font) return undefined;
+    return { fontMatrix: numberArray(font.fontMatrix), bbox: numberArray(font.bbox), isType3Font: font.isType3Font === true, vertical: font.vertical === true };
+  } catch {
+    return undefined;
+  }
+}
+
+/** How the page draws its text (colour, mode, size, position); annotations are not page text and are left out. */
+async function readInk(page: PDFPageProxy): Promise<PageInk | null> {
+  const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = page.view;
+  const view: Box = [Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1)];
+  const list = await page.getOperatorList({ annotationMode: pdfjs.AnnotationMode.DISABLE });
+  const fonts = new Map<string, FontMetrics | undefined>();
+  const lookup = (name: string): FontMetrics | undefined => {
+    if (!fonts.has(name)) fonts.set(name, readFontMetrics(page, name));
+    return fonts.get(name);
+  };
+  return walkInk(list, view, lookup);
+}
+
+interface PageText {
+  text: string;
+  hidden: string[];
+}
+
+/** The page's visible text (text layer without hidden glyphs, then form fields) and its hidden text. */
+async function readPageText(page: PDFPageProxy, failed: (error: unknown) => null): Promise<PageText> {
+  const content = await page.getTextContent().catch(failed);
+  const ink = await readInk(page).catch(() => null);
+  const items = content?.items ?? [];
+  const separation = ink ? separateHiddenText(items, ink) : { items, hidden: [] };
+  const fields = await formFieldText(page).catch(() => '');
+  const text = normalizeText([content ? joinTextItems(separation.items) : '', fields].filter(Boolean).join('\n'));
+  return { text, hidden: separation.hidden };
+}
+
+/** Adds a page's hidden text, keeping the total under the text limit: it is evidence, not content. */
+function addHidden(result: PartialExtraction, hidden: string[], maxChars: number): void {
+  if (hidden.length === 0) return;
+  if (!result.flags.includes('hidden_text')) result.flags.push('hidden_text');
+  let total = result.hiddenText.reduce((sum, h) => sum + h.length, 0);
+  for (const h of hidden) {
+    if (total + h.length > maxChars) return;
+    result.hiddenText.push(h);
+    total += h.length;
+  }
+}
+
+async function readPdf(file: string, bytes: Uint8Array, limits: ExtractLimits, warnings: string[]): Promise<PartialExtraction> {
+  // Read these before pdfjs takes (and detaches) the buffer; the copy is for the image-bearing document.
+  const encrypted = hasAscii(bytes, '/Encrypt');
+  const truncated = looksTruncated(bytes);
+  const imageBytes = bytes.slice();
+  const task = openPdf(bytes, limits, false);
+  const withImages: { task: PDFDocumentLoadingTask | null } = { task: null };
+  const imageDocument = (): Promise<PDFDocumentProxy> => (withImages.task ??= openPdf(imageBytes, limits, true)).promise;
   try {
     let doc: PDFDocumentProxy;
     try {
@@ -226,14 +304,13 @@ async function readPdf(file: string, bytes: Uint8Array, limits: ExtractLimits, w
         continue;
       }
       try {
-        const content = await page.getTextContent().catch(failed);
-        const fields = await formFieldText(page).catch(() => '');
-        const text = normalizeText([content ? joinTextItems(content.items) : '', fields].filter(Boolean).join('\n'));
+        const { text, hidden } = await readPageText(page, failed);
         chars += text.length;
         if (chars > limits.maxTextChars) throw documentErrors.tooMuchText(file, limits.maxTextChars);
         result.pages.push({ index: number - 1, text });
+        addHidden(result, hidden, limits.maxTextChars);
         if (text.replace(/\s+/g, '').length < MIN_TEXT_LAYER_CHARS) {
-          const image = await renderPage(doc, page, limits.imageMaxEdge).catch(failed);
+          const image = await renderPageNumber(imageDocument, number, limits.imageMaxEdge).catch(failed);
           if (image) {
             result.images.push(image);
             result.imageBytesOut += image.data.length;
@@ -256,5 +333,17 @@ async function readPdf(file: string, bytes: Uint8Array, limits: ExtractLimits, w
     return result;
   } finally {
     await task.destroy().catch(() => undefined);
+    await withImages.task?.destroy().catch(() => undefined);
+  }
+}
+
+/** Page `number` of the document with images, rendered (null when blank). */
+async function renderPageNumber(imageDocument: () => Promise<PDFDocumentProxy>, number: number, maxEdge: number): Promise<PageImage | null> {
+  const doc = await imageDocument();
+  const page = await doc.getPage(number);
+  try {
+    return await renderPage(doc, page, maxEdge);
+  } finally {
+    page.cleanup();
   }
 }

@@ -19,7 +19,9 @@ export interface PageImage {
 /**
  * Review signals. `no_text_layer`: some content exists only as pixels (a scanned PDF page, a
  * DOCX that is only pasted photos), so the grade rests on a vision model reading it.
- * `hidden_text`: the DOCX contains text a reader cannot see (white, tiny or hidden runs).
+ * `hidden_text`: the document contains text a reader cannot see: DOCX runs that are white, tiny
+ * or `w:vanish`; PDF text that is white on white paper, invisible (render mode 3/7 or fully
+ * transparent), under 1 pt, or outside the page box. The text itself is in `hiddenText`.
  */
 export type DocumentFlag = 'no_text_layer' | 'hidden_text';
 
@@ -28,13 +30,20 @@ export interface ExtractedDocument {
   /** Hex SHA-256 of the file's bytes: duplicate submissions have the same one. */
   sha256: string;
   bytes: number;
-  /** Everything readable, pages joined with a blank line. */
+  /**
+   * Everything readable, pages joined with a blank line. A DOCX's body comes first, then its
+   * footnotes, endnotes, headers and footers, and comments in labelled sections (README.md).
+   */
   text: string;
   /** One per PDF page (index 0-based); one entry for the other kinds. */
   pages: Array<{ index: number; text: string }>;
   /** Photos (downscaled) and PDF pages without a text layer, rendered for a vision model. */
   images: PageImage[];
-  /** DOCX runs hidden by white colour, a size under 4 pt or `w:vanish`; never part of `text`. */
+  /**
+   * Text a reader cannot see (see `hidden_text`), one string per hidden stretch, for the
+   * prompt-injection check. Never part of `text`, except PDF text that could not be matched to
+   * pdfjs' text items exactly (then it is in both; see README.md).
+   */
   hiddenText: string[];
   flags: DocumentFlag[];
   /**

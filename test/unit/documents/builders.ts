@@ -15,9 +15,23 @@ export interface PdfPage {
   jpeg?: { data: Uint8Array; width: number; height: number };
   /** Raw content-stream operators appended to the page. */
   operators?: string;
+  /** More entries for the page's resource dictionary, e.g. `/ExtGState << /Clear << /ca 0 >> >>`. */
+  resources?: string;
 }
 
 const escapePdfString = (text: string): string => text.replace(/[\\()]/g, (c) => `\\${c}`);
+
+export interface PdfTextOptions {
+  /** Font size in points; default 12. */
+  size?: number;
+  /** Operators set inside the text object before the text is shown, e.g. `1 1 1 rg` or `3 Tr`. */
+  style?: string;
+}
+
+/** Content operators for one line of Helvetica at (x, y), wrapped in q/Q so its colour and mode do not leak. */
+export function pdfText(x: number, y: number, text: string, options: PdfTextOptions = {}): string {
+  return `q BT /F1 ${options.size ?? 12} Tf ${x} ${y} Td ${options.style ?? ''} (${escapePdfString(text)}) Tj ET Q\n`;
+}
 
 /** A valid PDF 1.4 with a correct cross-reference table. */
 export function buildPdf(pages: PdfPage[]): Uint8Array {
@@ -29,7 +43,7 @@ export function buildPdf(pages: PdfPage[]): Uint8Array {
   const kids: number[] = [];
   for (const page of pages) {
     let content = '';
-    let resources = `/Font << /F1 ${font} 0 R >>`;
+    let resources = `/Font << /F1 ${font} 0 R >>${page.resources ? ` ${page.resources}` : ''}`;
     if (page.jpeg) {
       const header = `<< /Type /XObject /Subtype /Image /Width ${page.jpeg.width} /Height ${page.jpeg.height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length ${page.jpeg.data.length} >>\nstream\n`;
       const image = add(concat([ascii(header), page.jpeg.data, ascii('\nendstream')]));
@@ -87,10 +101,33 @@ export async function scribbleJpeg(width = 600, height = 800): Promise<Uint8Arra
 // DOCX
 
 const W_NS = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
+const R_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const REL_TYPES = {
+  styles: 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles',
+  header: 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/header',
+  footer: 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer',
+  comments: 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments',
+} as const;
 
-/** A minimal valid DOCX whose body is `bodyXml` (paragraphs in the `w:` namespace). */
-export function buildDocx(bodyXml: string, options: { styles?: string; extra?: Record<string, Uint8Array> } = {}): Uint8Array {
+export interface DocxRelationship {
+  id: string;
+  type: keyof typeof REL_TYPES;
+  /** Relative to `word/`, as Word writes it. */
+  target: string;
+}
+
+export interface DocxOptions {
+  styles?: string;
+  /** More parts, by zip path (e.g. `word/header1.xml`, see {@link wordPart}). */
+  extra?: Record<string, Uint8Array>;
+  /** More entries for word/_rels/document.xml.rels (the styles one is added with `styles`). */
+  relationships?: DocxRelationship[];
+}
+
+/** A minimal valid DOCX whose body is `bodyXml` (paragraphs in the `w:` namespace; `r:` is declared too). */
+export function buildDocx(bodyXml: string, options: DocxOptions = {}): Uint8Array {
   const enc = (s: string) => new TextEncoder().encode(s);
+  const rels: DocxRelationship[] = [...(options.styles ? [{ id: 'rIdStyles', type: 'styles' as const, target: 'styles.xml' }] : []), ...(options.relationships ?? [])];
   const files: Record<string, Uint8Array> = {
     '[Content_Types].xml': enc(
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
@@ -105,14 +142,19 @@ export function buildDocx(bodyXml: string, options: { styles?: string; extra?: R
     ),
     'word/_rels/document.xml.rels': enc(
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-        (options.styles ? '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>' : '') +
+        rels.map((rel) => `<Relationship Id="${rel.id}" Type="${REL_TYPES[rel.type]}" Target="${rel.target}"/>`).join('') +
         '</Relationships>',
     ),
-    'word/document.xml': enc(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="${W_NS}"><w:body>${bodyXml}</w:body></w:document>`),
+    'word/document.xml': enc(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="${W_NS}" xmlns:r="${R_NS}"><w:body>${bodyXml}</w:body></w:document>`),
     ...(options.styles ? { 'word/styles.xml': enc(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles xmlns:w="${W_NS}">${options.styles}</w:styles>`) } : {}),
     ...options.extra,
   };
   return zipSync(files);
+}
+
+/** A header (`w:hdr`), footer (`w:ftr`) or comments (`w:comments`) part around `innerXml`. */
+export function wordPart(root: 'hdr' | 'ftr' | 'comments', innerXml: string): Uint8Array {
+  return new TextEncoder().encode(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:${root} xmlns:w="${W_NS}" xmlns:r="${R_NS}">${innerXml}</w:${root}>`);
 }
 
 /** `<w:p>` of runs; each run is text with optional `w:rPr` children. */

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { hiddenReason, notesText, parseStyles, scanHiddenRuns, scanXml, wordPrefix } from '../../../electron/grading/documents/docx-xml.ts';
+import {
+  blockParagraphs,
+  commentAuthor,
+  hiddenReason,
+  notesText,
+  parseRelationships,
+  parseStyles,
+  resolvePartName,
+  scanHiddenRuns,
+  scanXml,
+  sectionReferences,
+  wordPrefix,
+} from '../../../electron/grading/documents/docx-xml.ts';
 
 const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
 const doc = (body: string, prefix = 'w') =>
@@ -89,5 +101,52 @@ describe('notesText', () => {
       '<w:footnote w:id="1"><w:p><w:r><w:t>First note.</w:t></w:r></w:p><w:p><w:r><w:t>Its second paragraph.</w:t></w:r></w:p></w:footnote>' +
       '<w:footnote w:id="2"><w:p><w:r><w:t>Second note.</w:t></w:r></w:p></w:footnote></w:footnotes>';
     expect(notesText(xml, 'footnote')).toEqual(['First note.\nIts second paragraph.', 'Second note.']);
+  });
+});
+
+describe('blockParagraphs', () => {
+  it('returns the paragraphs of each block, a text box once (not its fallback copy), tabs and breaks kept', () => {
+    const box = '<w:txbxContent><w:p><w:r><w:t>In a box</w:t></w:r></w:p></w:txbxContent>';
+    const xml =
+      `<w:hdr ${W}><w:p><w:r><w:t>Name</w:t><w:tab/><w:t>Date</w:t></w:r></w:p>` +
+      `<w:p><w:r><mc:AlternateContent xmlns:mc="m"><mc:Choice><w:drawing>${box}</w:drawing></mc:Choice><mc:Fallback><w:pict>${box}</w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>Line</w:t><w:br/><w:t>two</w:t></w:r></w:p>` +
+      '<w:p/></w:hdr>';
+    expect(blockParagraphs(xml, 'hdr')).toEqual([{ attrs: ` ${W}`, paragraphs: ['Name\tDate', 'In a box', 'Line\ntwo'] }]);
+  });
+
+  it('one block per comment, with its author', () => {
+    const xml = `<w:comments ${W}><w:comment w:id="0" w:author="Ms. &amp; Co"><w:p><w:r><w:t>Nice.</w:t></w:r></w:p></w:comment><w:comment w:id="1"><w:p><w:r><w:t>Hm.</w:t></w:r></w:p></w:comment></w:comments>`;
+    const blocks = blockParagraphs(xml, 'comment');
+    expect(blocks.map((b) => [commentAuthor(xml, b.attrs), b.paragraphs])).toEqual([
+      ['Ms. & Co', ['Nice.']],
+      ['', ['Hm.']],
+    ]);
+  });
+});
+
+describe('relationships and section references', () => {
+  it('reads relationship ids, types and targets, and the header/footer references of every section in order', () => {
+    const rels =
+      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+      '<Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/>' +
+      '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.com" TargetMode="External"/></Relationships>';
+    expect(parseRelationships(rels)).toEqual([
+      { id: 'rId7', type: 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/header', target: 'header1.xml', external: false },
+      { id: 'rId9', type: 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink', target: 'https://example.com', external: true },
+    ]);
+    const xml = doc(
+      '<w:p><w:pPr><w:sectPr><w:headerReference w:type="default" rel:id="rId7"/></w:sectPr></w:pPr></w:p><w:sectPr><w:footerReference w:type="first" rel:id="rId8"/></w:sectPr>',
+    ).replace('<w:document ', '<w:document xmlns:rel="http://schemas.openxmlformats.org/officeDocument/2006/relationships" ');
+    expect(sectionReferences(xml)).toEqual([
+      { kind: 'header', id: 'rId7' },
+      { kind: 'footer', id: 'rId8' },
+    ]);
+  });
+
+  it('resolves targets relative to word/, absolute, and with ..', () => {
+    expect(resolvePartName('header1.xml')).toBe('word/header1.xml');
+    expect(resolvePartName('/word/footer2.xml')).toBe('word/footer2.xml');
+    expect(resolvePartName('../customXml/item1.xml')).toBe('customXml/item1.xml');
+    expect(resolvePartName('./sub/./comments.xml')).toBe('word/sub/comments.xml');
   });
 });
