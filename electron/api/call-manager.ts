@@ -13,7 +13,7 @@ import { RatePacer } from './rate-pacer.ts';
 import { decide, RETRY_TABLE, type Decision } from './retry-policy.ts';
 import type { BackoffKind } from './backoff.ts';
 import { Semaphore } from './semaphore.ts';
-import { sleep } from './sleep.ts';
+import { sleep, waitFor } from './sleep.ts';
 import { freshStats, orderModels, recordOutcome, STRATEGY_OF_PRIORITY, type ModelStats, type Priority, type Strategy } from './strategies.ts';
 import { checkStructuredAnswer } from './structured-answer.ts';
 import { DEFAULT_TIMEOUTS, type AttemptResult, type AttemptTarget, type ChatRequest, type Timeouts } from './types.ts';
@@ -156,6 +156,10 @@ export class CallManager {
   private readonly disabled = new Map<string, ErrorCode>();
   private readonly global: Semaphore;
   readonly pacer = new RatePacer();
+  /** Key scopes whose provider has answered at least once (any HTTP status). */
+  private readonly answeredKeys = new Set<string>();
+  /** The one request in flight on a key that has not answered yet; the others wait for it. */
+  private readonly probes = new Map<string, Promise<void>>();
   private readonly now: () => number;
   private readonly random: () => number;
   private turn = 0;
@@ -333,7 +337,32 @@ export class CallManager {
       let reservation: Reservation | null = null;
       let result: AttemptResult;
       let attemptStartedAt: number;
+      let endProbe: (() => void) | null = null;
       try {
+        if (!this.answeredKeys.has(rt.keyScope)) {
+          // The first request on a key goes alone; the others wait for its answer. A wrong key
+          // then costs one 401 instead of a burst, and a 429 is known before a burst can land
+          // in the window it opens. Bounded: each wait ends with that probe or the deadline.
+          const probe = this.probes.get(rt.keyScope);
+          if (probe) {
+            const waitStarted = this.now();
+            try {
+              await waitFor(probe, deadline - waitStarted, signal);
+            } catch {
+              return fail('ABORTED', 'The request was cancelled.');
+            }
+            waitedBefore += this.now() - waitStarted;
+            // Choose again with what the probe's answer taught (a 401, a 429, an open breaker).
+            current = null;
+            continue;
+          }
+          let done: () => void = () => undefined;
+          this.probes.set(rt.keyScope, new Promise<void>((resolve) => (done = resolve)));
+          endProbe = () => {
+            this.probes.delete(rt.keyScope);
+            done();
+          };
+        }
         // Pacing: the provider's limits and any Retry-After still in force for this key or
         // model, reserved once this request holds its concurrency slot.
         const scopes = [rt.keyScope, modelScope(entry.id)];
@@ -443,8 +472,10 @@ export class CallManager {
           ...(this.deps.dispatcher ? { dispatcher: this.deps.dispatcher } : {}),
           ...(options.onDelta ? { onDelta: options.onDelta } : {}),
         });
+        if (result.httpStatus !== null) this.answeredKeys.add(rt.keyScope);
       } finally {
         releaseSlots();
+        endProbe?.();
       }
 
       // What did it cost? The answering model's price, the provider's word, or a lookup.

@@ -40,3 +40,38 @@ describe('routing while a request waits', () => {
     expect(sink.rows[2]?.waitedMs).toBeGreaterThan(0);
   });
 });
+
+describe('the first request on a key', () => {
+  it('goes alone: a wrong key costs one 401, not one per request in flight', async () => {
+    sim = await startSimulator({ keys: { 'sk-right': {} } });
+    const models = simModels(sim.baseUrl, { A: { max_concurrency: 8 } }).filter((m) => m.id === 'A');
+    const sink = new CollectingSink();
+    const manager = makeManager(models, sink, { stream: false }, { keys: { SIM_KEY: 'sk-wrong' } });
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => manager.execute(gradingRequest(), { purpose: 'grading' })));
+    expect(sim.requests()).toHaveLength(1);
+    expect(outcomes.every((o) => !o.ok)).toBe(true);
+    expect(outcomes.map((o) => (o.ok ? 'ok' : o.error.code))).toContain('INVALID_API_KEY');
+    expect(sink.rows).toHaveLength(1);
+  });
+
+  it('the others follow its answer, so they are not held up afterwards', async () => {
+    sim = await startSimulator({ keys: { 'sk-sim': {} }, profile: { latencyMs: 150, ttftMs: 0 } });
+    const models = simModels(sim.baseUrl).filter((m) => m.id === 'A');
+    const sink = new CollectingSink();
+    const manager = makeManager(models, sink, { stream: false });
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => manager.execute(gradingRequest(), { purpose: 'grading' })));
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    const arrivals = sim.requests().map((r) => r.at);
+    const first = Math.min(...arrivals);
+    // One request, then after its answer (≥ its 150 ms latency) the other four together.
+    expect(arrivals.filter((at) => at - first < 100)).toHaveLength(1);
+    const rest = arrivals.filter((at) => at - first >= 100);
+    expect(rest).toHaveLength(4);
+    expect(Math.max(...rest) - Math.min(...rest)).toBeLessThan(100);
+    // A second wave on the now-known key goes at once.
+    const before = sim.requests().length;
+    await Promise.all(Array.from({ length: 4 }, () => manager.execute(gradingRequest(), { purpose: 'grading' })));
+    const wave = sim.requests().slice(before).map((r) => r.at);
+    expect(Math.max(...wave) - Math.min(...wave)).toBeLessThan(100);
+  });
+});
