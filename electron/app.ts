@@ -10,6 +10,7 @@ import { registryFromConfig } from './api/model-registry.ts';
 import { settingsFromConfig } from './api/settings-from-config.ts';
 import { loadConfigFile } from './config/load-config.ts';
 import { startDemoProvider, type DemoProvider } from './demo/demo-provider.ts';
+import { createGradingHandlers } from './grading/handlers.ts';
 import type { Handlers } from './ipc/router.ts';
 import { createMonitor, type Monitor } from './monitor/index.ts';
 import { createMonitorHandlers } from './monitor/handlers.ts';
@@ -163,8 +164,15 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     return (await secrets.get(model.api_key_env)) ? 'set' : 'missing';
   }
 
+  const grading = createGradingHandlers({
+    core: { db, calls, monitor, config: loaded.config, configError: loaded.error },
+    demo: demo !== null,
+    emit,
+  });
+
   const handlers: Handlers = {
     ...createMonitorHandlers({ monitor }),
+    ...grading.handlers,
     getRateLimits: () =>
       calls.pacer.report(Date.now()).map((scope) => ({
         ...scope,
@@ -265,6 +273,8 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
       return () => listeners.delete(listener);
     },
     async close() {
+      // A grading in progress stops first (resumable), before the store it writes to closes.
+      await grading.close();
       listeners.clear();
       monitor.close();
       await dispatcher.close();

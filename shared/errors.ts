@@ -52,7 +52,10 @@ export type ErrorCode =
   | 'EMPTY_DOCUMENT'
   | 'FILE_NOT_FOUND'
   | 'RUBRIC_INVALID'
-  | 'ROSTER_INVALID';
+  | 'ROSTER_INVALID'
+  // the app's own grading routes
+  | 'DEMO_ONLY'
+  | 'GRADING_IN_PROGRESS';
 
 export interface AppErrorData {
   code: ErrorCode;

@@ -1,19 +1,18 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { pricesOf, type Config } from '../../shared/config.ts';
+import type { Config } from '../../shared/config.ts';
 import { AppError } from '../../shared/errors.ts';
 import { createApp, type GradeDeskApp } from '../app.ts';
 import { batchReport, historyReport, type BatchReport } from '../grading/batch/report.ts';
-import { runBatch } from '../grading/batch/run-batch.ts';
 import { closeExtractionWorkers } from '../grading/documents/index.ts';
-import { estimateBatchCost, familyOfModel } from '../grading/estimate/index.ts';
 import { exportBatch } from '../grading/export.ts';
-import { combineWith, gradingKit, newPseudonymSecret, parseStoredPlan, prepareBatch, type BatchPlan } from '../grading/pipeline.ts';
+import { gradeFiles, runPlannedBatch, type RunPlannedResult } from '../grading/grade-files.ts';
+import { combineWith, parseStoredPlan, type BatchPlan } from '../grading/pipeline.ts';
 import { parseRoster } from '../grading/privacy/index.ts';
 import { loadRubricFile } from '../grading/rubric/index.ts';
 import { resolveDataFiles } from '../paths.ts';
 import { createEnvSecretStore } from '../secrets/secret-store.ts';
-import { closeDatabase, getBatch, latestUnfinishedBatch, openDatabase, setBatchStatus } from '../store/index.ts';
+import { closeDatabase, getBatch, latestUnfinishedBatch, openDatabase } from '../store/index.ts';
 import { costByDay, costByModel } from '../store/monitor-queries.ts';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.ts';
 
@@ -76,22 +75,15 @@ function printReport(report: BatchReport, args: CliArgs, io: CliIo): void {
   io.stdout(`batch ${report.batch_id}: ${report.status}, ${report.api_calls} API calls, cost ${cost}` + (report.possible_duplicate_paid_calls ? `, ${report.possible_duplicate_paid_calls} calls may have been paid twice` : '') + '\n');
 }
 
-async function run(app: GradeDeskApp, plan: BatchPlan, batchId: string, args: CliArgs, io: CliIo): Promise<number> {
-  const result = await runBatch({
-    db: app.db,
-    calls: app.calls,
-    batchId,
-    kit: gradingKit(plan),
-    concurrency: args.concurrency ?? 4,
-    pool: plan.pool,
-    signal: io.signal,
-    onProgress: progressPrinter(io),
-  });
-  app.monitor.flush();
-  const report = batchReport(app.db, batchId, combineWith(plan.rubric));
-  if (report) printReport(report, args, io);
+/** Prints what a run ended with and answers its exit code. */
+function finishRun(result: RunPlannedResult, args: CliArgs, io: CliIo): number {
+  if (result.report) printReport(result.report, args, io);
   if (result.retriedInDoubt > 0) io.stderr(`${result.retriedInDoubt} request(s) in flight when the last run stopped were sent again; each may have been paid twice.\n`);
-  return exitFor(result.status, report);
+  return exitFor(result.status, result.report);
+}
+
+async function run(app: GradeDeskApp, plan: BatchPlan, batchId: string, args: CliArgs, io: CliIo): Promise<number> {
+  return finishRun(await runPlannedBatch(app, plan, batchId, { concurrency: args.concurrency ?? 4, signal: io.signal, onProgress: progressPrinter(io) }), args, io);
 }
 
 async function grade(args: CliArgs, io: CliIo): Promise<number> {
@@ -113,47 +105,24 @@ async function grade(args: CliArgs, io: CliIo): Promise<number> {
   }
   const app = await openCore(args, io);
   try {
-    if (!app.config) throw new AppError(app.configError?.code ?? 'CONFIG_NOT_FOUND', app.configError?.message ?? 'No configuration.');
-    const configured = Object.keys(app.config.models);
-    const unknown = args.models.filter((m) => !configured.includes(m));
-    if (unknown.length > 0) throw new AppError('MODEL_NOT_FOUND', `Not in the config: ${unknown.join(', ')}. Configured: ${configured.join(', ')}.`);
-    const pool = args.models.length > 0 ? args.models : configured;
-    if (pool.length === 0) throw new AppError('CONFIG_INVALID', 'The config has no models.');
-    // No settings of its own: the CLI has no flags for them (DESIGN §6), so they come from the
-    // config's `grading` section, which prepareBatch resolves into the stored plan.
-    const given: BatchPlan = {
+    const outcome = await gradeFiles(app, {
+      paths: args.positionals,
       rubric: rubric.data,
       roster,
-      pool,
+      models: args.models,
       compare: args.compare,
-      settings: {},
-      pseudonymSecret: newPseudonymSecret(),
-      config: app.config,
-    };
-    const budget = args.budget ?? app.config.budget?.per_batch_usd ?? null;
-    const prepared = await prepareBatch(app.db, { paths: args.positionals, plan: given, budgetUsd: budget, estimateUsd: null, source: 'cli', signal: io.signal });
-    const plan = prepared.plan;
-    // The estimate, before anything is sent: the models a job may use, priced as configured,
-    // with the page images each submission will send (a batch of photos is mostly images).
-    const config = app.config;
-    const estimate = estimateBatchCost({
-      submissions: prepared.toSend,
-      rubric: plan.rubric,
-      settings: plan.settings,
-      models: pool.map((id) => {
-        const model = config.models[id];
-        return { id, prices: model ? pricesOf(model) : null, family: familyOfModel(id, model) };
-      }),
+      budgetUsd: args.budget,
+      concurrency: args.concurrency ?? 4,
+      source: 'cli',
+      signal: io.signal,
+      onProgress: progressPrinter(io),
     });
-    const expected = args.compare ? estimate.pricedTotalUsd : Math.max(0, ...estimate.perModel.map((m) => m.costUsd ?? 0));
-    if (budget !== null && expected > budget) {
-      setBatchStatus(app.db, prepared.batchId, 'budget_stopped', Date.now());
-      io.stderr(`The estimated cost $${expected.toFixed(4)} is over the budget $${budget}; nothing was sent. Raise --budget or grade fewer files.\n`);
-      const report = batchReport(app.db, prepared.batchId, combineWith(plan.rubric));
-      if (report) printReport(report, args, io);
+    if (outcome.kind === 'over_budget') {
+      io.stderr(`The estimated cost $${outcome.estimateUsd.toFixed(4)} is over the budget $${outcome.budgetUsd}; nothing was sent. Raise --budget or grade fewer files.\n`);
+      if (outcome.report) printReport(outcome.report, args, io);
       return EXIT.budget;
     }
-    return await run(app, plan, prepared.batchId, args, io);
+    return finishRun(outcome, args, io);
   } finally {
     await app.close();
   }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AppErrorData } from '../errors.ts';
 import { appRoutes } from './app.ts';
 import { coreRoutes } from './core.ts';
+import { gradingEvents, gradingRoutes } from './grading.ts';
 import { modelEvents, modelRoutes } from './models.ts';
 import { monitorEvents, monitorRoutes } from './monitor.ts';
 
@@ -14,11 +15,13 @@ import { monitorEvents, monitorRoutes } from './monitor.ts';
 export const routes = {
   ...appRoutes,
   ...coreRoutes,
+  ...gradingRoutes,
   ...modelRoutes,
   ...monitorRoutes,
 } as const;
 
 export const events = {
+  ...gradingEvents,
   ...modelEvents,
   ...monitorEvents,
 } as const;

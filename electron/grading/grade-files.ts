@@ -1,0 +1,149 @@
+/**
+ * Grading a set of files, start to finish, on an open core: the one sequence behind
+ * `gradedesk grade` (and `resume`, from the run on) and the app's own grading routes, so the
+ * CLI and the app cannot drift apart. Plan → prepareBatch → the estimate against the budget →
+ * runBatch → the DESIGN §6 report. Reading rubric and roster files, printing and exit codes
+ * stay with the callers.
+ */
+import { pricesOf } from '../../shared/config.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { GradeDeskApp } from '../app.ts';
+import { setBatchStatus, type BatchStatus } from '../store/index.ts';
+import { batchReport, type BatchReport } from './batch/report.ts';
+import { runBatch } from './batch/run-batch.ts';
+import { estimateBatchCost, familyOfModel } from './estimate/index.ts';
+import { combineWith, gradingKit, newPseudonymSecret, prepareBatch, type BatchPlan, type PrepareResult } from './pipeline.ts';
+import type { RosterEntry } from './privacy/index.ts';
+import type { Rubric } from './rubric/index.ts';
+
+/** The part of the core grading needs. */
+export type GradingCore = Pick<GradeDeskApp, 'db' | 'calls' | 'monitor' | 'config' | 'configError'>;
+
+export interface BatchProgress {
+  done: number;
+  failed: number;
+  total: number;
+}
+
+export interface RunPlannedOptions {
+  /** Calls in flight across all models. */
+  concurrency: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: BatchProgress) => void;
+}
+
+export interface RunPlannedResult {
+  status: BatchStatus;
+  report: BatchReport | null;
+  /** Requests in flight when an earlier run stopped, sent again (each may have been paid twice). */
+  retriedInDoubt: number;
+}
+
+/** Works a prepared (or resumed) batch's queue, then reports the whole batch. */
+export async function runPlannedBatch(core: GradingCore, plan: BatchPlan, batchId: string, options: RunPlannedOptions): Promise<RunPlannedResult> {
+  const result = await runBatch({
+    db: core.db,
+    calls: core.calls,
+    batchId,
+    kit: gradingKit(plan),
+    concurrency: options.concurrency,
+    pool: plan.pool,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  core.monitor.flush();
+  return { status: result.status, report: batchReport(core.db, batchId, combineWith(plan.rubric)), retriedInDoubt: result.retriedInDoubt };
+}
+
+export interface GradeFilesRequest {
+  /** Files and folders, as given; a submission's `file` is built from them. */
+  paths: string[];
+  rubric: Rubric;
+  roster: RosterEntry[] | null;
+  /** Limits the pool the router picks from (`--model`); empty = every configured model. */
+  models: readonly string[];
+  compare: boolean;
+  /** Overrides `budget.per_batch_usd`; undefined = the config's (none = no cap). */
+  budgetUsd?: number | undefined;
+  concurrency: number;
+  source: 'cli' | 'app';
+  signal?: AbortSignal;
+  /** The batch is recorded and about to run: its id and how many jobs it has. */
+  onPrepared?: (prepared: PrepareResult) => void;
+  onProgress?: (progress: BatchProgress) => void;
+}
+
+export type GradeFilesOutcome =
+  | ({ kind: 'ran'; batchId: string } & RunPlannedResult)
+  | {
+      /** The estimate alone is over the budget: nothing was sent, the batch is `budget_stopped`. */
+      kind: 'over_budget';
+      batchId: string;
+      estimateUsd: number;
+      budgetUsd: number;
+      report: BatchReport | null;
+    };
+
+/**
+ * Grades files as a new batch. Config problems (none loaded, an unknown model, no models) are
+ * AppErrors thrown before anything is read or sent; so are the file errors prepareBatch finds.
+ */
+export async function gradeFiles(core: GradingCore, request: GradeFilesRequest): Promise<GradeFilesOutcome> {
+  const config = core.config;
+  if (!config) throw new AppError(core.configError?.code ?? 'CONFIG_NOT_FOUND', core.configError?.message ?? 'No configuration.');
+  const configured = Object.keys(config.models);
+  const unknown = request.models.filter((m) => !configured.includes(m));
+  if (unknown.length > 0) throw new AppError('MODEL_NOT_FOUND', `Not in the config: ${unknown.join(', ')}. Configured: ${configured.join(', ')}.`);
+  const pool = request.models.length > 0 ? [...request.models] : configured;
+  if (pool.length === 0) throw new AppError('CONFIG_INVALID', 'The config has no models.');
+  // No settings of its own: neither the CLI (DESIGN §6) nor the demo has a choice of them, so
+  // they come from the config's `grading` section, which prepareBatch resolves into the plan.
+  const given: BatchPlan = {
+    rubric: request.rubric,
+    roster: request.roster,
+    pool,
+    compare: request.compare,
+    settings: {},
+    pseudonymSecret: newPseudonymSecret(),
+    config,
+  };
+  const budget = request.budgetUsd ?? config.budget?.per_batch_usd ?? null;
+  const prepared = await prepareBatch(core.db, {
+    paths: request.paths,
+    plan: given,
+    budgetUsd: budget,
+    estimateUsd: null,
+    source: request.source,
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+  const plan = prepared.plan;
+  // The estimate, before anything is sent: the models a job may use, priced as configured,
+  // with the page images each submission will send (a batch of photos is mostly images).
+  const estimate = estimateBatchCost({
+    submissions: prepared.toSend,
+    rubric: plan.rubric,
+    settings: plan.settings,
+    models: pool.map((id) => {
+      const model = config.models[id];
+      return { id, prices: model ? pricesOf(model) : null, family: familyOfModel(id, model) };
+    }),
+  });
+  const expected = request.compare ? estimate.pricedTotalUsd : Math.max(0, ...estimate.perModel.map((m) => m.costUsd ?? 0));
+  if (budget !== null && expected > budget) {
+    setBatchStatus(core.db, prepared.batchId, 'budget_stopped', Date.now());
+    return {
+      kind: 'over_budget',
+      batchId: prepared.batchId,
+      estimateUsd: expected,
+      budgetUsd: budget,
+      report: batchReport(core.db, prepared.batchId, combineWith(plan.rubric)),
+    };
+  }
+  request.onPrepared?.(prepared);
+  const ran = await runPlannedBatch(core, plan, prepared.batchId, {
+    concurrency: request.concurrency,
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+  });
+  return { kind: 'ran', batchId: prepared.batchId, ...ran };
+}
