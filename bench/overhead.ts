@@ -88,36 +88,36 @@ interface PhaseSamples {
 
 const emptyPhase = (): PhaseSamples => ({ latencies: [], wallMs: 0, calls: 0, failures: 0 });
 
+/** One call, timed; a throw counts as a failure. */
+async function timedCall(caller: Caller): Promise<{ ms: number; ok: boolean }> {
+  const t0 = performance.now();
+  let ok = false;
+  try {
+    ok = await caller.call();
+  } catch {
+    ok = false;
+  }
+  return { ms: performance.now() - t0, ok };
+}
+
 /** Runs `count` calls, `concurrency` at a time, adding per-call latency and wall time to `into`. */
 async function runBlock(caller: Caller, count: number, concurrency: number, into: PhaseSamples): Promise<void> {
   const latencies = new Float64Array(count);
   let failures = 0;
   const started = performance.now();
+  const one = async (i: number): Promise<void> => {
+    const { ms, ok } = await timedCall(caller);
+    latencies[i] = ms;
+    if (!ok) failures += 1;
+  };
   if (concurrency <= 1) {
-    for (let i = 0; i < count; i += 1) {
-      const t0 = performance.now();
-      let ok = false;
-      try {
-        ok = await caller.call();
-      } catch {
-        ok = false;
-      }
-      latencies[i] = performance.now() - t0;
-      if (!ok) failures += 1;
-    }
+    for (let i = 0; i < count; i += 1) await one(i);
   } else {
-    const indexes = Array.from({ length: count }, (_, i) => i);
-    await pool(indexes, concurrency, async (i) => {
-      const t0 = performance.now();
-      let ok = false;
-      try {
-        ok = await caller.call();
-      } catch {
-        ok = false;
-      }
-      latencies[i] = performance.now() - t0;
-      if (!ok) failures += 1;
-    });
+    await pool(
+      Array.from({ length: count }, (_, i) => i),
+      concurrency,
+      one,
+    );
   }
   into.wallMs += performance.now() - started;
   into.calls += count;
@@ -133,14 +133,7 @@ async function runInterleaved(callers: readonly Caller[], count: number, into: R
   for (let i = 0; i < count; i += 1) {
     for (let k = 0; k < callers.length; k += 1) {
       const caller = callers[(i + k) % callers.length] as Caller;
-      const t0 = performance.now();
-      let ok = false;
-      try {
-        ok = await caller.call();
-      } catch {
-        ok = false;
-      }
-      const ms = performance.now() - t0;
+      const { ms, ok } = await timedCall(caller);
       const phase = into[caller.name];
       phase.latencies.push(ms);
       phase.wallMs += ms;
