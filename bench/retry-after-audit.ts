@@ -45,10 +45,14 @@ export interface RetryAfterAudit {
   replayMismatches: number;
   /** A few examples for the report. */
   examples: string[];
+  /** A few of the arrivals counted only by the strict rule (within the grace of the answer). */
+  strictExamples: string[];
 }
 
 /** One Retry-After window the simulator opened for a key. */
 export interface RetryWindow {
+  /** The request whose answer opened the window. */
+  n: number;
   key: string;
   model: string | null;
   answeredAt: number;
@@ -71,6 +75,7 @@ export function auditRetryAfter(log: readonly ReceivedRequest[], p: AuditParams)
     insideWindowAfterGrace: 0,
     replayMismatches: 0,
     examples: [],
+    strictExamples: [],
   };
   const [downFrom, downTo] = p.downBetweenMs;
 
@@ -80,6 +85,10 @@ export function auditRetryAfter(log: readonly ReceivedRequest[], p: AuditParams)
     const open = (windows.get(key) ?? []).filter((w) => w.answeredAt <= r.at && r.at < w.endsAt);
     if (open.length > 0) {
       audit.insideWindowStrict += 1;
+      const first = open[0] as Window;
+      if (audit.strictExamples.length < 8) {
+        audit.strictExamples.push(`#${r.n} ${r.model} at +${r.at - first.answeredAt} ms after a ${first.kind} (#${first.n} ${first.model})`);
+      }
       const informed = open.filter((w) => r.at - w.answeredAt >= p.graceMs);
       if (informed.length > 0) {
         audit.insideWindowAfterGrace += 1;
@@ -95,7 +104,7 @@ export function auditRetryAfter(log: readonly ReceivedRequest[], p: AuditParams)
     if (r.model === p.downModel && elapsed >= downFrom && elapsed < downTo) {
       if (r.outcome === 'unavailable_503') {
         audit.answered503.down += 1;
-        window = { key, model: r.model, answeredAt: r.at, endsAt: p.epochWall + downTo, kind: 'down 503' };
+        window = { n: r.n, key, model: r.model, answeredAt: r.at, endsAt: p.epochWall + downTo, kind: 'down 503' };
       } else {
         audit.replayMismatches += 1;
       }
@@ -106,7 +115,7 @@ export function auditRetryAfter(log: readonly ReceivedRequest[], p: AuditParams)
       if (times.length >= p.rpm) {
         if (r.outcome === 'rate_limit_429') {
           audit.answered429.limiter += 1;
-          window = { key, model: r.model, answeredAt: r.at, endsAt: (times[0] as number) + p.windowMs, kind: 'limiter 429' };
+          window = { n: r.n, key, model: r.model, answeredAt: r.at, endsAt: (times[0] as number) + p.windowMs, kind: 'limiter 429' };
         } else {
           // The simulator admitted it (its clock read a moment later): follow the log.
           audit.replayMismatches += 1;
@@ -116,10 +125,10 @@ export function auditRetryAfter(log: readonly ReceivedRequest[], p: AuditParams)
         times.push(r.at);
         if (r.outcome === 'rate_limit_429') {
           audit.answered429.fault += 1;
-          window = { key, model: r.model, answeredAt: r.at, endsAt: r.at + p.retryAfter429Ms, kind: 'fault 429' };
+          window = { n: r.n, key, model: r.model, answeredAt: r.at, endsAt: r.at + p.retryAfter429Ms, kind: 'fault 429' };
         } else if (r.outcome === 'unavailable_503') {
           audit.answered503.fault += 1;
-          window = { key, model: r.model, answeredAt: r.at, endsAt: r.at + p.retryAfter503Ms, kind: 'fault 503' };
+          window = { n: r.n, key, model: r.model, answeredAt: r.at, endsAt: r.at + p.retryAfter503Ms, kind: 'fault 503' };
         }
       }
     }
