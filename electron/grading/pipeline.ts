@@ -17,7 +17,7 @@ import type { GradingKit } from './batch/run-batch.ts';
 import type { CombineGradings, CriterionReport } from './batch/report.ts';
 import { collectFiles, extractDocument, type ExtractedDocument } from './documents/index.ts';
 import type { SubmissionToEstimate } from './estimate/index.ts';
-import { privacyForSubmission, type RosterEntry } from './privacy/index.ts';
+import { privacyForSubmission, pseudonymizesNames, redactNamesInBatchImages, type RosterEntry } from './privacy/index.ts';
 import { buildGradingRequest, scanForInjection } from './prompt/index.ts';
 import { GradingSettingsSchema, type GradingSettings, type GradingSettingsInput } from './prompt/settings.ts';
 import { maxScore, rubricVersion, type Rubric } from './rubric/index.ts';
@@ -132,6 +132,13 @@ export async function prepareBatch(
     const hash = result.ok ? result.data.sha256 : sha256(await readFile(file.absolutePath).catch(() => Buffer.from(file.file)));
     extracted.push({ file: file.file, hash, result });
   }
+  // Names in page images are painted over (local OCR) before anything is stored, estimated or sent.
+  const imageFlags = pseudonymizesNames(plan.config)
+    ? await redactNamesInBatchImages(
+        extracted.map((e) => ({ file: e.file, hash: e.hash, doc: e.result.ok ? e.result.data : null })),
+        { roster: plan.roster, secret: plan.pseudonymSecret, ...(opts.signal ? { signal: opts.signal } : {}) },
+      )
+    : new Map<object, string[]>();
 
   const batchId = `b_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const version = rubricVersion(plan.rubric);
@@ -168,7 +175,7 @@ export async function prepareBatch(
       const doc = result.data;
       const duplicateOf = firstByHash.get(hash) ?? null;
       const scan = scanForInjection({ text: doc.text, hiddenText: doc.hiddenText.join('\n') });
-      const flags = [...doc.flags, ...(scan.suspicious ? ['possible_prompt_injection'] : [])];
+      const flags = [...doc.flags, ...(imageFlags.get(doc) ?? []), ...(scan.suspicious ? ['possible_prompt_injection'] : [])];
       const id = insertSubmission(db, {
         ...base,
         kind: doc.kind,
@@ -203,8 +210,14 @@ export const newPseudonymSecret = (): string => randomBytes(16).toString('hex');
  */
 export function gradingKit(plan: BatchPlan): GradingKit {
   const seen = new Map<number, { text: string; restore: (s: string) => string }>();
+  // `privacy.pseudonymize_names: false` is the teacher's explicit choice to send names as written.
+  const pseudonymize = pseudonymizesNames(plan.config);
   const privacyOf = (submission: SubmissionRow) => {
     let entry = seen.get(submission.id);
+    if (!entry && !pseudonymize) {
+      entry = { text: submission.text ?? '', restore: (s) => s };
+      seen.set(submission.id, entry);
+    }
     if (!entry) {
       const privacy = privacyForSubmission({ fileName: basename(submission.file), text: submission.text ?? '', roster: plan.roster, secret: plan.pseudonymSecret });
       entry = { text: privacy.pseudonymizer.pseudonymize(submission.text ?? ''), restore: (s) => privacy.pseudonymizer.restore(s) };

@@ -13,3 +13,11 @@ export {
 } from './pseudonymizer.ts';
 export { privacyForSubmission, nameFromFileNameForPrivacy, type SubmissionPrivacy, type SubmissionPrivacyInput } from './submission.ts';
 export { fold } from './fold.ts';
+export { ImageRedactor, type RedactableImage, type RedactionResult, type RedactionErrorCode, type Box } from './image-redaction.ts';
+export {
+  redactNamesInBatchImages,
+  redactSubmissionImages,
+  pseudonymizesNames,
+  NAME_REDACTED_IN_IMAGE,
+  NAME_MAY_BE_VISIBLE_IN_IMAGE,
+} from './submission-images.ts';

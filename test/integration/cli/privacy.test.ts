@@ -49,4 +49,20 @@ describe('names never leave the machine', () => {
     const report = JSON.parse(run.stdout) as { submissions: Array<{ student: string }> };
     expect(report.submissions.map((s) => s.student).sort()).toEqual(STUDENTS.map((s) => s.name).sort());
   });
+
+  it('sends names as written when the teacher turns privacy.pseudonymize_names off', async () => {
+    sim.reset();
+    const essays = join(dir, 'essays-named');
+    mkdirSync(essays, { recursive: true });
+    writeFileSync(join(essays, 'María García - essay.txt'), 'Name: María García\n\nHomework should be optional, because rest helps learning.');
+    const off = join(dir, 'off');
+    mkdirSync(off, { recursive: true });
+    const config = writeConfig(off, sim.baseUrl, { privacy: { pseudonymize_names: false } });
+    const run = await cli(['grade', essays, '--rubric', RUBRIC, '--config', config, '--db', join(dir, 'gd-off.db'), '--json']);
+    expect(run.code).toBe(0);
+    const sent = JSON.stringify(sim.requests().map((r) => r.body));
+    expect(sim.requests()).toHaveLength(1);
+    // The submission as written (the system prompt's rules still mention a sample pseudonym).
+    expect(sent).toContain('Name: María García');
+  });
 });
