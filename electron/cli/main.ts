@@ -12,7 +12,7 @@ import { parseRoster } from '../grading/privacy/index.ts';
 import { loadRubricFile } from '../grading/rubric/index.ts';
 import { resolveDataFiles } from '../paths.ts';
 import { createEnvSecretStore } from '../secrets/secret-store.ts';
-import { closeDatabase, getBatch, latestUnfinishedBatch, openDatabase } from '../store/index.ts';
+import { closeDatabase, getBatch, latestUnfinishedBatch, openDatabase, type WritableDB } from '../store/index.ts';
 import { costByDay, costByModel } from '../store/monitor-queries.ts';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.ts';
 
@@ -50,6 +50,18 @@ async function openCore(args: CliArgs, io: CliIo, configValue?: Config): Promise
       if (level === 'error') io.stderr(`[${level}] ${message}${details ? ` ${JSON.stringify(details)}` : ''}\n`);
     },
   });
+}
+
+/**
+ * The store alone, for the commands that only read what was recorded (history, costs, export):
+ * no monitor, audit thread or HTTP pool to start and stop. The same file as the app's; opening
+ * it migrates an older one, as the app would.
+ */
+function openStore(args: CliArgs, io: CliIo): { db: WritableDB; close: () => void } {
+  const files = resolveDataFiles({ ...io.env, ...(args.db ? { GRADEDESK_DB: args.db } : {}) });
+  mkdirSync(dirname(files.dbPath), { recursive: true });
+  const db = openDatabase(files.dbPath);
+  return { db, close: () => closeDatabase(db) };
 }
 
 function progressPrinter(io: CliIo): (p: { done: number; failed: number; total: number }) => void {
@@ -159,7 +171,7 @@ async function resume(args: CliArgs, io: CliIo): Promise<number> {
 }
 
 async function history(args: CliArgs, io: CliIo): Promise<number> {
-  const app = await openCore({ ...args, demo: false }, io);
+  const app = openStore(args, io);
   try {
     if (args.positionals[0]) {
       const batch = getBatch(app.db, args.positionals[0]);
@@ -180,7 +192,7 @@ async function history(args: CliArgs, io: CliIo): Promise<number> {
 }
 
 async function costs(args: CliArgs, io: CliIo): Promise<number> {
-  const app = await openCore({ ...args, demo: false }, io);
+  const app = openStore(args, io);
   try {
     const byModel = costByModel(app.db, {});
     const byDay = costByDay(app.db, {});
@@ -202,7 +214,7 @@ async function costs(args: CliArgs, io: CliIo): Promise<number> {
 async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
   const id = args.positionals[0];
   if (!id || !args.format) throw new UsageError('export needs a batch id and --format csv|canvas|moodle.');
-  const app = await openCore({ ...args, demo: false }, io);
+  const app = openStore(args, io);
   try {
     const batch = getBatch(app.db, id);
     if (!batch) throw new AppError('INVALID_INPUT', `There is no batch ${id}.`);
