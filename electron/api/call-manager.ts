@@ -366,7 +366,7 @@ export class CallManager {
         // Pacing: the provider's limits and any Retry-After still in force for this key or
         // model, reserved once this request holds its concurrency slot.
         const scopes = [rt.keyScope, modelScope(entry.id)];
-        const slot = this.pacer.reserve(scopes, this.now());
+        let slot = this.pacer.reserve(scopes, this.now());
         const startAt = slot.startAt;
         const pacedWait = startAt - this.now();
         if (startAt >= deadline) {
@@ -407,10 +407,16 @@ export class CallManager {
               // Answers that arrived while this request slept are read before it goes: a 429 or
               // 503 waiting in a socket must block this send, not the next one.
               await yieldToIo();
-              // A Retry-After that arrived while this request slept still holds (bounded: each
-              // loop waits for a later block, and the deadline check ends it).
-              for (let blocked = this.pacer.blockedUntil(scopes); blocked > this.now() && blocked < deadline; blocked = this.pacer.blockedUntil(scopes)) {
-                await sleep(blocked - this.now(), signal);
+              // A Retry-After that arrived while this request slept still holds. It takes a new
+              // slot after the block, so the requests the block held back leave spaced as before
+              // instead of all at once when it ends. Bounded: each round waits for a later block,
+              // and a slot past the deadline ends it.
+              while (this.pacer.blockedUntil(scopes) > this.now() && this.pacer.blockedUntil(scopes) < deadline) {
+                slot.cancel();
+                slot = this.pacer.reserve(scopes, this.now());
+                if (slot.startAt >= deadline) break;
+                await sleep(slot.startAt - this.now(), signal);
+                await yieldToIo();
               }
             }
           } catch {
@@ -425,7 +431,7 @@ export class CallManager {
             sameModelRetries = 0;
             continue;
           }
-          if (this.pacer.blockedUntil(scopes) > this.now()) {
+          if (this.pacer.blockedUntil(scopes) > this.now() || slot.startAt > this.now()) {
             // Blocked past the deadline: this model cannot be asked in time.
             slot.cancel();
             tried.add(entry.id);

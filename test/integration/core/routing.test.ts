@@ -75,3 +75,25 @@ describe('the first request on a key', () => {
     expect(Math.max(...wave) - Math.min(...wave)).toBeLessThan(100);
   });
 });
+
+describe('requests held back by a Retry-After', () => {
+  it('leave spaced when it ends, not in one burst', async () => {
+    sim = await startSimulator({ keys: { 'sk-sim': {} }, profile: { latencyMs: 40, ttftMs: 0, faults: { unavailable_503: { at: [2], retryAfterMs: 300 } } } });
+    const models = simModels(sim.baseUrl, { A: { rpm: 1000 } }).filter((m) => m.id === 'A');
+    const sink = new CollectingSink();
+    const manager = makeManager(models, sink, { stream: false });
+    // The key has answered once, so the next requests go out paced, not one by one.
+    expect((await manager.execute(gradingRequest(), { purpose: 'grading' })).ok).toBe(true);
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => manager.execute(gradingRequest(), { purpose: 'grading' })));
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    const log = sim.requests();
+    expect(log[1]?.outcome).toBe('unavailable_503');
+    const refusedAt = log[1]?.at ?? 0;
+    const after = log.slice(2).map((r) => r.at);
+    // Nothing inside the 300 ms it asked for, and what it held back arrives spaced out.
+    expect(after.every((at) => at >= refusedAt + 295)).toBe(true);
+    const sorted = [...after].sort((a, b) => a - b);
+    const gaps = sorted.slice(1).map((at, i) => at - (sorted[i] as number));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(15);
+  });
+});
