@@ -102,3 +102,52 @@ describe('SIGKILL during a batch, then resume', () => {
     expect(report.possible_duplicate_paid_calls).toBe(count(db, 'SELECT possible_duplicates AS n FROM batches'));
   }, 120_000);
 });
+
+describe('Ctrl-C during a batch', () => {
+  let sim: SimulatorHandle;
+  let dir: string;
+  beforeAll(async () => {
+    dir = tempDir();
+    sim = await startSimulator({ keys: { 'sk-sim': {} }, profile: { latencyMs: 1500, ttftMs: 50 } });
+  });
+  afterAll(async () => {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops dispatching, cancels the calls in flight, exits 130, and the batch resumes to the end', async () => {
+    const essays = writeEssays(dir, 12);
+    const config = writeConfig(dir, sim.baseUrl);
+    const db = join(dir, 'gd.db');
+    const env = { SIM_KEY: 'sk-sim', GRADEDESK_CONFIG: config };
+    const child = spawn(process.execPath, ['--import', tsx, join(ROOT, 'electron', 'cli.ts'), 'grade', essays, '--rubric', RUBRIC, '--db', db, '--concurrency', '3'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => void (stderr += d.toString()));
+    const exitCode = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // Interrupt once calls are on the wire (each takes 1.5 s at the simulator).
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && sim.requests().length < 3 && child.exitCode === null) await new Promise((r) => setTimeout(r, 25));
+    const sentAtInterrupt = sim.requests().length;
+    expect(sentAtInterrupt).toBeGreaterThanOrEqual(3);
+    // The first request on a key goes alone, so it may have finished; the later ones are in flight.
+    const doneAtInterrupt = count(db, "SELECT count(*) AS n FROM jobs WHERE status = 'done'");
+    expect(doneAtInterrupt).toBeLessThan(sentAtInterrupt);
+    child.kill('SIGINT');
+    expect(await exitCode, stderr).toBe(130);
+    expect(stderr).toContain('The batch can be resumed');
+    // Nothing new was sent after the interrupt, and nothing more was graded: the calls were cancelled.
+    expect(sim.requests().length).toBe(sentAtInterrupt);
+    expect(count(db, "SELECT count(*) AS n FROM jobs WHERE status = 'done'")).toBe(doneAtInterrupt);
+    expect(count(db, "SELECT count(*) AS n FROM batches WHERE status = 'interrupted'")).toBe(1);
+
+    const resumed = await cli(['resume', '--db', db, '--json'], env);
+    expect(resumed.code).toBe(0);
+    const report = JSON.parse(resumed.stdout) as { status: string; submissions: Array<{ status: string }> };
+    expect(report.status).toBe('completed');
+    expect(report.submissions.filter((s) => s.status === 'graded')).toHaveLength(12);
+    expect(count(db, 'SELECT count(*) AS n FROM gradings')).toBe(12);
+  }, 120_000);
+});
