@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** The system Chromium (Debian's package), or CHROMIUM_PATH. Playwright's own download is never used. */
 export function findChromium(): string | null {
@@ -39,4 +39,15 @@ export async function launchChromium(executablePath: string): Promise<BrowserCon
       '--disable-sync',
     ],
   });
+}
+
+/** A new page at `url`; console errors, CSP refusals and uncaught page errors go to `problems`. */
+export async function openWatchedPage(browser: BrowserContext, url: string, problems: string[]): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || /Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  await page.goto(url);
+  return page;
 }

@@ -11,7 +11,7 @@ import { createEnvSecretStore } from '../../electron/secrets/secret-store.ts';
 import { getBatch } from '../../electron/store/index.ts';
 import type { LedgerReport } from '../../electron/simulator/types.ts';
 import { formatUsd } from '../../renderer/src/lib/grading-report.ts';
-import { chromiumOrExplain, launchChromium } from './chromium.ts';
+import { chromiumOrExplain, launchChromium, openWatchedPage } from './chromium.ts';
 
 const chromiumPath = chromiumOrExplain();
 const root = join(import.meta.dirname, '..', '..');
@@ -46,15 +46,7 @@ describe.runIf(chromiumPath !== null)('demo mode grades the sample class in Chro
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function openPage(): Promise<Page> {
-    const page = await browser.newPage();
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' || /Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    await page.goto(server.url);
-    return page;
-  }
+  const openPage = (): Promise<Page> => openWatchedPage(browser, server.url, problems);
 
   it('grades the five sample essays with progress, shows the names, scores, flags and the simulated cost', async () => {
     const page = await openPage();

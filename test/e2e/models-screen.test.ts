@@ -8,7 +8,7 @@ import { createApp, type GradeDeskApp } from '../../electron/app.ts';
 import { startBrowserMode, type BrowserModeServer } from '../../electron/browser-mode/server.ts';
 import { createEnvSecretStore } from '../../electron/secrets/secret-store.ts';
 import { startSimulator, type SimulatorHandle } from '../../electron/simulator/index.ts';
-import { chromiumOrExplain, launchChromium } from './chromium.ts';
+import { chromiumOrExplain, launchChromium, openWatchedPage } from './chromium.ts';
 
 const chromiumPath = chromiumOrExplain();
 const root = join(import.meta.dirname, '..', '..');
@@ -56,15 +56,7 @@ describe.runIf(chromiumPath !== null)('models screen in Chromium against browser
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function openPage(): Promise<Page> {
-    const page = await browser.newPage();
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' || /Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    await page.goto(server.url);
-    return page;
-  }
+  const openPage = (): Promise<Page> => openWatchedPage(browser, server.url, problems);
 
   it('refuses a request without the token', async () => {
     const res = await request(`${server.origin}/`);
