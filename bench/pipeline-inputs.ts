@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import sharp from 'sharp';
+import { writePdf } from './pdf-file.ts';
 
 export type InputKind = 'txt' | 'md' | 'docx' | 'pdf' | 'jpeg';
 
@@ -201,36 +202,7 @@ export function pdf(student: string, e: Essay, spacing: 'single' | 'one-and-a-ha
   const pages: string[][] = [];
   for (let i = 0; i < all.length; i += linesPerPage) pages.push(all.slice(i, i + linesPerPage));
 
-  const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
-  const objects: Buffer[] = [];
-  const add = (body: string): number => objects.push(latin1(body));
-  const catalog = add('');
-  const tree = add('');
-  const font = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
-  const kids: number[] = [];
-  for (const lines of pages) {
-    let content = `BT /F1 11 Tf ${leading} TL 60 740 Td\n`;
-    for (const line of lines) content += `(${line.replace(/[\\()]/g, (c) => `\\${c}`)}) Tj T*\n`;
-    content += 'ET\n';
-    const stream = add(`<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`);
-    kids.push(add(`<< /Type /Page /Parent ${tree} 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${stream} 0 R >>`));
-  }
-  objects[catalog - 1] = latin1(`<< /Type /Catalog /Pages ${tree} 0 R >>`);
-  objects[tree - 1] = latin1(`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`);
-  const chunks: Buffer[] = [latin1('%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n')];
-  let offset = (chunks[0] as Buffer).length;
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    const chunk = Buffer.concat([latin1(`${i + 1} 0 obj\n`), body, latin1('\nendobj\n')]);
-    offsets.push(offset);
-    offset += chunk.length;
-    chunks.push(chunk);
-  });
-  let xref = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const at of offsets) xref += `${String(at).padStart(10, '0')} 00000 n \n`;
-  xref += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R >>\nstartxref\n${offset}\n%%EOF\n`;
-  chunks.push(latin1(xref));
-  return { bytes: new Uint8Array(Buffer.concat(chunks)), pages: pages.length };
+  return { bytes: writePdf(pages.map((lines) => ({ lines })), { leading }), pages: pages.length };
 }
 
 const PHOTO_SIZES: ReadonlyArray<[number, number]> = [
