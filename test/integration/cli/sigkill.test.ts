@@ -127,20 +127,22 @@ describe('Ctrl-C during a batch', () => {
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => void (stderr += d.toString()));
     const exitCode = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    // Interrupt once calls are on the wire (each takes 1.5 s at the simulator).
+    // Interrupt once calls are on the wire: the first request on the key goes alone, then three
+    // at once (--concurrency 3); each takes 1.5 s at the simulator, so a fifth cannot start
+    // before the interrupt.
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && sim.requests().length < 3 && child.exitCode === null) await new Promise((r) => setTimeout(r, 25));
+    const doneJobs = (): number => count(db, "SELECT count(*) AS n FROM jobs WHERE status = 'done'");
+    while (Date.now() < deadline && (sim.requests().length < 4 || doneJobs() < 1) && child.exitCode === null) await new Promise((r) => setTimeout(r, 10));
     const sentAtInterrupt = sim.requests().length;
-    expect(sentAtInterrupt).toBeGreaterThanOrEqual(3);
-    // The first request on a key goes alone, so it may have finished; the later ones are in flight.
-    const doneAtInterrupt = count(db, "SELECT count(*) AS n FROM jobs WHERE status = 'done'");
-    expect(doneAtInterrupt).toBeLessThan(sentAtInterrupt);
+    expect(sentAtInterrupt).toBe(4);
+    const doneAtInterrupt = doneJobs();
+    expect(doneAtInterrupt).toBe(1);
     child.kill('SIGINT');
     expect(await exitCode, stderr).toBe(130);
     expect(stderr).toContain('The batch can be resumed');
     // Nothing new was sent after the interrupt, and nothing more was graded: the calls were cancelled.
     expect(sim.requests().length).toBe(sentAtInterrupt);
-    expect(count(db, "SELECT count(*) AS n FROM jobs WHERE status = 'done'")).toBe(doneAtInterrupt);
+    expect(doneJobs()).toBe(doneAtInterrupt);
     expect(count(db, "SELECT count(*) AS n FROM batches WHERE status = 'interrupted'")).toBe(1);
 
     const resumed = await cli(['resume', '--db', db, '--json'], env);
