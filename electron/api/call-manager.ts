@@ -391,6 +391,7 @@ export class CallManager {
         }
         if (pacedWait > 0) {
           let moveTo: ModelRuntime | null = null;
+          let pastDeadline = false;
           const waitStarted = this.now();
           try {
             // A long wait is slept in steps: when another model becomes ready meanwhile (it came
@@ -414,8 +415,12 @@ export class CallManager {
               while (this.pacer.blockedUntil(scopes) > this.now() && this.pacer.blockedUntil(scopes) < deadline) {
                 slot.cancel();
                 slot = this.pacer.reserve(scopes, this.now());
-                if (slot.startAt >= deadline) break;
-                await sleep(slot.startAt - this.now(), signal);
+                if (slot.startAt >= deadline) {
+                  pastDeadline = true;
+                  break;
+                }
+                // A timer may fire a millisecond early by the wall clock: sleep out the rest.
+                while (this.now() < slot.startAt) await sleep(slot.startAt - this.now(), signal);
                 await yieldToIo();
               }
             }
@@ -431,13 +436,32 @@ export class CallManager {
             sameModelRetries = 0;
             continue;
           }
-          if (this.pacer.blockedUntil(scopes) > this.now() || slot.startAt > this.now()) {
+          if (pastDeadline || this.pacer.blockedUntil(scopes) > this.now()) {
             // Blocked past the deadline: this model cannot be asked in time.
             slot.cancel();
             tried.add(entry.id);
             current = null;
+            lastError ??= { code: 'RATE_LIMITED', message: failureMessage('rate_limit') };
+            lastClass ??= 'rate_limit';
             continue;
           }
+        }
+        // Starts reserved 20 ms apart can still leave together after a late timer: keep the gap
+        // between actual sends on a limited scope (bounded: each round waits out the gap).
+        for (let gap = this.pacer.sendGap(scopes, this.now()); gap > 0; gap = this.pacer.sendGap(scopes, this.now())) {
+          try {
+            await sleep(gap, signal);
+            await yieldToIo();
+          } catch {
+            slot.cancel();
+            return fail('ABORTED', 'The request was cancelled.');
+          }
+          waitedBefore += gap;
+        }
+        if (this.pacer.blockedUntil(scopes) > this.now()) {
+          // A Retry-After arrived during that gap: take this round again from the top.
+          slot.cancel();
+          continue;
         }
         if (!rt.breaker.tryAcquire(this.now())) {
           // Open for now, not for good: a later long wait elsewhere may come back to it.
@@ -460,6 +484,7 @@ export class CallManager {
 
         attempts += 1;
         attemptStartedAt = this.now();
+        this.pacer.markSent(scopes, attemptStartedAt);
         const target: AttemptTarget = {
           modelId: entry.id,
           endpoint: entry.endpoint,

@@ -66,6 +66,8 @@ interface ScopeState {
   recent: number[];
   /** The latest start reserved (for the spacing of limited scopes). */
   lastStart: number;
+  /** When a request last actually left on this scope (a late timer can bunch reserved starts). */
+  lastSent: number;
   counter: MinuteCounter;
 }
 
@@ -94,6 +96,7 @@ export class RatePacer {
         rateLimited: 0,
         recent: [],
         lastStart: Number.NEGATIVE_INFINITY,
+        lastSent: Number.NEGATIVE_INFINITY,
         counter: new MinuteCounter(),
       };
       this.scopes.set(name, s);
@@ -125,6 +128,25 @@ export class RatePacer {
       if ((limit !== null || s.rateLimited > 0) && s.lastStart + LIMITED_SPACING_MS > at) at = s.lastStart + LIMITED_SPACING_MS;
     }
     return at;
+  }
+
+  /**
+   * How long a request about to leave must still wait so that sends on a limited scope stay
+   * LIMITED_SPACING_MS apart even when timers fired late and bunched their reserved starts.
+   */
+  sendGap(scopes: readonly string[], now: number): number {
+    let wait = 0;
+    for (const name of scopes) {
+      const s = this.scope(name);
+      if (this.limitOf(s) === null && s.rateLimited === 0) continue;
+      wait = Math.max(wait, s.lastSent + LIMITED_SPACING_MS - now);
+    }
+    return wait;
+  }
+
+  /** A request left now on these scopes. */
+  markSent(scopes: readonly string[], now: number): void {
+    for (const name of scopes) this.scope(name).lastSent = now;
   }
 
   /** The latest Retry-After or reset block in force over these scopes (0 when none). */

@@ -85,7 +85,7 @@ describe('requests held back by a Retry-After', () => {
     // The key has answered once, so the next requests go out paced, not one by one.
     expect((await manager.execute(gradingRequest(), { purpose: 'grading' })).ok).toBe(true);
     const outcomes = await Promise.all(Array.from({ length: 5 }, () => manager.execute(gradingRequest(), { purpose: 'grading' })));
-    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(outcomes.filter((o) => !o.ok)).toEqual([]);
     const log = sim.requests();
     expect(log[1]?.outcome).toBe('unavailable_503');
     const refusedAt = log[1]?.at ?? 0;
@@ -94,6 +94,7 @@ describe('requests held back by a Retry-After', () => {
     expect(after.every((at) => at >= refusedAt + 295)).toBe(true);
     const sorted = [...after].sort((a, b) => a - b);
     const gaps = sorted.slice(1).map((at, i) => at - (sorted[i] as number));
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(15);
+    // 20 ms apart when sent; arrival times at a loaded server jitter by a few ms (a burst: ~0).
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(8);
   });
 });

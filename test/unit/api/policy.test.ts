@@ -115,6 +115,14 @@ describe('rate pacer', () => {
     p.onRateLimited('free', 0, 100, null);
     expect([0, 0].map(() => p.reserve(['free'], 0).startAt)).toEqual([100, 100 + LIMITED_SPACING_MS]);
   });
+  it('keeps actual sends on a limited scope apart, even when their starts were bunched', () => {
+    const p = new RatePacer();
+    p.configure('m', 100);
+    p.markSent(['m', 'free'], 1000);
+    expect(p.sendGap(['m'], 1005)).toBe(LIMITED_SPACING_MS - 5);
+    expect(p.sendGap(['m'], 1000 + LIMITED_SPACING_MS)).toBe(0);
+    expect(p.sendGap(['free'], 1005)).toBe(0);
+  });
   it('waits for the reset when headers say nothing remains', () => {
     const p = new RatePacer();
     p.onHint('k', 0, { limit: 10, remaining: 0, resetMs: 700 });
