@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { request, type Dispatcher } from 'undici';
+import { getGlobalDispatcher, request, type Dispatcher } from 'undici';
 import { classifyHttpStatus, classifyThrown, retryAfterMs, type HeaderBag } from './classify.ts';
 import type { ErrorClass } from './error-classes.ts';
 import { buildRequestBody } from './request-body.ts';
@@ -17,6 +17,34 @@ export interface AttemptOptions {
 
 /** Error bodies and non-streamed answers larger than this are cut: nothing legitimate is bigger. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+const performanceNow = (): number => performance.now();
+
+interface Destination {
+  origin: string;
+  path: string;
+}
+
+const destinations = new Map<string, Destination | null>();
+
+/**
+ * An endpoint split into origin and path once, instead of undici parsing the same URL string
+ * on every call; null when it is not an http(s) URL. Bounded: a handful of endpoints is normal.
+ */
+function destinationOf(endpoint: string): Destination | null {
+  let destination = destinations.get(endpoint);
+  if (destination === undefined) {
+    try {
+      const url = new URL(endpoint);
+      destination = url.protocol === 'http:' || url.protocol === 'https:' ? { origin: url.origin, path: `${url.pathname}${url.search}` } : null;
+    } catch {
+      destination = null;
+    }
+    if (destinations.size >= 256) destinations.clear();
+    destinations.set(endpoint, destination);
+  }
+  return destination;
+}
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -67,21 +95,24 @@ interface CompletionJson {
  * whatever usage and generation id were seen so the cost of a broken answer is not lost.
  */
 export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, options: AttemptOptions): Promise<AttemptResult> {
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? performanceNow;
   const started = now();
   const { timeouts } = options;
-  // One controller and two timers of our own; AbortSignal.any only when the caller has a signal
-  // too. This runs on every call, so it stays cheap.
+  // This runs on every call, so it allocates little: one controller, the total timer, and a
+  // first-content timer only for a stream. A JSON answer's first byte is its headers, which
+  // undici's headersTimeout (below) already bounds; AbortSignal.any only with a caller signal.
   const own = new AbortController();
   let timedOut: 'total' | 'first_content' | null = null;
   const totalTimer = setTimeout(() => {
     timedOut ??= 'total';
     own.abort();
   }, timeouts.totalMs);
-  const firstContentTimer = setTimeout(() => {
-    timedOut ??= 'first_content';
-    own.abort();
-  }, timeouts.firstByteMs);
+  const firstContentTimer = options.stream
+    ? setTimeout(() => {
+        timedOut ??= 'first_content';
+        own.abort();
+      }, timeouts.firstByteMs)
+    : undefined;
   const signal = options.signal ? AbortSignal.any([own.signal, options.signal]) : own.signal;
 
   let httpStatus: number | null = null;
@@ -120,15 +151,22 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
   try {
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(target.endpoint, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(buildRequestBody(target, chat, options.stream)),
-        signal,
-        headersTimeout: timeouts.firstByteMs,
-        bodyTimeout: timeouts.idleMs,
-        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-      });
+      const body = JSON.stringify(buildRequestBody(target, chat, options.stream));
+      const destination = destinationOf(target.endpoint);
+      response =
+        destination === null
+          ? // Not a usable http(s) URL: undici says why, in its own words.
+            await request(target.endpoint, { method: 'POST', headers, body, signal, dispatcher: options.dispatcher })
+          : await (options.dispatcher ?? getGlobalDispatcher()).request({
+              origin: destination.origin,
+              path: destination.path,
+              method: 'POST',
+              headers,
+              body,
+              signal,
+              headersTimeout: timeouts.firstByteMs,
+              bodyTimeout: timeouts.idleMs,
+            });
     } catch (error) {
       const cls = classifyThrown(error, 'before_first_byte');
       return failure(cls === 'aborted' ? abortClass('before_first_byte') : cls, String((error as Error)?.message ?? error));
@@ -252,15 +290,31 @@ function generationIdIn(partialJson: string): string | null {
   return /"id"\s*:\s*"([^"]{1,200})"/.exec(partialJson.slice(0, 4096))?.[1] ?? null;
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number, chunks: Buffer[] = []): Promise<string> {
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      body.destroy();
-      break;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * The body as text, at most `maxBytes` (the rest is dropped and the socket closed). Read with
+ * plain 'data' events rather than an async iterator: this runs on every call, and the iterator
+ * allocates a promise per chunk. `chunks` keeps what arrived, for a body that breaks midway.
+ */
+function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number, chunks: Buffer[] = []): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let size = 0;
+    // Stays attached: destroying the body below emits an error, and a late one must not throw.
+    body.on('error', reject);
+    const finish = (): void => {
+      body.off('data', onData);
+      body.off('end', finish);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        finish();
+        body.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    };
+    body.on('data', onData);
+    body.on('end', finish);
+  });
 }
