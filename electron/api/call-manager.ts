@@ -113,6 +113,10 @@ interface ModelRuntime {
   breakerKey: string;
   /** The rate-limit scope of its key (shared with every model using the same key). */
   keyScope: string;
+  /** Its key's scope and its own, the scopes every request to it is paced in. */
+  scopes: readonly string[];
+  /** Where and how to send, rebuilt only when the key changes (it is on every call's path). */
+  target: AttemptTarget | null;
 }
 
 /** A model that can start within this much is "ready": waiting less is not worth a worse model. */
@@ -172,13 +176,16 @@ export class CallManager {
     for (const entry of deps.models) {
       const breakerKey = `${entry.id}|${entry.endpoint}`;
       const snapshot = deps.breakers?.load(breakerKey) ?? undefined;
+      const scope = keyScope(entry.endpoint, entry.keyEnv);
       this.runtimes.set(entry.id, {
         entry,
         stats: freshStats(),
         semaphore: new Semaphore(entry.maxConcurrency),
         breaker: new CircuitBreaker(this.settings.breaker, snapshot),
         breakerKey,
-        keyScope: keyScope(entry.endpoint, entry.keyEnv),
+        keyScope: scope,
+        scopes: [scope, modelScope(entry.id)],
+        target: null,
       });
       this.pacer.configure(modelScope(entry.id), entry.rpm);
     }
@@ -262,11 +269,13 @@ export class CallManager {
 
       // The overall slot before the choice: a request that queued behind others chooses with
       // what is known when it can go, not with what was known when it arrived.
-      let releaseGlobal: (() => void) | null;
-      try {
-        releaseGlobal = await this.global.acquire(signal);
-      } catch {
-        return fail('ABORTED', 'The request was cancelled.');
+      let releaseGlobal: (() => void) | null = this.global.tryAcquire();
+      if (releaseGlobal === null) {
+        try {
+          releaseGlobal = await this.global.acquire(signal);
+        } catch {
+          return fail('ABORTED', 'The request was cancelled.');
+        }
       }
 
       if (current === null) {
@@ -327,11 +336,14 @@ export class CallManager {
         current = null;
         continue;
       }
-      try {
-        releaseModel = await rt.semaphore.acquire(signal);
-      } catch {
-        releaseSlots();
-        return fail('ABORTED', 'The request was cancelled.');
+      releaseModel = signal?.aborted ? null : rt.semaphore.tryAcquire();
+      if (releaseModel === null) {
+        try {
+          releaseModel = await rt.semaphore.acquire(signal);
+        } catch {
+          releaseSlots();
+          return fail('ABORTED', 'The request was cancelled.');
+        }
       }
 
       let reservation: Reservation | null = null;
@@ -365,7 +377,7 @@ export class CallManager {
         }
         // Pacing: the provider's limits and any Retry-After still in force for this key or
         // model, reserved once this request holds its concurrency slot.
-        const scopes = [rt.keyScope, modelScope(entry.id)];
+        const scopes = rt.scopes;
         let slot = this.pacer.reserve(scopes, this.now());
         const startAt = slot.startAt;
         const pacedWait = startAt - this.now();
@@ -485,23 +497,14 @@ export class CallManager {
         attempts += 1;
         attemptStartedAt = this.now();
         this.pacer.markSent(scopes, attemptStartedAt);
-        const target: AttemptTarget = {
-          modelId: entry.id,
-          endpoint: entry.endpoint,
-          slug: entry.slug,
-          dialect: entry.dialect,
-          apiKey,
-          prices: entry.prices,
-          structuredOutput: entry.structuredOutput,
-          dataCollection: this.settings.dataCollection,
-        };
         const remaining = Math.max(1, deadline - this.now());
-        result = await sendAttempt(target, request, {
+        const timeouts = this.settings.timeouts;
+        result = await sendAttempt(this.targetOf(rt, apiKey), request, {
           stream,
-          timeouts: { ...this.settings.timeouts, totalMs: Math.min(this.settings.timeouts.totalMs, remaining) },
-          ...(signal ? { signal } : {}),
-          ...(this.deps.dispatcher ? { dispatcher: this.deps.dispatcher } : {}),
-          ...(options.onDelta ? { onDelta: options.onDelta } : {}),
+          timeouts: remaining < timeouts.totalMs ? { ...timeouts, totalMs: remaining } : timeouts,
+          signal,
+          dispatcher: this.deps.dispatcher,
+          onDelta: options.onDelta,
         });
         if (result.httpStatus !== null) this.answeredKeys.add(rt.keyScope);
       } finally {
@@ -510,7 +513,8 @@ export class CallManager {
       }
 
       // What did it cost? The answering model's price, the provider's word, or a lookup.
-      const cost = await this.costOf(result, entry, apiKey, signal);
+      const pendingCost = this.costOf(result, entry, apiKey, signal);
+      const cost = pendingCost instanceof Promise ? await pendingCost : pendingCost;
       reservation?.settle(cost.costUsd);
       if (cost.costUsd === null) {
         if (mayHaveBilled(result)) costUnpriced = true;
@@ -624,21 +628,13 @@ export class CallManager {
     contextLargerThan: number | null,
   ): { rt: ModelRuntime } | { reopensAt: number } | null {
     const outputTokens = request.maxTokens ?? 1024;
-    const eligible = [...this.runtimes.values()].filter((rt) => this.isEligible(rt, options, images, promptTokens + outputTokens, tried, contextLargerThan));
+    const eligible: ModelRuntime[] = [];
+    for (const rt of this.runtimes.values()) {
+      if (this.isEligible(rt, options, images, promptTokens + outputTokens, tried, contextLargerThan)) eligible.push(rt);
+    }
     if (eligible.length === 0) return null;
-    const primary = options.pool?.[0] ?? this.deps.models[0]?.id;
-    const fallbackOrder = primary ? [primary, ...(this.settings.fallbacks[primary] ?? [])] : [];
-    const ordered = orderModels(
-      strategy,
-      eligible.map((rt) => rt.entry),
-      {
-        stats: (id) => this.stats(id),
-        estimate: { promptTokens, outputTokens },
-        random: this.random,
-        turn: this.turn++,
-        fallbackOrder,
-      },
-    );
+    const turn = this.turn++;
+    const ordered = eligible.length === 1 ? [eligible[0]!.entry] : this.order(strategy, eligible, options, { promptTokens, outputTokens }, turn);
     const now = this.now();
     // The strategy's order, but a model that can start now beats one that must wait for its
     // rate limit, a Retry-After or a free slot; if none can, the one that can start soonest.
@@ -654,6 +650,22 @@ export class CallManager {
     return { reopensAt: Math.min(...eligible.map((rt) => rt.breaker.reopensAt() ?? now + 50)) };
   }
 
+  private order(strategy: Strategy, eligible: readonly ModelRuntime[], options: CallOptions, estimate: { promptTokens: number; outputTokens: number }, turn: number): ModelEntry[] {
+    const primary = options.pool?.[0] ?? this.deps.models[0]?.id;
+    const fallbackOrder = primary ? [primary, ...(this.settings.fallbacks[primary] ?? [])] : [];
+    return orderModels(
+      strategy,
+      eligible.map((rt) => rt.entry),
+      {
+        stats: (id) => this.stats(id),
+        estimate,
+        random: this.random,
+        turn,
+        fallbackOrder,
+      },
+    );
+  }
+
   /** In the call's pool, not disabled or already tried, and able to take the request at all. */
   private isEligible(rt: ModelRuntime, options: CallOptions, images: boolean, tokensNeeded: number, tried: ReadonlySet<string>, contextLargerThan: number | null): boolean {
     if (options.pool && !options.pool.includes(rt.entry.id)) return false;
@@ -663,8 +675,7 @@ export class CallManager {
 
   /** When a request to this model could start: pacer blocks and limits, and a free slot. */
   private readyAt(rt: ModelRuntime, now: number): number {
-    const scopes = [rt.keyScope, modelScope(rt.entry.id)];
-    let at = this.pacer.earliestStart(scopes, now);
+    let at = this.pacer.earliestStart(rt.scopes, now);
     // Committed requests beyond its concurrency queue: each full round of the queue costs one
     // answer's time, so a deep queue reads as later than a short one and load spreads.
     const queued = rt.stats.inFlight - rt.entry.maxConcurrency;
@@ -708,22 +719,41 @@ export class CallManager {
     return triedReady;
   }
 
-  private async costOf(result: AttemptResult, entry: ModelEntry, apiKey: string | null, signal: AbortSignal | undefined): Promise<AttemptCost> {
+  /**
+   * What the attempt cost: the answering model's price, the provider's word, or (OpenRouter, no
+   * usage in the answer) a lookup by generation id. Synchronous unless it must look up: this is
+   * on every call's path.
+   */
+  private costOf(result: AttemptResult, entry: ModelEntry, apiKey: string | null, signal: AbortSignal | undefined): AttemptCost | Promise<AttemptCost> {
     const answering = this.modelBySlug(result.answeredBy) ?? entry;
     const fromUsage = costFromUsage(result.usage, answering.prices);
     if (fromUsage.costUsd !== null) return fromUsage;
-    if (!mayHaveBilled(result)) {
-      // Refused or failed before generation: nothing was billed.
-      return { costUsd: 0, source: 'estimate' };
-    }
-    if (result.generationId && entry.dialect === 'openrouter') {
-      const looked = await lookupGenerationCost(entry.endpoint, result.generationId, apiKey, {
-        ...(this.deps.dispatcher ? { dispatcher: this.deps.dispatcher } : {}),
-        ...(signal ? { signal } : {}),
-      });
-      if (looked !== null) return { costUsd: looked, source: 'generation_lookup' };
-    }
+    // Refused or failed before generation: nothing was billed.
+    if (!mayHaveBilled(result)) return { costUsd: 0, source: 'estimate' };
+    if (result.generationId && entry.dialect === 'openrouter') return this.lookUpCost(entry.endpoint, result.generationId, apiKey, signal, fromUsage);
     return fromUsage;
+  }
+
+  private async lookUpCost(endpoint: string, generationId: string, apiKey: string | null, signal: AbortSignal | undefined, otherwise: AttemptCost): Promise<AttemptCost> {
+    const looked = await lookupGenerationCost(endpoint, generationId, apiKey, { dispatcher: this.deps.dispatcher, signal });
+    return looked === null ? otherwise : { costUsd: looked, source: 'generation_lookup' };
+  }
+
+  private targetOf(rt: ModelRuntime, apiKey: string | null): AttemptTarget {
+    if (rt.target === null || rt.target.apiKey !== apiKey) {
+      const { entry } = rt;
+      rt.target = {
+        modelId: entry.id,
+        endpoint: entry.endpoint,
+        slug: entry.slug,
+        dialect: entry.dialect,
+        apiKey,
+        prices: entry.prices,
+        structuredOutput: entry.structuredOutput,
+        dataCollection: this.settings.dataCollection,
+      };
+    }
+    return rt.target;
   }
 
   private modelBySlug(slug: string | null): ModelEntry | null {

@@ -24,6 +24,13 @@ export class Semaphore {
     this.drain();
   }
 
+  /** A slot now, or null when the caller must queue: the common case without a promise. */
+  tryAcquire(): (() => void) | null {
+    if (this.active >= this.limit || this.waiters.length > 0) return null;
+    this.active += 1;
+    return this.releaser();
+  }
+
   async acquire(signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) throw new AppError('ABORTED', 'The request was cancelled.');
     if (this.active < this.limit && this.waiters.length === 0) {
