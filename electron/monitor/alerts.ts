@@ -16,9 +16,9 @@
  * cleared meanwhile; restored from the table after a restart. Raised alerts are stored in the
  * alerts table, resolved there when they clear, and pushed to `onAlert`.
  *
- * Cost: `onAttempt` is called after every recorded attempt but evaluates at most once per
- * `evaluateEveryMs` (1 s), with one trailing evaluation after a burst; an evaluation sorts
- * each model's window once (bounded size).
+ * Cost: `onAttempt` is called after every recorded attempt but only schedules: evaluations run
+ * from a timer, at most once per `evaluateEveryMs` (1 s), one trailing a burst; an evaluation
+ * sorts each model's window once (bounded size).
  */
 import { CODE_OF_CLASS, type ErrorClass } from '../api/error-classes.ts';
 import type { AlertView } from '../../shared/ipc/monitor.ts';
@@ -138,23 +138,19 @@ export class AlertEngine {
   }
 
   /**
-   * After each recorded attempt: evaluates now if the last evaluation is `evaluateEveryMs`
-   * old, else once when it will be (a trailing evaluation), so the last attempts of a burst
-   * are judged within a second instead of waiting for the next attempt.
+   * After each recorded attempt: an evaluation as soon as the last one is `evaluateEveryMs`
+   * old, so the last attempts of a burst are judged within a second instead of waiting for
+   * the next attempt. Always from a timer, never on the caller's stack: the caller is the call
+   * path, and an evaluation sorts windows.
    */
   onAttempt(): void {
-    const wait = this.lastEvaluation + this.settings.evaluateEveryMs - this.now();
-    if (wait <= 0) {
+    if (this.trailing !== null || this.closed) return;
+    const wait = Math.max(0, this.lastEvaluation + this.settings.evaluateEveryMs - this.now());
+    this.trailing = setTimeout(() => {
+      this.trailing = null;
       this.evaluate();
-      return;
-    }
-    if (this.trailing === null && !this.closed) {
-      this.trailing = setTimeout(() => {
-        this.trailing = null;
-        this.evaluate();
-      }, wait);
-      this.trailing.unref();
-    }
+    }, wait);
+    this.trailing.unref();
   }
 
   /** Stops the trailing timer. */

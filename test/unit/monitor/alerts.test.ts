@@ -126,25 +126,39 @@ describe('cost-per-hour alert', () => {
 });
 
 describe('alert engine plumbing', () => {
-  it('evaluates at most once a second however many attempts arrive', () => {
-    const e = engine();
-    const evaluate = vi.spyOn(e, 'evaluate');
-    for (let i = 0; i < 100; i++) e.onAttempt();
-    expect(evaluate).toHaveBeenCalledTimes(1);
-    clock.advance(999);
-    e.onAttempt();
-    expect(evaluate).toHaveBeenCalledTimes(1);
-    clock.advance(1);
-    e.onAttempt();
-    expect(evaluate).toHaveBeenCalledTimes(2);
-    e.close();
+  it('evaluates at most once a second however many attempts arrive, never on the caller\'s stack', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const e = engine();
+      const evaluate = vi.spyOn(e, 'evaluate');
+      for (let i = 0; i < 100; i++) e.onAttempt();
+      expect(evaluate).toHaveBeenCalledTimes(0);
+      vi.advanceTimersByTime(0);
+      expect(evaluate).toHaveBeenCalledTimes(1);
+      clock.advance(999);
+      e.onAttempt();
+      vi.advanceTimersByTime(0);
+      expect(evaluate).toHaveBeenCalledTimes(1);
+      clock.advance(1);
+      vi.advanceTimersByTime(1);
+      expect(evaluate).toHaveBeenCalledTimes(2);
+      e.onAttempt();
+      vi.advanceTimersByTime(999);
+      expect(evaluate).toHaveBeenCalledTimes(2);
+      e.close();
+      vi.advanceTimersByTime(10_000);
+      expect(evaluate).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('judges the end of a burst with one trailing evaluation', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const e = engine();
-      e.onAttempt(); // evaluates: nothing yet
+      e.onAttempt();
+      vi.advanceTimersByTime(0); // evaluates: nothing yet
       fail(10);
       for (let i = 0; i < 10; i++) e.onAttempt(); // throttled
       expect(raised).toEqual([]);
