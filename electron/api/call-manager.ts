@@ -128,6 +128,13 @@ const MAX_REROUTES = 3;
 /** A long pacing wait looks for a model that became ready this often, ms. */
 const REVIEW_WAIT_EVERY_MS = 1000;
 
+/**
+ * How long requests wait for the first one on a key to be answered. A refused key (401) or a
+ * rate limit (429) comes back in well under this; a generation may take far longer, and a key
+ * that has not refused by then is not worth holding a batch back for.
+ */
+const PROBE_WAIT_MS = 2000;
+
 /** One turn of the event loop's I/O phase: answers already in a socket are read first. */
 const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -354,24 +361,29 @@ export class CallManager {
         if (!this.answeredKeys.has(rt.keyScope)) {
           // The first request on a key goes alone; the others wait for its answer. A wrong key
           // then costs one 401 instead of a burst, and a 429 is known before a burst can land
-          // in the window it opens. Bounded: each wait ends with that probe or the deadline.
+          // in the window it opens. A success ends the wait at its status line, not at the end
+          // of its answer. Bounded: each wait ends with that probe, PROBE_WAIT_MS or the deadline.
           const probe = this.probes.get(rt.keyScope);
           if (probe) {
             const waitStarted = this.now();
             try {
-              await waitFor(probe, deadline - waitStarted, signal);
+              await waitFor(probe, Math.min(PROBE_WAIT_MS, deadline - waitStarted), signal);
             } catch {
               return fail('ABORTED', 'The request was cancelled.');
             }
             waitedBefore += this.now() - waitStarted;
+            // The probe is still out after PROBE_WAIT_MS: the key has not refused, so go.
+            if (this.probes.get(rt.keyScope) === probe) this.answeredKeys.add(rt.keyScope);
             // Choose again with what the probe's answer taught (a 401, a 429, an open breaker).
             current = null;
             continue;
           }
           let done: () => void = () => undefined;
-          this.probes.set(rt.keyScope, new Promise<void>((resolve) => (done = resolve)));
+          const mine = new Promise<void>((resolve) => (done = resolve));
+          this.probes.set(rt.keyScope, mine);
           endProbe = () => {
-            this.probes.delete(rt.keyScope);
+            // Called at a success's status line and again when the attempt ends.
+            if (this.probes.get(rt.keyScope) === mine) this.probes.delete(rt.keyScope);
             done();
           };
         }
@@ -499,12 +511,23 @@ export class CallManager {
         this.pacer.markSent(scopes, attemptStartedAt);
         const remaining = Math.max(1, deadline - this.now());
         const timeouts = this.settings.timeouts;
+        const probeEnd = endProbe;
         result = await sendAttempt(this.targetOf(rt, apiKey), request, {
           stream,
           timeouts: remaining < timeouts.totalMs ? { ...timeouts, totalMs: remaining } : timeouts,
           signal,
           dispatcher: this.deps.dispatcher,
           onDelta: options.onDelta,
+          // A refusal teaches the others what to avoid only once it has been handled below;
+          // a success can let them go as soon as it is known.
+          onStatus:
+            probeEnd === null
+              ? undefined
+              : (status) => {
+                  if (status < 200 || status >= 300) return;
+                  this.answeredKeys.add(rt.keyScope);
+                  probeEnd();
+                },
         });
         if (result.httpStatus !== null) this.answeredKeys.add(rt.keyScope);
       } finally {

@@ -12,6 +12,8 @@ export interface AttemptOptions {
   dispatcher?: Dispatcher;
   /** Streamed text as it arrives (live feedback in the UI); never used to build the result. */
   onDelta?: (text: string) => void;
+  /** The HTTP status, as soon as the response headers arrive (before the body is read). */
+  onStatus?: (status: number) => void;
   now?: () => number;
 }
 
@@ -172,6 +174,7 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
       return failure(cls === 'aborted' ? abortClass('before_first_byte') : cls, String((error as Error)?.message ?? error));
     }
     httpStatus = response.statusCode;
+    options.onStatus?.(httpStatus);
     rateLimit = rateLimitHint(response.headers);
     // Some gateways name the generation in a header: the cost of a broken body can be looked up.
     const headerId = response.headers['x-generation-id'];

@@ -76,6 +76,41 @@ describe('the first request on a key', () => {
   });
 });
 
+describe('the first request on a key, streamed or stuck', () => {
+  it('lets the others go at its status line, not at the end of its answer', async () => {
+    sim = await startSimulator({ keys: { 'sk-sim': {} }, profile: { latencyMs: 900, ttftMs: 60 } });
+    const models = simModels(sim.baseUrl).filter((m) => m.id === 'A');
+    const manager = makeManager(models, new CollectingSink(), { stream: true, timeouts: { connectMs: 2000, firstByteMs: 2000, idleMs: 2000, totalMs: 5000 } });
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => manager.execute(gradingRequest(), { purpose: 'grading' })));
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    const arrivals = sim.requests().map((r) => r.at);
+    const first = Math.min(...arrivals);
+    const rest = arrivals.filter((at) => at !== first);
+    expect(rest).toHaveLength(4);
+    // After the first one's headers (its 60 ms TTFT), long before its 900 ms answer ends.
+    expect(Math.min(...rest) - first).toBeGreaterThanOrEqual(50);
+    expect(Math.max(...rest) - first).toBeLessThan(450);
+  });
+
+  it('does not hold the others back for the first-byte timeout of a first request that hangs', async () => {
+    sim = await startSimulator({ keys: { 'sk-sim': {} }, profile: { latencyMs: 30, ttftMs: 0, stallMs: 20_000, faults: { stall_before_first_byte: { at: [1] } } } });
+    const models = simModels(sim.baseUrl).filter((m) => m.id === 'A');
+    const manager = makeManager(models, new CollectingSink(), { stream: false, timeouts: { connectMs: 2000, firstByteMs: 8000, idleMs: 8000, totalMs: 10_000 } });
+    const hung = new AbortController();
+    const first = manager.execute(gradingRequest(), { purpose: 'grading', signal: hung.signal });
+    const others = await Promise.all(Array.from({ length: 4 }, () => manager.execute(gradingRequest(), { purpose: 'grading' })));
+    hung.abort();
+    expect((await first).ok).toBe(false);
+    expect(others.every((o) => o.ok)).toBe(true);
+    const log = sim.requests();
+    expect(log[0]?.outcome).toBe('stall_before_first_byte');
+    const waited = Math.min(...log.slice(1).map((r) => r.at)) - (log[0]?.at ?? 0);
+    // They waited the probe's allowance (2 s), not its 8 s first-byte timeout.
+    expect(waited).toBeGreaterThanOrEqual(1900);
+    expect(waited).toBeLessThan(4000);
+  });
+});
+
 describe('requests held back by a Retry-After', () => {
   it('leave spaced when it ends, not in one burst', async () => {
     sim = await startSimulator({ keys: { 'sk-sim': {} }, profile: { latencyMs: 40, ttftMs: 0, faults: { unavailable_503: { at: [2], retryAfterMs: 300 } } } });
