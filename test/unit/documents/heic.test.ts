@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { imageFormat } from '../../../electron/grading/documents/detect.ts';
+import { heicDimensions, heicToJpeg } from '../../../electron/grading/documents/heic.ts';
 import { closeExtractionWorkers, detectKind, extractDocument, type ExtractedDocument } from '../../../electron/grading/documents/index.ts';
 import type { Result } from '../../../shared/errors.ts';
 
@@ -103,6 +104,26 @@ describe('HEIC photos', () => {
     const bottom = mean(2, 36, 46, 62);
     expect(RED(top), `top half is ${top}`).toBe(true);
     expect(BLUE(bottom), `bottom half is ${bottom}`).toBe(true);
+  });
+
+  it('measure the primary image, not the padded grid tile, against the pixel limit', async () => {
+    for (const file of [PLAIN, ROTATED]) {
+      const bytes = readFileSync(file);
+      // The tile is stored 64×64; the image (the grid, the primary item) is 64×48.
+      expect(heicDimensions(bytes), file).toEqual({ width: 64, height: 48 });
+      const jpeg = await heicToJpeg('IMG_0003.HEIC', bytes, 64 * 48);
+      expect((await sharp(jpeg).metadata()).format).toBe('jpeg');
+      await expect(heicToJpeg('IMG_0003.HEIC', bytes, 64 * 48 - 1)).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+    }
+  });
+
+  it('fall back to the largest ispe when the item properties cannot be read', () => {
+    const bytes = Buffer.from(readFileSync(PLAIN));
+    const ipma = bytes.indexOf('ipma');
+    // Rename the property association box: the primary item's properties are no longer known.
+    bytes.write('xpma', ipma, 'latin1');
+    expect(heicDimensions(bytes)).toEqual({ width: 64, height: 64 });
+    expect(heicDimensions(bytes.subarray(0, 40))).toBeNull();
   });
 
   it('a truncated copy is UNREADABLE_DOCUMENT naming the file, promptly', async () => {
