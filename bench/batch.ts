@@ -257,8 +257,8 @@ function goals(results: readonly ContestantResult[]): GoalCheck[] {
   return out;
 }
 
-export async function runBatch(options: { quick: boolean; only?: string }): Promise<BatchResult> {
-  const s = scenarioFor(options.quick);
+export async function runBatch(options: { quick: boolean; only?: string; seed?: number }): Promise<BatchResult> {
+  const s = scenarioFor(options.quick, options.seed);
   const machine = machineInfo();
   // Taken before the run: the code that was loaded, not whatever is on disk at the end.
   const source = sourceFingerprint();

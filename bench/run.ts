@@ -1,13 +1,14 @@
 /**
  * Entry point of `npm run bench`:
  *
- *   tsx bench/run.ts [overhead|batch|pipeline] [--quick] [--calls N] [--diagnostic] [--only NAME]
+ *   tsx bench/run.ts [overhead|batch|pipeline] [--quick] [--calls N] [--diagnostic] [--only NAME] [--seed N]
  *
  * Without a bench name all three run: overhead, batch, then pipeline (bench 3, a 100-submission
  * batch end to end through the CLI; 20 with --quick). `--calls` sets bench 1's calls per side,
  * `--diagnostic` adds bench 1's in-memory-sink row, `--only` runs the bench 2 contestants whose
- * name contains NAME (e.g. `--only core`). Each prints a markdown table on stdout
- * (progress goes to stderr) and writes its JSON to bench/results/.
+ * name contains NAME (e.g. `--only core`), `--seed` gives bench 2 another fault pattern (the
+ * default is 7). Each prints a markdown table on stdout (progress goes to stderr) and writes its
+ * JSON to bench/results/.
  */
 import { runBatch, batchTable } from './batch.ts';
 import { overheadTable, runOverhead } from './overhead.ts';
@@ -17,9 +18,9 @@ import { argValue, log, writeResult } from './stats.ts';
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const names: string[] = argv.filter((a) => a === 'overhead' || a === 'batch' || a === 'pipeline');
-  const unknown = argv.filter((a, i) => !a.startsWith('--') && !names.includes(a) && argv[i - 1] !== '--calls' && argv[i - 1] !== '--only');
+  const unknown = argv.filter((a, i) => !a.startsWith('--') && !names.includes(a) && argv[i - 1] !== '--calls' && argv[i - 1] !== '--only' && argv[i - 1] !== '--seed');
   if (unknown.length > 0) {
-    log(`unknown argument(s): ${unknown.join(' ')}\nusage: tsx bench/run.ts [overhead|batch|pipeline] [--quick] [--calls N] [--diagnostic] [--only NAME]`);
+    log(`unknown argument(s): ${unknown.join(' ')}\nusage: tsx bench/run.ts [overhead|batch|pipeline] [--quick] [--calls N] [--diagnostic] [--only NAME] [--seed N]`);
     return 2;
   }
   const quick = argv.includes('--quick');
@@ -27,6 +28,12 @@ async function main(): Promise<number> {
   const calls = callsText === undefined ? undefined : Number(callsText);
   if (calls !== undefined && !(Number.isInteger(calls) && calls > 0)) {
     log('--calls needs a positive integer');
+    return 2;
+  }
+  const seedText = argValue(argv, '--seed');
+  const seed = seedText === undefined ? undefined : Number(seedText);
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) {
+    log('--seed needs a non-negative integer');
     return 2;
   }
   const run = names.length === 0 ? ['overhead', 'batch', 'pipeline'] : names;
@@ -39,7 +46,7 @@ async function main(): Promise<number> {
   }
   if (run.includes('batch')) {
     const only = argValue(argv, '--only');
-    const result = await runBatch({ quick, ...(only !== undefined ? { only } : {}) });
+    const result = await runBatch({ quick, ...(only !== undefined ? { only } : {}), ...(seed !== undefined ? { seed } : {}) });
     const file = writeResult('batch.json', result);
     process.stdout.write(`${batchTable(result)}\n\n`);
     log(`wrote ${file}`);

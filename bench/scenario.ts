@@ -93,7 +93,7 @@ export interface BatchScenario {
   seed: number;
 }
 
-export function scenarioFor(quick: boolean): BatchScenario {
+export function scenarioFor(quick: boolean, seed = 7): BatchScenario {
   return {
     requests: quick ? 90 : 300,
     rpm: 120,
@@ -109,7 +109,7 @@ export function scenarioFor(quick: boolean): BatchScenario {
     downModel: 'bench/beta',
     downBetweenMs: quick ? [2000, 8000] : [5000, 25_000],
     capMs: quick ? 180_000 : 600_000,
-    seed: 7,
+    seed,
   };
 }
 
