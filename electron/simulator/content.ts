@@ -115,17 +115,50 @@ export function composeAnswer(request: AnswerRequest, rng: Rng): string {
   const invalid = request.fault === 'schema_invalid';
   const formatSchema = responseFormatSchema(request.body);
   if (formatSchema !== undefined) {
-    return JSON.stringify(invalid ? violateSchema(formatSchema, rng) : fillSchema(formatSchema, rng));
+    return JSON.stringify(invalid ? violateSchema(formatSchema, rng) : fillSchema(formatSchema, rng, quotableSentences(request.body)));
   }
   const promptSchema = findSchemaInText(request.prompt);
   if (promptSchema !== undefined) {
-    const value = invalid ? violateSchema(promptSchema, rng) : fillSchema(promptSchema, rng);
+    const value = invalid ? violateSchema(promptSchema, rng) : fillSchema(promptSchema, rng, quotableSentences(request.body));
     const json = JSON.stringify(value, null, 2);
     return wantsJsonObject(request.body) ? json : `\`\`\`json\n${json}\n\`\`\``;
   }
   const text = plainText(request.model, rng);
   if (invalid) return JSON.stringify({ unexpected: text });
   return wantsJsonObject(request.body) ? JSON.stringify({ answer: text }) : text;
+}
+
+/** At most this many sentences are offered as quotes: a long document needs no more. */
+const MAX_QUOTES = 200;
+
+/**
+ * Sentences of the last user message that a model could quote as evidence: its text without the
+ * first paragraph when there are others (the instruction) and without delimiter lines such as
+ * `<<<SUBMISSION …>>>`.
+ */
+export function quotableSentences(body: Record<string, unknown>): string[] {
+  const messages = Array.isArray(body.messages) ? (body.messages as unknown[]) : [];
+  const last = messages.findLast((m) => isRecord(m) && m.role === 'user');
+  const text = isRecord(last) ? textOf(last.content) : '';
+  const paragraphs = text.split(/\n\s*\n/);
+  const material = paragraphs.length > 1 ? paragraphs.slice(1) : paragraphs;
+  const sentences: string[] = [];
+  for (const line of material.join('\n').split('\n')) {
+    if (/^\s*(<<<|>>>|---|===)|(<<<|>>>)\s*$/.test(line)) continue;
+    for (const sentence of line.split(/(?<=[.!?])\s+/)) {
+      const trimmed = sentence.trim();
+      if (trimmed.length >= 12) sentences.push(trimmed);
+      if (sentences.length >= MAX_QUOTES) return sentences;
+    }
+  }
+  return sentences;
+}
+
+/** A message's text: the string itself, or its text parts one paragraph each. */
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part: unknown) => (isRecord(part) && typeof part.text === 'string' ? part.text : '')).join('\n\n');
 }
 
 function plainText(model: string, rng: Rng): string {

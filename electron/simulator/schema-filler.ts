@@ -51,11 +51,15 @@ const SENTENCES = [
   'The handwriting is legible and the steps are easy to follow.',
 ];
 
-/** A JSON value valid against `schema` (best effort for `pattern`, which is not inverted). */
-export function fillSchema(schema: unknown, rng: Rng): unknown {
+/**
+ * A JSON value valid against `schema` (best effort for `pattern`, which is not inverted).
+ * Strings named like evidence or a quote are taken from `quotes` (sentences of what the model
+ * was asked about) when one fits, as a model quoting the work it grades would.
+ */
+export function fillSchema(schema: unknown, rng: Rng, quotes: readonly string[] = []): unknown {
   const root = asSchema(schema);
   if (root === undefined) throw new SchemaError('schema must be an object or a boolean');
-  const filler = new Filler(root, rng);
+  const filler = new Filler(root, rng, quotes);
   let value: unknown = undefined;
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     value = filler.value(root, 0, '');
@@ -87,6 +91,7 @@ class Filler {
   constructor(
     private readonly root: JsonSchema,
     private readonly rng: Rng,
+    private readonly quotes: readonly string[] = [],
   ) {}
 
   value(schema: JsonSchema, depth: number, hint: string): unknown {
@@ -152,9 +157,9 @@ class Filler {
       case 'array':
         return this.array(flat, depth, hint);
       case 'integer':
-        return this.number(flat, true);
+        return this.number(flat, true, hint);
       case 'number':
-        return this.number(flat, false);
+        return this.number(flat, false, hint);
       case 'boolean':
         return this.rng() < 0.5;
       case 'string':
@@ -216,7 +221,7 @@ class Filler {
     return result;
   }
 
-  private number(flat: SchemaObject, integer: boolean): number {
+  private number(flat: SchemaObject, integer: boolean, hint: string): number {
     const bounds = numberBounds(flat);
     let low = bounds.min;
     let high = bounds.max;
@@ -244,7 +249,9 @@ class Filler {
       return Number((randomInt(this.rng, kLow, kHigh) * multipleOf).toPrecision(12));
     }
     if (integer) return lo > hi ? lo : randomInt(this.rng, lo, hi);
-    let value = Math.round((lo + this.rng() * (hi - lo)) * 100) / 100;
+    // Models report themselves fairly sure: a confidence comes from the top 40 % of its range.
+    const from = /confidence|certainty/i.test(hint) ? lo + 0.6 * (hi - lo) : lo;
+    let value = Math.round((from + this.rng() * (hi - from)) * 100) / 100;
     value = Math.min(hi, Math.max(lo, value));
     if ((bounds.minExclusive && value <= lo) || (bounds.maxExclusive && value >= hi)) value = (lo + hi) / 2;
     return value;
@@ -257,12 +264,36 @@ class Filler {
     if (formatted !== null && formatted.length >= minLength && (maxLength === undefined || formatted.length <= maxLength)) {
       return formatted;
     }
+    if (this.quotes.length > 0 && /evidence|quote/i.test(hint)) {
+      const quote = this.quote(minLength, maxLength);
+      if (quote !== null) return quote;
+    }
     // Prose-like fields get a sentence or three, other strings a few words.
     const sentenceLike = /feedback|comment|evidence|reason|justification|explanation|summary|rationale/i.test(hint);
     const span = sentenceLike ? 200 : 60;
     const high = maxLength ?? Math.max(minLength, 12) + span;
     const low = Math.min(high, maxLength === undefined ? Math.max(minLength, sentenceLike ? 40 : 12) : minLength);
     return this.text(low, Math.min(high, low + span), sentenceLike);
+  }
+
+  /**
+   * One of the quotes that fits the length limits, or the start of a longer one cut at a word
+   * (still a verbatim quote); null when none can fit. Lengths count code points, as JSON Schema does.
+   */
+  private quote(minLength: number, maxLength: number | undefined): string | null {
+    const length = (text: string): number => [...text].length;
+    const fitting = this.quotes.filter((q) => length(q) >= Math.max(1, minLength) && (maxLength === undefined || length(q) <= maxLength));
+    if (fitting.length > 0) return pick(this.rng, fitting);
+    if (maxLength === undefined) return null;
+    const cut = this.quotes
+      .filter((q) => length(q) > maxLength)
+      .map((q) => {
+        const head = [...q].slice(0, maxLength).join('');
+        const space = head.lastIndexOf(' ');
+        return space > 0 ? head.slice(0, space) : head;
+      })
+      .filter((q) => length(q) >= Math.max(1, minLength));
+    return cut.length > 0 ? pick(this.rng, cut) : null;
   }
 
   /** Text whose length (ASCII, so code points) lies in [low, high]. */

@@ -79,6 +79,9 @@ describe('gradeDemoClass in demo mode', () => {
       expect(s.cost_unpriced).toBeUndefined();
     }
     expect(report.submissions.find((s) => s.student === 'Dana Smith')?.flags).toContain('possible_prompt_injection');
+    // The simulated model quotes the essays, as a real one would: no grading is flagged for
+    // evidence that is not in the submission.
+    for (const s of graded) expect(s.flags ?? [], s.student ?? '').not.toContain('low_confidence');
 
     // the money: what the demo provider's ledger billed, to the micro-dollar, one call per graded essay
     const ledger = await simGet<LedgerReport>(app, '/__sim/ledger');

@@ -166,6 +166,15 @@ describe('fillSchema', () => {
   });
 });
 
+describe('fillSchema, like a model', () => {
+  it('reports a confidence from the top of its range, and other numbers from all of it', () => {
+    const schema = { type: 'object', properties: { confidence: { type: 'number', minimum: 0, maximum: 1 }, score: { type: 'number', minimum: 0, maximum: 1 } }, required: ['confidence', 'score'] };
+    const values = Array.from({ length: 200 }, (_, seed) => fillSchema(schema, mulberry32(seed + 1)) as { confidence: number; score: number });
+    expect(values.every((v) => v.confidence >= 0.6 && v.confidence <= 1)).toBe(true);
+    expect(values.some((v) => v.score < 0.3)).toBe(true);
+  });
+});
+
 describe('violateSchema', () => {
   it.each(schemas)('%s: every seed gives JSON that does NOT validate (own checker and zod)', (_name, schema) => {
     const zodSchema = schema === beyondZod ? null : z.fromJSONSchema(schema);
