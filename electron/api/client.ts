@@ -174,7 +174,11 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
       return failure(cls === 'aborted' ? abortClass('before_first_byte') : cls, String((error as Error)?.message ?? error));
     }
     httpStatus = response.statusCode;
-    options.onStatus?.(httpStatus);
+    try {
+      options.onStatus?.(httpStatus);
+    } catch {
+      // An observer; sendAttempt never throws because of one.
+    }
     rateLimit = rateLimitHint(response.headers);
     // Some gateways name the generation in a header: the cost of a broken body can be looked up.
     const headerId = response.headers['x-generation-id'];
