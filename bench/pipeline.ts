@@ -3,10 +3,11 @@
  *
  * A class set is generated in a temp dir (bench/pipeline-inputs.ts: .txt/.md essays, DOCX, text
  * PDFs, phone photos), the provider simulator runs in its own process (three models on their
- * own keys, realistic latency, rpm limits, a few faults), and the real CLI runs in a child
- * process exactly as a teacher would start it:
+ * own keys, realistic latency, rpm limits, a few faults), and the real CLI, built as it ships
+ * (`node scripts/build.mjs`, before anything is timed), runs in a child process exactly as a
+ * teacher would start it:
  *
- *   node --import tsx electron/cli.ts grade <dir> --rubric demo/rubric.json --config <cfg> --db <tmp> --json --concurrency 8
+ *   node dist-electron/cli.mjs grade <dir> --rubric demo/rubric.json --config <cfg> --db <tmp> --json --concurrency 8
  *
  * Measured: wall time from spawn to exit, split into phases with the timestamps the CLI wrote
  * to its database (batch created = extraction done; first call started; last job finished),
@@ -17,11 +18,10 @@
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { closeExtractionWorkers, extractDocument } from '../electron/grading/documents/index.ts';
 import { spawnSimulator, type FaultProfile, type RemoteSimulatorHandle, type SimModel } from '../electron/simulator/index.ts';
 import { closeDatabase, openDatabase } from '../electron/store/index.ts';
@@ -29,7 +29,8 @@ import { mixFor, writeClassSet, type GeneratedFile, type InputKind, type Mix } f
 import { fmt, log, machineInfo, machineLine, markdownTable, sourceFingerprint, summarize, type LatencySummary, type MachineInfo, type SourceFingerprint } from './stats.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
-const CLI_ENTRY = path.join(REPO_ROOT, 'electron', 'cli.ts');
+/** The `gradedesk` command as package.json's "bin" names it: the bundle, not the sources. */
+const CLI_BUNDLE = path.join(REPO_ROOT, 'dist-electron', 'cli.mjs');
 const RUBRIC = path.join(REPO_ROOT, 'demo', 'rubric.json');
 const POLL_MS = 100;
 const PROGRESS_EVERY_MS = 5000;
@@ -260,10 +261,9 @@ async function runCliChild(
   stop: AbortSignal,
   onProgress: (elapsedS: number, sample: ProcSample | null) => void,
 ): Promise<CliRunResult> {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const spawnedAt = Date.now();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', tsx, CLI_ENTRY, ...argv], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_BUNDLE, ...argv], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: Buffer[] = [];
   let stderrTail = '';
   child.stdout.on('data', (d: Buffer) => stdout.push(d));
@@ -455,7 +455,7 @@ export interface PipelineResult {
     batchStatus: string;
     wallSeconds: number;
     phases: {
-      /** spawn → batch recorded: node + tsx start-up, opening the database, reading and extracting every file. */
+      /** spawn → batch recorded: node start-up, opening the database, reading and extracting every file. */
       startupAndExtractionSeconds: number;
       /** batch recorded → first call started: the estimate, claiming the first jobs. */
       estimateAndQueueSeconds: number | null;
@@ -516,6 +516,8 @@ export async function runPipeline(options: { quick: boolean }): Promise<Pipeline
     const genStarted = performance.now();
     const files = await writeClassSet(dir, s.submissions, s.seed, log);
     log(`  generated in ${fmt((performance.now() - genStarted) / 1000, 1)} s`);
+    log('  building the CLI as it ships (node scripts/build.mjs)');
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs')], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 
     sim = await spawnSimulator({ seed: s.seed, models: simCatalog(s), keys: Object.fromEntries(s.models.map((m) => [m.key, {}])), profile: simProfile(s) });
     const configPath = path.join(temp, 'config.json');
@@ -570,7 +572,7 @@ export async function runPipeline(options: { quick: boolean }): Promise<Pipeline
     }
     const notes: string[] = [
       'Phases come from the CLI\'s own database: batches.created_at is written once every file has been read and extracted (prepareBatch extracts all files, one after another, before the first call), ' +
-        'api_calls.started_at and jobs.finished_at bound the grading. Start-up (node, tsx compiling the CLI from source, opening the database) is inside the first phase; ' +
+        'api_calls.started_at and jobs.finished_at bound the grading. Start-up (node loading the bundled CLI, opening the database) is inside the first phase; ' +
         '"extraction alone" times the same files in the bench process afterwards, so the difference is roughly the start-up.',
       'Peak RSS is VmHWM of the CLI process (worker threads included), read from /proc every 100 ms until it exited; CPU is utime + stime from /proc/<pid>/stat at the last sample.',
       `Cost: the CLI's JSON rounds to 6 decimals; the ledger total is exact; they must agree to the micro-dollar (they ${equal ? 'do' : 'DO NOT'}). The database's exact sum is reported next to them.`,
@@ -589,7 +591,7 @@ export async function runPipeline(options: { quick: boolean }): Promise<Pipeline
       scenario: {
         ...s,
         simulator: 'spawnSimulator (own process), one key per model, rpm per key (sliding 60 s window)',
-        command: `node --import tsx electron/cli.ts ${argv.map((a) => (a === dir ? '<dir>' : a === configPath ? '<config>' : a === dbPath ? '<db>' : a === RUBRIC ? 'demo/rubric.json' : a)).join(' ')}`,
+        command: `node dist-electron/cli.mjs ${argv.map((a) => (a === dir ? '<dir>' : a === configPath ? '<config>' : a === dbPath ? '<db>' : a === RUBRIC ? 'demo/rubric.json' : a)).join(' ')}`,
         inputs: { bytes: files.reduce((sum, f) => sum + f.bytes, 0), byKind },
       },
       bounds,
