@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_WORKER_FILE } from '../../../electron/grading/documents/index.ts';
 import { ExtractionPool, workerUrlFor } from '../../../electron/grading/documents/pool.ts';
 import { DEFAULT_LIMITS } from '../../../electron/grading/documents/types.ts';
+import { buildWorkerBundle } from '../../support/worker-bundle.ts';
 import { buildDocx, buildPdf, paragraph } from './builders.ts';
 
 /**
@@ -13,22 +13,11 @@ import { buildDocx, buildPdf, paragraph } from './builders.ts';
  * they do from dist-electron/, and run real jobs through it.
  */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const OUT_DIR = `${ROOT}node_modules/.cache/gradedesk-documents-test/`;
 let pool: ExtractionPool;
 
 beforeAll(async () => {
-  mkdirSync(OUT_DIR, { recursive: true });
-  await build({
-    entryPoints: [`${ROOT}electron/grading/documents/worker.ts`],
-    outfile: `${OUT_DIR}${BUNDLED_WORKER_FILE}`,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'silent',
-  });
-  pool = new ExtractionPool({ workerUrl: pathToFileURL(`${OUT_DIR}${BUNDLED_WORKER_FILE}`), size: 1 });
+  const workerUrl = await buildWorkerBundle('electron/grading/documents/worker.ts', 'gradedesk-documents-test', BUNDLED_WORKER_FILE);
+  pool = new ExtractionPool({ workerUrl, size: 1 });
 }, 60_000);
 
 afterAll(() => pool.close());

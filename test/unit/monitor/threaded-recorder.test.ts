@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUNDLED_AUDIT_WORKER_FILE, ThreadedAttemptRecorder } from '../../../electron/monitor/threaded-recorder.ts';
 import type { RecorderErrorContext } from '../../../electron/monitor/attempt-recorder.ts';
 import { listApiCalls, type ApiCallRow } from '../../../electron/store/index.ts';
+import { buildWorkerBundle } from '../../support/worker-bundle.ts';
 import { attempt, count, tempDb } from './helpers.ts';
 
 let t: ReturnType<typeof tempDb>;
@@ -130,19 +130,8 @@ describe('the bundled audit thread', () => {
     expect(script).toContain("entryPoints: ['electron/monitor/audit-thread.ts']");
     expect(script).toContain(`outfile: 'dist-electron/${BUNDLED_AUDIT_WORKER_FILE}'`);
     // Built the same way, next to node_modules so better-sqlite3 resolves as from dist-electron/.
-    const outDir = `${root}node_modules/.cache/gradedesk-audit-test/`;
-    mkdirSync(outDir, { recursive: true });
-    await build({
-      entryPoints: [`${root}electron/monitor/audit-thread.ts`],
-      outfile: `${outDir}${BUNDLED_AUDIT_WORKER_FILE}`,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      packages: 'external',
-      logLevel: 'silent',
-    });
-    const { recorder, errors } = make({ workerUrl: pathToFileURL(`${outDir}${BUNDLED_AUDIT_WORKER_FILE}`) });
+    const workerUrl = await buildWorkerBundle('electron/monitor/audit-thread.ts', 'gradedesk-audit-test', BUNDLED_AUDIT_WORKER_FILE);
+    const { recorder, errors } = make({ workerUrl });
     for (let i = 0; i < 5; i++) recorder.record(attempt());
     expect(recorder.flush()).toBe(true);
     expect(count(t.db, 'api_calls')).toBe(5);
