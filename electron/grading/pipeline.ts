@@ -17,7 +17,7 @@ import type { GradingKit } from './batch/run-batch.ts';
 import type { CombineGradings, CriterionReport } from './batch/report.ts';
 import { collectFiles, extractDocument, type ExtractedDocument } from './documents/index.ts';
 import type { SubmissionToEstimate } from './estimate/index.ts';
-import { privacyForSubmission, pseudonymizesNames, redactNamesInBatchImages, type RosterEntry } from './privacy/index.ts';
+import { BatchImageRedaction, privacyForSubmission, pseudonymizesNames, type RosterEntry } from './privacy/index.ts';
 import { buildGradingRequest, scanForInjection } from './prompt/index.ts';
 import { GradingSettingsSchema, type GradingSettings, type GradingSettingsInput } from './prompt/settings.ts';
 import { maxScore, rubricVersion, type Rubric } from './rubric/index.ts';
@@ -125,20 +125,26 @@ export async function prepareBatch(
   if (missing.length > 0) throw new AppError('FILE_NOT_FOUND', `Not found: ${missing.join(', ')}`);
   if (files.length === 0) throw new AppError('FILE_NOT_FOUND', 'No files to grade were found in the paths given.');
 
+  // Names in page images are painted over (local OCR) before anything is stored, estimated or
+  // sent. A document's images are read as soon as it is extracted, while the next files are.
+  const redaction = pseudonymizesNames(plan.config)
+    ? new BatchImageRedaction({ roster: plan.roster, secret: plan.pseudonymSecret, ...(opts.signal ? { signal: opts.signal } : {}) })
+    : null;
   const extracted: Array<{ file: string; hash: string; result: Awaited<ReturnType<typeof extractDocument>> }> = [];
-  for (const file of files) {
-    if (opts.signal?.aborted) throw new AppError('ABORTED', 'Stopped before the batch was created.');
-    const result = await extractDocument({ path: file.absolutePath }, opts.signal ? { signal: opts.signal } : {});
-    const hash = result.ok ? result.data.sha256 : sha256(await readFile(file.absolutePath).catch(() => Buffer.from(file.file)));
-    extracted.push({ file: file.file, hash, result });
+  try {
+    for (const file of files) {
+      if (opts.signal?.aborted) throw new AppError('ABORTED', 'Stopped before the batch was created.');
+      const result = await extractDocument({ path: file.absolutePath }, opts.signal ? { signal: opts.signal } : {});
+      const hash = result.ok ? result.data.sha256 : sha256(await readFile(file.absolutePath).catch(() => Buffer.from(file.file)));
+      extracted.push({ file: file.file, hash, result });
+      redaction?.add({ file: file.file, hash, doc: result.ok ? result.data : null });
+    }
+  } catch (error) {
+    // The OCR workers end with the batch that failed or was stopped.
+    await redaction?.finish().catch(() => undefined);
+    throw error;
   }
-  // Names in page images are painted over (local OCR) before anything is stored, estimated or sent.
-  const imageFlags = pseudonymizesNames(plan.config)
-    ? await redactNamesInBatchImages(
-        extracted.map((e) => ({ file: e.file, hash: e.hash, doc: e.result.ok ? e.result.data : null })),
-        { roster: plan.roster, secret: plan.pseudonymSecret, ...(opts.signal ? { signal: opts.signal } : {}) },
-      )
-    : new Map<object, string[]>();
+  const imageFlags = redaction ? await redaction.finish() : new Map<object, string[]>();
 
   const batchId = `b_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const version = rubricVersion(plan.rubric);

@@ -11,6 +11,7 @@
  * cannot stop a batch. One redactor serves a batch: its OCR worker starts on the first image
  * and ends with {@link ImageRedactor.close}.
  */
+import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import { JPEG_QUALITY } from '../documents/image.ts';
 import { namePartsToHide, wordMatchesName } from './name-words.ts';
@@ -28,17 +29,31 @@ export interface Box {
   height: number;
 }
 
-export type RedactionErrorCode = 'OCR_TIMEOUT' | 'OCR_FAILED' | 'UNREADABLE_IMAGE';
+export type RedactionErrorCode = 'OCR_TIMEOUT' | 'OCR_FAILED' | 'UNREADABLE_IMAGE' | 'ABORTED';
 
 export type RedactionResult =
   | { ok: true; data: { image: RedactableImage; boxes: Box[] } }
   | { ok: false; error: { code: RedactionErrorCode; message: string } };
 
+type Ocr = Pick<OcrEngine, 'words' | 'close'>;
+
 export interface ImageRedactorOptions {
   /** Wall time for reading one image; after it the image is left as it was. Default 20 s. */
   timeoutMs?: number;
-  /** The OCR engine (tests); default: a tesseract.js worker started on first use. */
-  ocr?: Pick<OcrEngine, 'words' | 'close'>;
+  /**
+   * The OCR engines (tests): images are read in parallel, one at a time per engine. Default:
+   * {@link defaultOcrEngineCount} tesseract.js workers, each started when first needed.
+   */
+  ocr?: Ocr | readonly Ocr[];
+}
+
+/**
+ * One tesseract worker reads on one core, and OCR is most of the time a batch of photos takes
+ * before grading. A second worker nearly halves that on two cores or more, for about 100 MB
+ * while it runs; more would crowd out the app and the extraction workers on a teacher's laptop.
+ */
+export function defaultOcrEngineCount(): number {
+  return Math.max(1, Math.min(2, availableParallelism()));
 }
 
 export const DEFAULT_REDACTION_TIMEOUT_MS = 20_000;
@@ -73,35 +88,61 @@ export async function paintBoxes(image: RedactableImage, boxes: readonly Box[]):
   return { mime: image.mime, data };
 }
 
+/** One OCR engine and the images waiting for it: a worker reads one image at a time anyway. */
+interface Lane {
+  ocr: Ocr;
+  queue: Promise<unknown>;
+  waiting: number;
+}
+
 export class ImageRedactor {
-  private readonly ocr: Pick<OcrEngine, 'words' | 'close'>;
+  private readonly lanes: Lane[];
   private readonly timeoutMs: number;
-  /** One image at a time: the worker reads one image at a time anyway. */
-  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: ImageRedactorOptions = {}) {
-    this.ocr = options.ocr ?? new OcrEngine();
+    const given = options.ocr === undefined ? null : Array.isArray(options.ocr) ? options.ocr : [options.ocr as Ocr];
+    const engines = given ?? Array.from({ length: defaultOcrEngineCount() }, () => new OcrEngine());
+    if (engines.length === 0) throw new RangeError('An ImageRedactor needs at least one OCR engine.');
+    this.lanes = engines.map((ocr) => ({ ocr, queue: Promise.resolve(), waiting: 0 }));
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REDACTION_TIMEOUT_MS;
   }
 
   /**
    * Paints over the words of `image` that are parts of `names`. With nothing found the image
-   * is returned as given (same bytes). Never throws.
+   * is returned as given (same bytes). Never throws. An image whose turn comes after `signal`
+   * fired is not read (ABORTED); one being read finishes, since tesseract cannot stop midway.
    */
-  redact(image: RedactableImage, names: readonly string[]): Promise<RedactionResult> {
-    const run = this.queue.then(() => this.redactNow(image, names));
-    this.queue = run.catch(() => {});
+  redact(image: RedactableImage, names: readonly string[], signal?: AbortSignal): Promise<RedactionResult> {
+    // The least loaded engine, the first on a tie: a second worker starts only when two
+    // images wait at once, so a batch with one photo never pays for it.
+    let lane = this.lanes[0] as Lane;
+    for (const l of this.lanes) if (l.waiting < lane.waiting) lane = l;
+    lane.waiting += 1;
+    const run = lane.queue.then(async (): Promise<RedactionResult> => {
+      try {
+        if (signal?.aborted) return { ok: false, error: { code: 'ABORTED', message: 'Stopped before this image was read.' } };
+        return await this.redactNow(lane.ocr, image, names);
+      } finally {
+        // Before the caller hears back, so its next image sees this engine free.
+        lane.waiting -= 1;
+      }
+    });
+    lane.queue = run.catch(() => {});
     return run;
   }
 
-  /** Ends the OCR worker. The redactor can still be used: the next image starts a new one. */
-  close(): Promise<void> {
-    const closing = this.queue.then(() => this.ocr.close());
-    this.queue = closing.catch(() => {});
-    return closing;
+  /** Ends the OCR workers. The redactor can still be used: the next image starts a new one. */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.lanes.map((lane) => {
+        const closing = lane.queue.then(() => lane.ocr.close());
+        lane.queue = closing.catch(() => {});
+        return closing;
+      }),
+    );
   }
 
-  private async redactNow(image: RedactableImage, names: readonly string[]): Promise<RedactionResult> {
+  private async redactNow(ocr: Ocr, image: RedactableImage, names: readonly string[]): Promise<RedactionResult> {
     let size: { width: number; height: number; orientation: number };
     try {
       const meta = await sharp(image.data).metadata();
@@ -119,7 +160,7 @@ export class ImageRedactor {
       // Tesseract applies an EXIF orientation, sharp's composite does not: give OCR the
       // stored pixels so both work in the same frame.
       const forOcr = size.orientation === 1 ? image.data : await sharp(image.data).png({ compressionLevel: 1 }).toBuffer();
-      words = await this.ocr.words(forOcr, this.timeoutMs);
+      words = await ocr.words(forOcr, this.timeoutMs);
     } catch (error) {
       const code = error instanceof OcrError ? error.code : 'OCR_FAILED';
       return { ok: false, error: { code, message: messageOf(error) } };

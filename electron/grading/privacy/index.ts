@@ -13,8 +13,9 @@ export {
 } from './pseudonymizer.ts';
 export { privacyForSubmission, nameFromFileNameForPrivacy, type SubmissionPrivacy, type SubmissionPrivacyInput } from './submission.ts';
 export { fold } from './fold.ts';
-export { ImageRedactor, type RedactableImage, type RedactionResult, type RedactionErrorCode, type Box } from './image-redaction.ts';
+export { ImageRedactor, defaultOcrEngineCount, type RedactableImage, type RedactionResult, type RedactionErrorCode, type Box } from './image-redaction.ts';
 export {
+  BatchImageRedaction,
   redactNamesInBatchImages,
   redactSubmissionImages,
   pseudonymizesNames,

@@ -33,20 +33,22 @@ export interface RedactedImages {
   boxes: number;
 }
 
-export async function redactSubmissionImages(redactor: ImageRedactor, images: readonly PageImage[], names: readonly string[]): Promise<RedactedImages> {
+export async function redactSubmissionImages(redactor: ImageRedactor, images: readonly PageImage[], names: readonly string[], signal?: AbortSignal): Promise<RedactedImages> {
+  // All pages at once: the redactor spreads them over its OCR engines and keeps their order here.
+  const results = await Promise.all(images.map((image) => redactor.redact(image, names, signal).catch(() => null)));
   const out: PageImage[] = [];
   let boxes = 0;
   let failed = false;
-  for (const image of images) {
-    const result = await redactor.redact(image, names).catch(() => null);
+  images.forEach((image, i) => {
+    const result = results[i] ?? null;
     if (result === null || !result.ok) {
       failed = true;
       out.push(image);
-      continue;
+      return;
     }
     boxes += result.data.boxes.length;
     out.push(result.data.boxes.length === 0 ? image : { ...image, data: result.data.image.data });
-  }
+  });
   const flags = [...(boxes > 0 ? [NAME_REDACTED_IN_IMAGE] : []), ...(failed ? [NAME_MAY_BE_VISIBLE_IN_IMAGE] : [])];
   return { images: out, flags, boxes };
 }
@@ -61,35 +63,58 @@ export interface BatchDocument {
 }
 
 /**
- * Paints names over in the images of every document of a batch that has any, in place
- * (`doc.images` is replaced), and returns the flags per document. The names are those the text
- * path hides for the same submission: its student, names written at its top, the roster. One
- * OCR worker serves the whole batch and is ended before this returns.
+ * Paints names over in the images of a batch's documents as they are handed in (`add`, while the
+ * rest of the batch is still being read), in place (`doc.images` is replaced); `finish` waits
+ * for all of them and returns the flags per document. The names are those the text path hides
+ * for the same submission: its student, names written at its top, the roster. Documents are
+ * redacted side by side, as many at once as the redactor has OCR engines; its workers start on
+ * the first image and end in `finish`.
  */
+export class BatchImageRedaction {
+  private readonly flags = new Map<object, string[]>();
+  private readonly hashes = new Set<string>();
+  private readonly running: Array<Promise<void>> = [];
+  private redactor: ImageRedactor | null = null;
+
+  constructor(private readonly options: { roster: readonly RosterEntry[] | null; secret: string; signal?: AbortSignal; redactor?: ImageRedactor }) {}
+
+  /** Starts on a document's images, unless it has none or is a copy of one already added. */
+  add({ file, hash, doc }: BatchDocument): void {
+    if (doc === null || this.hashes.has(hash)) return;
+    this.hashes.add(hash);
+    if (doc.images.length === 0 || this.options.signal?.aborted) return;
+    this.redactor ??= this.options.redactor ?? new ImageRedactor();
+    const redactor = this.redactor;
+    const names = privacyForSubmission({ fileName: basename(file), text: doc.text, roster: this.options.roster, secret: this.options.secret }).names.map((n) => n.name);
+    this.running.push(
+      redactSubmissionImages(redactor, doc.images, names, this.options.signal).then((redacted) => {
+        doc.images = redacted.images;
+        if (redacted.flags.length > 0) this.flags.set(doc, redacted.flags);
+      }),
+    );
+  }
+
+  /**
+   * Every document added, redacted; the OCR workers ended. Throws ABORTED when the signal
+   * fired: images it stopped before are not redacted, so nothing of the batch may be stored.
+   */
+  async finish(): Promise<Map<object, string[]>> {
+    try {
+      await Promise.all(this.running);
+    } finally {
+      await this.redactor?.close();
+    }
+    if (this.options.signal?.aborted) throw new AppError('ABORTED', 'Stopped before the batch was created.');
+    return this.flags;
+  }
+}
+
+/** {@link BatchImageRedaction} for documents all read already. */
 export async function redactNamesInBatchImages(
   documents: readonly BatchDocument[],
   options: { roster: readonly RosterEntry[] | null; secret: string; signal?: AbortSignal; redactor?: ImageRedactor },
 ): Promise<Map<object, string[]>> {
-  const flags = new Map<object, string[]>();
-  const hashes = new Set<string>();
-  const todo = documents.filter((d) => {
-    if (d.doc === null || hashes.has(d.hash)) return false;
-    hashes.add(d.hash);
-    return d.doc.images.length > 0;
-  });
-  if (todo.length === 0) return flags;
-  const redactor = options.redactor ?? new ImageRedactor();
-  try {
-    for (const { file, doc } of todo) {
-      if (options.signal?.aborted) throw new AppError('ABORTED', 'Stopped before the batch was created.');
-      if (doc === null) continue;
-      const names = privacyForSubmission({ fileName: basename(file), text: doc.text, roster: options.roster, secret: options.secret }).names.map((n) => n.name);
-      const redacted = await redactSubmissionImages(redactor, doc.images, names);
-      doc.images = redacted.images;
-      if (redacted.flags.length > 0) flags.set(doc, redacted.flags);
-    }
-  } finally {
-    await redactor.close();
-  }
-  return flags;
+  const redaction = new BatchImageRedaction(options);
+  for (const d of documents) redaction.add(d);
+  return redaction.finish();
 }
