@@ -26,7 +26,7 @@ import { closeExtractionWorkers, extractDocument } from '../electron/grading/doc
 import { spawnSimulator, type FaultProfile, type RemoteSimulatorHandle, type SimModel } from '../electron/simulator/index.ts';
 import { closeDatabase, openDatabase } from '../electron/store/index.ts';
 import { mixFor, writeClassSet, type GeneratedFile, type InputKind, type Mix } from './pipeline-inputs.ts';
-import { fmt, log, machineInfo, machineLine, markdownTable, sourceFingerprint, summarize, type LatencySummary, type MachineInfo, type SourceFingerprint } from './stats.ts';
+import { CORE_SOURCE_DIRS, fmt, log, machineInfo, machineLine, markdownTable, sourceFingerprint, summarize, type LatencySummary, type MachineInfo, type SourceFingerprint } from './stats.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** The `gradedesk` command as package.json's "bin" names it: the bundle, not the sources. */
@@ -497,7 +497,8 @@ const mb = (kb: number | null): number | null => (kb === null ? null : Math.roun
 export async function runPipeline(options: { quick: boolean }): Promise<PipelineResult> {
   const s = pipelineScenario(options.quick);
   const machine = machineInfo();
-  const source = sourceFingerprint();
+  // Bench 3 runs the whole app: grading, documents, privacy and the CLI as well as the core.
+  const source = sourceFingerprint([...CORE_SOURCE_DIRS, 'electron/grading', 'electron/cli', 'electron/workers', 'shared']);
   const bounds = pipelineBounds(s);
   log(`bench pipeline: ${s.submissions} submissions, machine: ${machineLine(machine)}`);
   for (const line of bounds.explanation) log(`  bound: ${line}`);
@@ -716,7 +717,7 @@ export function pipelineTable(result: PipelineResult): string {
     `### Bench 3 — ${r.submissions.total} submissions end to end through the CLI${result.quick ? ' (quick)' : ''}`,
     '',
     `Machine: ${machineLine(result.machine)}; load average at end ${result.loadAverageAtEnd.join(' / ')}`,
-    `Core source: sha256 ${result.source.sha256} over ${result.source.files} files (git ${result.source.gitHead ?? '?'} + ${result.source.uncommitted ?? '?'} uncommitted)`,
+    `Source (${result.source.dirs.join(", ")}): sha256 ${result.source.sha256} over ${result.source.files} files (git ${result.source.gitHead ?? '?'} + ${result.source.uncommitted ?? '?'} uncommitted)`,
     `Command: \`${s.command}\``,
     `Scenario: ${s.models.map((m) => `${m.id} (${m.rpm} rpm, ${m.maxConcurrency} at once${m.vision ? ', vision' : ''})`).join(', ')}, each on its own key; latency N(${s.latency.mean}, ${s.latency.sd}) ms, TTFT ${s.ttftMs} ms; ` +
       `faults ${Object.entries(s.faults).map(([k, v]) => `${k} ${v.rate * 100}%`).join(', ')}; retry max_attempts ${s.retry.max_attempts}; routing ${s.routing}; seed ${s.seed}.`,

@@ -75,12 +75,13 @@ export interface SourceFingerprint {
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
-const FINGERPRINT_DIRS = ['electron/api', 'electron/monitor', 'electron/store', 'electron/simulator'];
+/** The core's sources: what benches 1 and 2 measure. */
+export const CORE_SOURCE_DIRS: readonly string[] = ['electron/api', 'electron/monitor', 'electron/store', 'electron/simulator'];
 
-export function sourceFingerprint(): SourceFingerprint {
+export function sourceFingerprint(dirs: readonly string[] = CORE_SOURCE_DIRS): SourceFingerprint {
   const hash = createHash('sha256');
   let files = 0;
-  for (const dir of FINGERPRINT_DIRS) {
+  for (const dir of dirs) {
     let names: string[] = [];
     try {
       names = (readdirSync(path.join(REPO_ROOT, dir), { recursive: true }) as string[]).filter((n) => n.endsWith('.ts')).sort();
@@ -100,11 +101,11 @@ export function sourceFingerprint(): SourceFingerprint {
       return null;
     }
   };
-  const status = git(['status', '--porcelain', '--', ...FINGERPRINT_DIRS]);
+  const status = git(['status', '--porcelain', '--', ...dirs]);
   return {
     sha256: hash.digest('hex').slice(0, 16),
     files,
-    dirs: FINGERPRINT_DIRS,
+    dirs: [...dirs],
     gitHead: git(['rev-parse', '--short', 'HEAD']),
     uncommitted: status === null ? null : status.split('\n').filter((l) => l.trim() !== '').length,
   };
