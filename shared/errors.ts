@@ -51,6 +51,7 @@ export type ErrorCode =
   | 'EXTRACTION_TIMEOUT'
   | 'EMPTY_DOCUMENT'
   | 'FILE_NOT_FOUND'
+  | 'FILE_CHANGED'
   | 'RUBRIC_INVALID'
   | 'ROSTER_INVALID'
   // the app's own grading routes

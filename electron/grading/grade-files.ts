@@ -10,9 +10,10 @@ import { AppError } from '../../shared/errors.ts';
 import type { GradeDeskApp } from '../app.ts';
 import { setBatchStatus, type BatchStatus } from '../store/index.ts';
 import { batchReport, type BatchReport } from './batch/report.ts';
-import { runBatch } from './batch/run-batch.ts';
+import { startPendingRedactions } from './batch/pending-images.ts';
+import { runBatch, type RunReport } from './batch/run-batch.ts';
 import { estimateBatchCost, familyOfModel } from './estimate/index.ts';
-import { combineWith, gradingKit, newPseudonymSecret, prepareBatch, type BatchPlan, type PrepareResult } from './pipeline.ts';
+import { combineWith, gradingKit, newPseudonymSecret, prepareBatch, type BatchPlan, type ImagesInRedaction, type PrepareResult } from './pipeline.ts';
 import type { RosterEntry } from './privacy/index.ts';
 import type { Rubric } from './rubric/index.ts';
 
@@ -30,6 +31,8 @@ export interface RunPlannedOptions {
   concurrency: number;
   signal?: AbortSignal;
   onProgress?: (progress: BatchProgress) => void;
+  /** A new batch's images still being redacted; without it, `pending` submissions are read again. */
+  images?: ImagesInRedaction;
 }
 
 export interface RunPlannedResult {
@@ -39,18 +42,35 @@ export interface RunPlannedResult {
   retriedInDoubt: number;
 }
 
-/** Works a prepared (or resumed) batch's queue, then reports the whole batch. */
+/**
+ * Works a prepared (or resumed) batch's queue, then reports the whole batch. Submissions whose
+ * images are still being redacted join the queue as they are done, while the rest is graded.
+ */
 export async function runPlannedBatch(core: GradingCore, plan: BatchPlan, batchId: string, options: RunPlannedOptions): Promise<RunPlannedResult> {
-  const result = await runBatch({
-    db: core.db,
-    calls: core.calls,
+  const pending = startPendingRedactions(core.db, {
     batchId,
-    kit: gradingKit(plan),
-    concurrency: options.concurrency,
-    pool: plan.pool,
+    plan,
+    ...(options.images ? { images: options.images } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
+  let result: RunReport;
+  try {
+    result = await runBatch({
+      db: core.db,
+      calls: core.calls,
+      batchId,
+      kit: gradingKit(plan),
+      concurrency: options.concurrency,
+      pool: plan.pool,
+      arrivals: pending.arrivals,
+      jobsPerArrival: pending.jobsPerArrival,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+  } finally {
+    // After a stop (cancel, budget) no more images are read; those not done stay `pending`.
+    await pending.stop();
+  }
   core.monitor.flush();
   return { status: result.status, report: batchReport(core.db, batchId, combineWith(plan.rubric)), retriedInDoubt: result.retriedInDoubt };
 }
@@ -116,34 +136,44 @@ export async function gradeFiles(core: GradingCore, request: GradeFilesRequest):
     source: request.source,
     ...(request.signal ? { signal: request.signal } : {}),
   });
-  const plan = prepared.plan;
-  // The estimate, before anything is sent: the models a job may use, priced as configured,
-  // with the page images each submission will send (a batch of photos is mostly images).
-  const estimate = estimateBatchCost({
-    submissions: prepared.toSend,
-    rubric: plan.rubric,
-    settings: plan.settings,
-    models: pool.map((id) => {
-      const model = config.models[id];
-      return { id, prices: model ? pricesOf(model) : null, family: familyOfModel(id, model) };
-    }),
-  });
-  const expected = request.compare ? estimate.pricedTotalUsd : Math.max(0, ...estimate.perModel.map((m) => m.costUsd ?? 0));
-  if (budget !== null && expected > budget) {
-    setBatchStatus(core.db, prepared.batchId, 'budget_stopped', Date.now());
-    return {
-      kind: 'over_budget',
-      batchId: prepared.batchId,
-      estimateUsd: expected,
-      budgetUsd: budget,
-      report: batchReport(core.db, prepared.batchId, combineWith(plan.rubric)),
-    };
+  // From here on the batch exists and OCR may be reading its photos. Whatever ends this call ends
+  // the OCR workers too: runPlannedBatch once it runs, else (over budget, an error) the finally
+  // below; photos left `pending` are read again by resume.
+  let handedOver = false;
+  try {
+    const plan = prepared.plan;
+    // The estimate, before anything is sent: the models a job may use, priced as configured,
+    // with the page images each submission will send (a batch of photos is mostly images).
+    const estimate = estimateBatchCost({
+      submissions: prepared.toSend,
+      rubric: plan.rubric,
+      settings: plan.settings,
+      models: pool.map((id) => {
+        const model = config.models[id];
+        return { id, prices: model ? pricesOf(model) : null, family: familyOfModel(id, model) };
+      }),
+    });
+    const expected = request.compare ? estimate.pricedTotalUsd : Math.max(0, ...estimate.perModel.map((m) => m.costUsd ?? 0));
+    if (budget !== null && expected > budget) {
+      setBatchStatus(core.db, prepared.batchId, 'budget_stopped', Date.now());
+      return {
+        kind: 'over_budget',
+        batchId: prepared.batchId,
+        estimateUsd: expected,
+        budgetUsd: budget,
+        report: batchReport(core.db, prepared.batchId, combineWith(plan.rubric)),
+      };
+    }
+    request.onPrepared?.(prepared);
+    handedOver = true;
+    const ran = await runPlannedBatch(core, plan, prepared.batchId, {
+      concurrency: request.concurrency,
+      images: prepared.images,
+      ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+    });
+    return { kind: 'ran', batchId: prepared.batchId, ...ran };
+  } finally {
+    if (!handedOver) await prepared.images.stop();
   }
-  request.onPrepared?.(prepared);
-  const ran = await runPlannedBatch(core, plan, prepared.batchId, {
-    concurrency: request.concurrency,
-    ...(request.signal ? { signal: request.signal } : {}),
-    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-  });
-  return { kind: 'ran', batchId: prepared.batchId, ...ran };
 }

@@ -9,13 +9,16 @@ import {
   insertBatch,
   insertSubmission,
   insertSubmissionPage,
+  queryOne,
+  setSubmissionStatus,
+  sql,
   upsertRubric,
   type SubmissionRow,
   type WritableDB,
 } from '../store/index.ts';
 import type { GradingKit } from './batch/run-batch.ts';
 import type { CombineGradings, CriterionReport } from './batch/report.ts';
-import { collectFiles, extractDocument, type ExtractedDocument } from './documents/index.ts';
+import { collectFiles, extractDocument, type ExtractedDocument, type PageImage } from './documents/index.ts';
 import type { SubmissionToEstimate } from './estimate/index.ts';
 import { BatchImageRedaction, privacyForSubmission, pseudonymizesNames, type RosterEntry } from './privacy/index.ts';
 import { buildGradingRequest, scanForInjection } from './prompt/index.ts';
@@ -60,7 +63,30 @@ export interface PrepareResult {
    * the sizes of its page images (scanned pages rendered, photos), for the cost estimate.
    */
   toSend: SubmissionToEstimate[];
+  /** Submissions recorded `pending` while OCR paints the names in their images over. */
+  images: ImagesInRedaction;
 }
+
+/**
+ * A submission with images, recorded `pending` (no pages, no jobs) so that the rest of the batch
+ * can be graded while local OCR reads its images; it joins the queue when they are redacted.
+ */
+export interface RedactingSubmission {
+  submissionId: number;
+  hash: string;
+  doc: ExtractedDocument;
+  /** The image flags once `doc.images` holds the redacted images; rejects (ABORTED) if stopped first. */
+  redacted: Promise<string[]>;
+}
+
+export interface ImagesInRedaction {
+  submissions: RedactingSubmission[];
+  /** Reads no further image and ends the OCR workers: what is not done stays `pending`. */
+  stop(): Promise<void>;
+}
+
+/** The model of each job of a submission: every model of the pool to compare, else the router's pick. */
+export const jobModels = (plan: Pick<BatchPlan, 'compare' | 'pool'>): string[] => (plan.compare ? [...plan.pool] : ['auto']);
 
 /** The config's `grading` section (snake_case, as in the file) in the prompt's terms. */
 export function settingsFromConfig(grading: GradingConfig | undefined): GradingSettingsInput {
@@ -125,85 +151,135 @@ export async function prepareBatch(
   if (missing.length > 0) throw new AppError('FILE_NOT_FOUND', `Not found: ${missing.join(', ')}`);
   if (files.length === 0) throw new AppError('FILE_NOT_FOUND', 'No files to grade were found in the paths given.');
 
-  // Names in page images are painted over (local OCR) before anything is stored, estimated or
-  // sent. A document's images are read as soon as it is extracted, while the next files are.
+  // Names in page images are painted over (local OCR) before the images are stored or sent. A
+  // document's images are read as soon as it is extracted, while the next files are, and the
+  // batch is recorded without waiting for them: such submissions wait as `pending`.
   const redaction = pseudonymizesNames(plan.config)
     ? new BatchImageRedaction({ roster: plan.roster, secret: plan.pseudonymSecret, ...(opts.signal ? { signal: opts.signal } : {}) })
     : null;
-  const extracted: Array<{ file: string; hash: string; result: Awaited<ReturnType<typeof extractDocument>> }> = [];
+  const extracted: Array<{ file: string; absolutePath: string; hash: string; result: Awaited<ReturnType<typeof extractDocument>>; redacted: Promise<string[]> | null }> = [];
   try {
     for (const file of files) {
       if (opts.signal?.aborted) throw new AppError('ABORTED', 'Stopped before the batch was created.');
       const result = await extractDocument({ path: file.absolutePath }, opts.signal ? { signal: opts.signal } : {});
       const hash = result.ok ? result.data.sha256 : sha256(await readFile(file.absolutePath).catch(() => Buffer.from(file.file)));
-      extracted.push({ file: file.file, hash, result });
-      redaction?.add({ file: file.file, hash, doc: result.ok ? result.data : null });
+      const redacted = redaction?.add({ file: file.file, hash, doc: result.ok ? result.data : null }) ?? null;
+      extracted.push({ file: file.file, absolutePath: file.absolutePath, hash, result, redacted });
     }
   } catch (error) {
     // The OCR workers end with the batch that failed or was stopped.
-    await redaction?.finish().catch(() => undefined);
+    await redaction?.stop();
     throw error;
   }
-  const imageFlags = redaction ? await redaction.finish() : new Map<object, string[]>();
+  const images: ImagesInRedaction = { submissions: [], stop: () => redaction?.stop() ?? Promise.resolve() };
+  if (opts.signal?.aborted) {
+    await images.stop();
+    throw new AppError('ABORTED', 'Stopped before the batch was created.');
+  }
 
   const batchId = `b_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const version = rubricVersion(plan.rubric);
-  const models = plan.compare ? plan.pool : ['auto'];
+  const models = jobModels(plan);
   let jobs = 0;
   const toSend: SubmissionToEstimate[] = [];
-  db.transaction(() => {
-    const at = now();
-    const rubricId = upsertRubric(db, {
-      id: `r_${version.slice(7, 23)}`,
-      title: plan.rubric.title,
-      json: JSON.stringify(plan.rubric),
-      hash: version,
-      maxPoints: maxScore(plan.rubric),
-      now: at,
-    });
-    insertBatch(db, {
-      id: batchId,
-      rubricId,
-      configJson: JSON.stringify({ plan }),
-      budgetUsd: opts.budgetUsd,
-      estimateUsd: opts.estimateUsd,
-      source: opts.source,
-      now: at,
-    });
-    const firstByHash = new Map<string, number>();
-    for (const { file, hash, result } of extracted) {
-      const student = privacyForSubmission({ fileName: basename(file), text: result.ok ? result.data.text : '', roster: plan.roster, secret: plan.pseudonymSecret }).student;
-      const base = { batchId, file, student: student.student, studentId: student.entry?.studentId ?? null, fileHash: hash, now: at };
-      if (!result.ok) {
-        insertSubmission(db, { ...base, kind: 'unknown', text: null, pageCount: null, status: 'failed', duplicateOf: null, flags: [], errorCode: result.error.code, errorMessage: result.error.message });
-        continue;
-      }
-      const doc = result.data;
-      const duplicateOf = firstByHash.get(hash) ?? null;
-      const scan = scanForInjection({ text: doc.text, hiddenText: doc.hiddenText.join('\n') });
-      const flags = [...doc.flags, ...(imageFlags.get(doc) ?? []), ...(scan.suspicious ? ['possible_prompt_injection'] : [])];
-      const id = insertSubmission(db, {
-        ...base,
-        kind: doc.kind,
-        text: doc.text,
-        pageCount: doc.pages.length,
-        status: duplicateOf === null ? 'extracted' : 'duplicate',
-        duplicateOf,
-        flags,
-        errorCode: null,
-        errorMessage: null,
+  // A failure to record ends the OCR workers too; nothing of the batch was stored.
+  try {
+    db.transaction(() => {
+      const at = now();
+      const rubricId = upsertRubric(db, {
+        id: `r_${version.slice(7, 23)}`,
+        title: plan.rubric.title,
+        json: JSON.stringify(plan.rubric),
+        hash: version,
+        maxPoints: maxScore(plan.rubric),
+        now: at,
       });
-      if (duplicateOf !== null) continue;
-      firstByHash.set(hash, id);
-      toSend.push({ text: doc.text, imageCount: doc.images.length, imageSizes: doc.images.map((image) => ({ width: image.width, height: image.height })) });
-      doc.images.forEach((image, i) => insertSubmissionPage(db, { submissionId: id, page: i + 1, mime: image.mime, width: image.width, height: image.height, data: image.data }));
-      for (const model of models) {
-        enqueueJob(db, { batchId, submissionId: id, modelId: model, idempotencyKey: `${batchId}:${hash}:${model}:${version}`, now: at });
-        jobs += 1;
+      insertBatch(db, {
+        id: batchId,
+        rubricId,
+        configJson: JSON.stringify({ plan }),
+        budgetUsd: opts.budgetUsd,
+        estimateUsd: opts.estimateUsd,
+        source: opts.source,
+        now: at,
+      });
+      const firstByHash = new Map<string, number>();
+      for (const { file, absolutePath, hash, result, redacted } of extracted) {
+        const student = privacyForSubmission({ fileName: basename(file), text: result.ok ? result.data.text : '', roster: plan.roster, secret: plan.pseudonymSecret }).student;
+        const base = { batchId, file, student: student.student, studentId: student.entry?.studentId ?? null, fileHash: hash, now: at };
+        if (!result.ok) {
+          insertSubmission(db, { ...base, kind: 'unknown', text: null, pageCount: null, status: 'failed', duplicateOf: null, flags: [], errorCode: result.error.code, errorMessage: result.error.message });
+          continue;
+        }
+        const doc = result.data;
+        const duplicateOf = firstByHash.get(hash) ?? null;
+        const scan = scanForInjection({ text: doc.text, hiddenText: doc.hiddenText.join('\n') });
+        const flags = [...doc.flags, ...(scan.suspicious ? ['possible_prompt_injection'] : [])];
+        // Only the first of identical files is redacted (and graded): a copy is never `pending`.
+        const waiting = duplicateOf === null && redacted !== null;
+        const id = insertSubmission(db, {
+          ...base,
+          kind: doc.kind,
+          text: doc.text,
+          pageCount: doc.pages.length,
+          status: duplicateOf !== null ? 'duplicate' : waiting ? 'pending' : 'extracted',
+          duplicateOf,
+          flags,
+          errorCode: null,
+          errorMessage: null,
+          sourcePath: waiting ? absolutePath : null,
+        });
+        if (duplicateOf !== null) continue;
+        firstByHash.set(hash, id);
+        // Redaction paints pixels over; it changes neither the number nor the size of the images.
+        toSend.push({ text: doc.text, imageCount: doc.images.length, imageSizes: doc.images.map((image) => ({ width: image.width, height: image.height })) });
+        jobs += models.length;
+        if (waiting) {
+          images.submissions.push({ submissionId: id, hash, doc, redacted });
+          continue;
+        }
+        storeSubmissionPages(db, id, doc.images);
+        enqueueJobs(db, { batchId, submissionId: id, hash, models, version, now: at });
       }
-    }
-  }).immediate();
-  return { batchId, submissions: extracted.length, jobs, missing, plan, toSend };
+    }).immediate();
+  } catch (error) {
+    await images.stop();
+    throw error;
+  }
+  return { batchId, submissions: extracted.length, jobs, missing, plan, toSend, images };
+}
+
+function storeSubmissionPages(db: WritableDB, submissionId: number, images: readonly PageImage[]): void {
+  images.forEach((image, i) => insertSubmissionPage(db, { submissionId, page: i + 1, mime: image.mime, width: image.width, height: image.height, data: image.data }));
+}
+
+/** One job per model; the idempotency key (batch × content × model × rubric version) makes it once. */
+function enqueueJobs(db: WritableDB, j: { batchId: string; submissionId: number; hash: string; models: readonly string[]; version: string; now: number }): void {
+  for (const model of j.models) {
+    enqueueJob(db, { batchId: j.batchId, submissionId: j.submissionId, modelId: model, idempotencyKey: `${j.batchId}:${j.hash}:${model}:${j.version}`, now: j.now });
+  }
+}
+
+/**
+ * A `pending` submission's images are redacted: its pages, its image flags and its jobs are
+ * stored in one transaction, and it joins the queue. False when it was not pending any more
+ * (another run released it), so nothing is stored twice.
+ */
+export function releaseRedactedSubmission(
+  db: WritableDB,
+  r: { batchId: string; submissionId: number; hash: string; images: readonly PageImage[]; imageFlags: readonly string[]; plan: Pick<BatchPlan, 'compare' | 'pool' | 'rubric'>; now: number },
+): boolean {
+  return db
+    .transaction(() => {
+      const row = queryOne<{ status: string; flags_json: string }>(db, sql`SELECT status, flags_json FROM submissions WHERE id = ${r.submissionId}`);
+      if (!row || row.status !== 'pending') return false;
+      const flags = [...new Set([...(JSON.parse(row.flags_json) as string[]), ...r.imageFlags])];
+      storeSubmissionPages(db, r.submissionId, r.images);
+      setSubmissionStatus(db, r.submissionId, 'extracted', r.now, { flags });
+      enqueueJobs(db, { batchId: r.batchId, submissionId: r.submissionId, hash: r.hash, models: jobModels(r.plan), version: rubricVersion(r.plan.rubric), now: r.now });
+      return true;
+    })
+    .immediate();
 }
 
 /** A fresh secret for a new batch's pseudonyms. */

@@ -78,15 +78,18 @@ export function insertSubmission(
     flags: readonly string[];
     errorCode: string | null;
     errorMessage: string | null;
+    /** The file's absolute path, kept for a `pending` submission (its images wait for redaction). */
+    sourcePath?: string | null;
     now: number;
   },
 ): number {
   execute(
     db,
     sql`INSERT INTO submissions (batch_id, file, student, student_id, file_hash, kind, extracted_text, page_count, status,
-          duplicate_of, flags_json, error_code, error_message, created_at, updated_at)
+          duplicate_of, flags_json, error_code, error_message, source_path, created_at, updated_at)
         VALUES (${s.batchId}, ${s.file}, ${s.student}, ${s.studentId}, ${s.fileHash}, ${s.kind}, ${s.text}, ${s.pageCount},
-          ${s.status}, ${s.duplicateOf}, ${JSON.stringify(s.flags)}, ${s.errorCode}, ${s.errorMessage}, ${s.now}, ${s.now})`,
+          ${s.status}, ${s.duplicateOf}, ${JSON.stringify(s.flags)}, ${s.errorCode}, ${s.errorMessage}, ${s.sourcePath ?? null},
+          ${s.now}, ${s.now})`,
   );
   return (queryOne<{ id: number }>(db, sql`SELECT id FROM submissions WHERE batch_id = ${s.batchId} AND file = ${s.file}`)?.id ?? -1);
 }
@@ -119,6 +122,15 @@ export function setSubmissionStatus(
           flags_json = coalesce(${extra.flags ? JSON.stringify(extra.flags) : null}, flags_json),
           error_code = ${extra.errorCode ?? null}, error_message = ${extra.errorMessage ?? null}
         WHERE id = ${id}`,
+  );
+}
+
+/** Submissions of a batch whose images still wait for name redaction, with the file each came from. */
+export function pendingSubmissions(db: ReadableDB, batchId: string): Array<{ id: number; file: string; fileHash: string; text: string | null; sourcePath: string | null }> {
+  return queryAll<{ id: number; file: string; fileHash: string; text: string | null; sourcePath: string | null }>(
+    db,
+    sql`SELECT id, file, file_hash AS fileHash, extracted_text AS text, source_path AS sourcePath
+        FROM submissions WHERE batch_id = ${batchId} AND status = 'pending' ORDER BY id`,
   );
 }
 

@@ -43,6 +43,52 @@ export interface RunOptions {
   signal?: AbortSignal;
   now?: () => number;
   onProgress?: (p: { done: number; failed: number; total: number }) => void;
+  /** Submissions that join the queue while it is worked (images being redacted). */
+  arrivals?: Arrivals;
+  /** Jobs each arrival brings: the models of a submission's jobs. */
+  jobsPerArrival?: number;
+}
+
+/**
+ * Submissions that will join a batch's queue later: those whose images are still being
+ * redacted. The runner's workers wait for them instead of ending when the queue is empty.
+ */
+export class Arrivals {
+  private waiters: Array<() => void> = [];
+
+  constructor(private outstanding: number) {}
+
+  /** Arrivals still to come. */
+  get pending(): number {
+    return this.outstanding;
+  }
+
+  /** One arrival happened (its jobs are queued) or will not happen (it failed or was stopped). */
+  settle(): void {
+    this.outstanding = Math.max(0, this.outstanding - 1);
+    this.wake();
+  }
+
+  /** Wakes every waiting worker, so it can see that the run is over (a budget stop). */
+  wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Waits for the next arrival to settle: false at once when none is to come, or on abort. */
+  async next(signal?: AbortSignal): Promise<boolean> {
+    if (this.outstanding === 0 || signal?.aborted) return false;
+    await new Promise<void>((resolve) => {
+      const onAbort = (): void => resolve();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+    return !signal?.aborted;
+  }
 }
 
 export interface RunReport {
@@ -70,9 +116,10 @@ export async function runBatch(options: RunOptions): Promise<RunReport> {
   const submissions = new Map(submissionsOfBatch(db, batchId).map((s) => [s.id, s]));
   let budgetStopped = false;
   let interrupted = false;
-  const total = jobsOfBatch(db, batchId).length;
+  const perArrival = options.jobsPerArrival ?? 1;
   const progress = (): void => {
     const c = countJobs(db, batchId);
+    const total = Object.values(c).reduce((sum, n) => sum + n, 0) + (options.arrivals?.pending ?? 0) * perArrival;
     options.onProgress?.({ done: c.done, failed: c.failed, total });
   };
 
@@ -129,6 +176,7 @@ export async function runBatch(options: RunOptions): Promise<RunReport> {
     }
     if (outcome.error.code === 'BUDGET_EXCEEDED') {
       budgetStopped = true;
+      options.arrivals?.wake();
       // Nothing was sent for it: back to the queue, so a resume with a larger budget does it.
       requeueJob(db, job.id, now());
       return;
@@ -143,7 +191,12 @@ export async function runBatch(options: RunOptions): Promise<RunReport> {
         return;
       }
       const [job] = claimJobs(db, { batchId, owner, leaseMs: LEASE_MS, limit: 1, now: now() });
-      if (!job) return;
+      if (!job) {
+        // Bounded: each wait ends when an arrival settles (there are finitely many) or on abort.
+        if (options.arrivals && (await options.arrivals.next(options.signal))) continue;
+        if (options.signal?.aborted) interrupted = true;
+        return;
+      }
       if (options.signal?.aborted) {
         requeueJob(db, job.id, now());
         interrupted = true;
@@ -181,7 +234,10 @@ function settleBatch(db: WritableDB, batchId: string, run: { budgetStopped: bool
           anyFailed = true;
         }
       }
-      const extractionFailed = submissionsOfBatch(db, batchId).some((s) => s.status === 'failed');
+      const submissions = submissionsOfBatch(db, batchId);
+      const extractionFailed = submissions.some((s) => s.status === 'failed');
+      // Images still waiting for redaction: those submissions have no jobs yet.
+      if (submissions.some((s) => s.status === 'pending')) anyOpen = true;
       const status: BatchStatus = run.interrupted
         ? 'interrupted'
         : run.budgetStopped && anyOpen

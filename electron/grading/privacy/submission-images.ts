@@ -33,9 +33,19 @@ export interface RedactedImages {
   boxes: number;
 }
 
-export async function redactSubmissionImages(redactor: ImageRedactor, images: readonly PageImage[], names: readonly string[], signal?: AbortSignal): Promise<RedactedImages> {
-  // All pages at once: the redactor spreads them over its OCR engines and keeps their order here.
+/**
+ * Every image of one submission, read at once: the redactor spreads them over its OCR engines,
+ * and their order is kept. Null when `signal` stopped it before every image was read: the
+ * images are then not all redacted and must not be stored or sent.
+ */
+export async function redactSubmissionImages(
+  redactor: ImageRedactor,
+  images: readonly PageImage[],
+  names: readonly string[],
+  signal?: AbortSignal,
+): Promise<RedactedImages | null> {
   const results = await Promise.all(images.map((image) => redactor.redact(image, names, signal).catch(() => null)));
+  if (results.some((r) => r !== null && !r.ok && r.error.code === 'ABORTED')) return null;
   const out: PageImage[] = [];
   let boxes = 0;
   let failed = false;
@@ -63,40 +73,57 @@ export interface BatchDocument {
 }
 
 /**
- * Paints names over in the images of a batch's documents as they are handed in (`add`, while the
- * rest of the batch is still being read), in place (`doc.images` is replaced); `finish` waits
- * for all of them and returns the flags per document. The names are those the text path hides
- * for the same submission: its student, names written at its top, the roster. Documents are
- * redacted side by side, as many at once as the redactor has OCR engines; its workers start on
- * the first image and end in `finish`.
+ * Paints names over in the images of a batch's documents as they are handed in (`add`, while
+ * the rest of the batch is still being read), in place: `doc.images` is replaced once all of a
+ * document's images are done, and `add` answers that document's flags then. The names are those
+ * the text path hides for the same submission: its student, names written at its top, the
+ * roster. Documents are redacted side by side, as many at once as the redactor has OCR engines;
+ * its workers start on the first image and end in `finish` or `stop`.
  */
 export class BatchImageRedaction {
   private readonly flags = new Map<object, string[]>();
   private readonly hashes = new Set<string>();
-  private readonly running: Array<Promise<void>> = [];
+  private readonly running: Array<Promise<unknown>> = [];
+  private readonly stopper = new AbortController();
+  private readonly signal: AbortSignal;
   private redactor: ImageRedactor | null = null;
 
-  constructor(private readonly options: { roster: readonly RosterEntry[] | null; secret: string; signal?: AbortSignal; redactor?: ImageRedactor }) {}
-
-  /** Starts on a document's images, unless it has none or is a copy of one already added. */
-  add({ file, hash, doc }: BatchDocument): void {
-    if (doc === null || this.hashes.has(hash)) return;
-    this.hashes.add(hash);
-    if (doc.images.length === 0 || this.options.signal?.aborted) return;
-    this.redactor ??= this.options.redactor ?? new ImageRedactor();
-    const redactor = this.redactor;
-    const names = privacyForSubmission({ fileName: basename(file), text: doc.text, roster: this.options.roster, secret: this.options.secret }).names.map((n) => n.name);
-    this.running.push(
-      redactSubmissionImages(redactor, doc.images, names, this.options.signal).then((redacted) => {
-        doc.images = redacted.images;
-        if (redacted.flags.length > 0) this.flags.set(doc, redacted.flags);
-      }),
-    );
+  constructor(private readonly options: { roster: readonly RosterEntry[] | null; secret: string; signal?: AbortSignal; redactor?: ImageRedactor }) {
+    this.signal = options.signal ? AbortSignal.any([options.signal, this.stopper.signal]) : this.stopper.signal;
   }
 
   /**
-   * Every document added, redacted; the OCR workers ended. Throws ABORTED when the signal
-   * fired: images it stopped before are not redacted, so nothing of the batch may be stored.
+   * Starts on a document's images. Null when there is nothing to do: no images, or a copy of a
+   * document already added. The promise answers the document's
+   * flags once its images are replaced, and rejects with ABORTED (the images left as they
+   * were, not to be stored) when the redaction is stopped first.
+   */
+  add({ file, hash, doc }: BatchDocument): Promise<string[]> | null {
+    if (doc === null || this.hashes.has(hash)) return null;
+    this.hashes.add(hash);
+    if (doc.images.length === 0) return null;
+    if (this.signal.aborted) {
+      // Still a promise: images that were not redacted must never look as if they were.
+      const stopped = Promise.reject(new AppError('ABORTED', 'Stopped before the names in this file’s images were painted over.'));
+      stopped.catch(() => undefined);
+      return stopped;
+    }
+    this.redactor ??= this.options.redactor ?? new ImageRedactor();
+    const redactor = this.redactor;
+    const names = privacyForSubmission({ fileName: basename(file), text: doc.text, roster: this.options.roster, secret: this.options.secret }).names.map((n) => n.name);
+    const done = redactSubmissionImages(redactor, doc.images, names, this.signal).then((redacted) => {
+      if (redacted === null) throw new AppError('ABORTED', 'Stopped before the names in this file’s images were painted over.');
+      doc.images = redacted.images;
+      if (redacted.flags.length > 0) this.flags.set(doc, redacted.flags);
+      return redacted.flags;
+    });
+    this.running.push(done.catch(() => undefined));
+    return done;
+  }
+
+  /**
+   * Every document added, redacted; the OCR workers ended. Throws ABORTED when the batch's
+   * signal fired: some images were then left as they were, so nothing of the batch may be stored.
    */
   async finish(): Promise<Map<object, string[]>> {
     try {
@@ -104,8 +131,14 @@ export class BatchImageRedaction {
     } finally {
       await this.redactor?.close();
     }
-    if (this.options.signal?.aborted) throw new AppError('ABORTED', 'Stopped before the batch was created.');
+    if (this.signal.aborted) throw new AppError('ABORTED', 'Stopped before the batch was created.');
     return this.flags;
+  }
+
+  /** Reads no further image (the ones being read finish: tesseract cannot stop) and ends the workers. */
+  async stop(): Promise<void> {
+    this.stopper.abort();
+    await this.finish().catch(() => undefined);
   }
 }
 
@@ -115,6 +148,6 @@ export async function redactNamesInBatchImages(
   options: { roster: readonly RosterEntry[] | null; secret: string; signal?: AbortSignal; redactor?: ImageRedactor },
 ): Promise<Map<object, string[]>> {
   const redaction = new BatchImageRedaction(options);
-  for (const d of documents) redaction.add(d);
+  for (const d of documents) redaction.add(d)?.catch(() => undefined);
   return redaction.finish();
 }

@@ -77,7 +77,7 @@ describe('OCR engines of one redactor', () => {
       sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 255, g: 255, b: 255 } } }).png().toBuffer(),
     );
     const pages: PageImage[] = [page(), { mime: 'image/png', data: blank, width: 300, height: 200 }, page()];
-    const redacted = await redactSubmissionImages(redactor, pages, ['Ana Lopez']);
+    const redacted = (await redactSubmissionImages(redactor, pages, ['Ana Lopez']))!;
     expect(redacted.flags).toEqual([NAME_REDACTED_IN_IMAGE]);
     // The fake reports the name's boxes on every page; each was painted in its own frame.
     expect(redacted.images.map((i) => [i.width, i.height])).toEqual([[1200, 600], [300, 200], [1200, 600]]);

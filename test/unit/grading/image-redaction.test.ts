@@ -160,7 +160,7 @@ describe('image redaction (local OCR)', () => {
 
   it('flags a submission: names painted, or an image sent as it was', async () => {
     const image: PageImage = { mime: 'image/png', data: png, width: 1200, height: 600 };
-    const painted = await redactSubmissionImages(redactor, [image], ['Ana Lopez']);
+    const painted = (await redactSubmissionImages(redactor, [image], ['Ana Lopez']))!;
     expect(painted.flags).toEqual([NAME_REDACTED_IN_IMAGE]);
     expect(painted.images[0]!.data.equals(png)).toBe(false);
     expect(painted.images[0]).toMatchObject({ mime: 'image/png', width: 1200, height: 600 });
@@ -171,7 +171,7 @@ describe('image redaction (local OCR)', () => {
         close: () => Promise.resolve(),
       },
     });
-    const unread = await redactSubmissionImages(failing, [image, image], ['Ana Lopez']);
+    const unread = (await redactSubmissionImages(failing, [image, image], ['Ana Lopez']))!;
     expect(unread.flags).toEqual([NAME_MAY_BE_VISIBLE_IN_IMAGE]);
     expect(unread.images.map((i) => i.data)).toEqual([png, png]);
   });

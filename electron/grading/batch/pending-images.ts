@@ -1,0 +1,94 @@
+/**
+ * Submissions whose images wait for name redaction (`pending`: recorded, no pages, no jobs) join
+ * their batch's queue as their images are done, so the rest of the batch is graded meanwhile.
+ * A new batch hands over the documents it still holds; a batch resumed after a stop or a crash
+ * reads those files again, and a file that changed since (another SHA-256) or is gone fails with
+ * a code the teacher can act on rather than being graded as something else.
+ */
+import { AppError } from '../../../shared/errors.ts';
+import { pendingSubmissions, queryOne, setSubmissionStatus, sql, type WritableDB } from '../../store/index.ts';
+import { extractDocument, type PageImage } from '../documents/index.ts';
+import { jobModels, releaseRedactedSubmission, type BatchPlan, type ImagesInRedaction } from '../pipeline.ts';
+import { BatchImageRedaction } from '../privacy/index.ts';
+import { Arrivals } from './run-batch.ts';
+
+export interface PendingRedactions {
+  /** What the runner waits for: one arrival per pending submission. */
+  arrivals: Arrivals;
+  /** Jobs each arrival brings. */
+  jobsPerArrival: number;
+  /**
+   * Reads no further image; resolves when every pending submission has joined the queue,
+   * failed, or stays `pending` for the next run (its images were not all redacted).
+   */
+  stop(): Promise<void>;
+}
+
+type Redacted = { images: PageImage[]; flags: string[] } | { error: { code: string; message: string } };
+
+export function startPendingRedactions(
+  db: WritableDB,
+  opts: { batchId: string; plan: BatchPlan; images?: ImagesInRedaction; signal?: AbortSignal; now?: () => number },
+): PendingRedactions {
+  const now = opts.now ?? Date.now;
+  const pending = pendingSubmissions(db, opts.batchId);
+  const inMemory = new Map((opts.images?.submissions ?? []).map((s) => [s.submissionId, s]));
+  const fromFiles = pending.some((p) => !inMemory.has(p.id))
+    ? new BatchImageRedaction({ roster: opts.plan.roster, secret: opts.plan.pseudonymSecret, ...(opts.signal ? { signal: opts.signal } : {}) })
+    : null;
+  const arrivals = new Arrivals(pending.length);
+
+  const tasks = pending.map(async (p) => {
+    try {
+      const held = inMemory.get(p.id);
+      let redacted: Redacted;
+      if (held) {
+        const flags = await held.redacted;
+        redacted = { images: held.doc.images, flags };
+      } else {
+        redacted = await readAgain(p, fromFiles as BatchImageRedaction);
+      }
+      if ('error' in redacted) failPending(db, p.id, redacted.error, now());
+      else releaseRedactedSubmission(db, { batchId: opts.batchId, submissionId: p.id, hash: p.fileHash, images: redacted.images, imageFlags: redacted.flags, plan: opts.plan, now: now() });
+    } catch (error) {
+      // Stopped before its images were all redacted: it stays `pending`, and resume reads it again.
+      if (error instanceof AppError && error.code === 'ABORTED') return;
+      try {
+        failPending(db, p.id, { code: 'INTERNAL_ERROR', message: `This submission could not be queued: ${error instanceof Error ? error.message : String(error)}` }, now());
+      } catch {
+        // The store itself failed: the submission stays `pending` for the next run.
+      }
+    } finally {
+      arrivals.settle();
+    }
+  });
+
+  return {
+    arrivals,
+    jobsPerArrival: jobModels(opts.plan).length,
+    stop: async () => {
+      await Promise.all([opts.images?.stop(), fromFiles?.stop()]);
+      await Promise.all(tasks);
+    },
+  };
+}
+
+async function readAgain(p: { file: string; fileHash: string; sourcePath: string | null }, redaction: BatchImageRedaction): Promise<Redacted> {
+  if (p.sourcePath === null) return { error: { code: 'FILE_NOT_FOUND', message: `Where "${p.file}" was read from is not recorded. Grade it in a new batch.` } };
+  const result = await extractDocument({ path: p.sourcePath });
+  if (!result.ok) return { error: result.error };
+  if (result.data.sha256 !== p.fileHash) {
+    return { error: { code: 'FILE_CHANGED', message: `"${p.file}" changed after the batch was started, so it was not graded. Grade it in a new batch.` } };
+  }
+  const flags = (await redaction.add({ file: p.file, hash: p.fileHash, doc: result.data })) ?? [];
+  return { images: result.data.images, flags };
+}
+
+/** A pending submission that cannot be read again fails with its reason, unless another run took it. */
+function failPending(db: WritableDB, id: number, error: { code: string; message: string }, at: number): void {
+  db.transaction(() => {
+    const row = queryOne<{ status: string }>(db, sql`SELECT status FROM submissions WHERE id = ${id}`);
+    if (row?.status === 'pending') setSubmissionStatus(db, id, 'failed', at, { errorCode: error.code, errorMessage: error.message });
+  }).immediate();
+}
+
