@@ -136,7 +136,9 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
  * Reads every file (outside any transaction), then records the batch, its submissions and one
  * job per submission × model in one transaction. Identical files are graded once: the later
  * ones are `duplicate` of the first. Idempotency keys are batch × content × model × rubric
- * version, so enqueueing twice adds nothing.
+ * version, so enqueueing twice adds nothing. A submission whose images OCR is still reading is
+ * recorded `pending`, without pages or jobs: `images` hands it to the run, which queues it when
+ * its names are painted over ({@link releaseRedactedSubmission}).
  */
 export async function prepareBatch(
   db: WritableDB,

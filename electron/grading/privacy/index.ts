@@ -16,7 +16,6 @@ export { fold } from './fold.ts';
 export { ImageRedactor, defaultOcrEngineCount, type RedactableImage, type RedactionResult, type RedactionErrorCode, type Box } from './image-redaction.ts';
 export {
   BatchImageRedaction,
-  redactNamesInBatchImages,
   redactSubmissionImages,
   pseudonymizesNames,
   NAME_REDACTED_IN_IMAGE,

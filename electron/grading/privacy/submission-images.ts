@@ -141,13 +141,3 @@ export class BatchImageRedaction {
     await this.finish().catch(() => undefined);
   }
 }
-
-/** {@link BatchImageRedaction} for documents all read already. */
-export async function redactNamesInBatchImages(
-  documents: readonly BatchDocument[],
-  options: { roster: readonly RosterEntry[] | null; secret: string; signal?: AbortSignal; redactor?: ImageRedactor },
-): Promise<Map<object, string[]>> {
-  const redaction = new BatchImageRedaction(options);
-  for (const d of documents) redaction.add(d)?.catch(() => undefined);
-  return redaction.finish();
-}
