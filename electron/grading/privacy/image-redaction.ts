@@ -11,7 +11,7 @@
  * cannot stop a batch. One redactor serves a batch: its OCR worker starts on the first image
  * and ends with {@link ImageRedactor.close}.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import sharp from 'sharp';
 import { JPEG_QUALITY } from '../documents/image.ts';
 import { namePartsToHide, wordMatchesName } from './name-words.ts';
@@ -48,12 +48,13 @@ export interface ImageRedactorOptions {
 }
 
 /**
- * One tesseract worker reads on one core, and OCR is most of the time a batch of photos takes
- * before grading. A second worker nearly halves that on two cores or more, for about 100 MB
- * while it runs; more would crowd out the app and the extraction workers on a teacher's laptop.
+ * One tesseract worker reads on one core, and a batch of photos spends most of its local work
+ * in OCR. A second worker nearly halves that on two cores or more, for about 100 MB while it
+ * runs: not worth it on a machine with little memory. More would crowd out the app and the
+ * extraction workers on a teacher's laptop.
  */
-export function defaultOcrEngineCount(): number {
-  return Math.max(1, Math.min(2, availableParallelism()));
+export function defaultOcrEngineCount(machine: { cores: number; memoryBytes: number } = { cores: availableParallelism(), memoryBytes: totalmem() }): number {
+  return machine.cores >= 2 && machine.memoryBytes >= 4 * 1024 ** 3 ? 2 : 1;
 }
 
 export const DEFAULT_REDACTION_TIMEOUT_MS = 20_000;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PageImage } from '../../../electron/grading/documents/types.ts';
-import { ImageRedactor } from '../../../electron/grading/privacy/image-redaction.ts';
+import { defaultOcrEngineCount, ImageRedactor } from '../../../electron/grading/privacy/image-redaction.ts';
 import type { OcrWord } from '../../../electron/grading/privacy/ocr.ts';
 import { BatchImageRedaction, NAME_REDACTED_IN_IMAGE, redactSubmissionImages } from '../../../electron/grading/privacy/submission-images.ts';
 
@@ -99,6 +99,14 @@ describe('OCR engines of one redactor', () => {
       { ok: false, error: { code: 'ABORTED', message: expect.any(String) } },
     ]);
     expect(list[0]!.reads).toBe(1);
+  });
+
+  it('runs a second OCR worker only with two cores and 4 GB or more', () => {
+    const GB = 1024 ** 3;
+    expect(defaultOcrEngineCount({ cores: 2, memoryBytes: 8 * GB })).toBe(2);
+    expect(defaultOcrEngineCount({ cores: 16, memoryBytes: 4 * GB })).toBe(2);
+    expect(defaultOcrEngineCount({ cores: 1, memoryBytes: 8 * GB })).toBe(1);
+    expect(defaultOcrEngineCount({ cores: 4, memoryBytes: 3 * GB })).toBe(1);
   });
 
   it('refuses to be built without an engine', () => {
