@@ -173,6 +173,7 @@ export async function prepareBatch(
     await redaction?.stop();
     throw error;
   }
+  redaction?.seal();
   const images: ImagesInRedaction = { submissions: [], stop: () => redaction?.stop() ?? Promise.resolve() };
   if (opts.signal?.aborted) {
     await images.stop();

@@ -122,6 +122,16 @@ export class BatchImageRedaction {
   }
 
   /**
+   * No more documents will be added: the OCR workers end as soon as the last image is read,
+   * instead of holding their memory until `finish` or `stop`.
+   */
+  seal(): void {
+    void Promise.all(this.running)
+      .then(() => this.redactor?.close())
+      .catch(() => undefined);
+  }
+
+  /**
    * Every document added, redacted; the OCR workers ended. Throws ABORTED when the batch's
    * signal fired: some images were then left as they were, so nothing of the batch may be stored.
    */

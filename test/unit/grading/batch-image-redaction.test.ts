@@ -145,6 +145,18 @@ describe('a batch’s images, redacted while the batch is read', () => {
     await redaction.finish();
   });
 
+  it('ends the OCR workers once the last image of a sealed batch is read, before finish', async () => {
+    const { list } = engines(2);
+    const redaction = new BatchImageRedaction({ roster: null, secret: 'batch-secret', redactor: new ImageRedactor({ ocr: list }) });
+    const done = redaction.add({ file: 'ana-lopez.jpg', hash: 'h', doc: { text: 'Name: Ana Lopez', images: [page(), page()] } });
+    redaction.seal();
+    expect(list.map((e) => e.closed)).toEqual([0, 0]);
+    await done;
+    // Bounded: 5 s at most.
+    for (let i = 0; i < 500 && list.some((e) => e.closed === 0); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(list.map((e) => e.closed)).toEqual([1, 1]);
+  });
+
   it('throws ABORTED when stopped, after the image being read, and leaves the rest unread', async () => {
     const { list } = engines(1, 60);
     const redactor = new ImageRedactor({ ocr: list });
