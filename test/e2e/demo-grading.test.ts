@@ -1,52 +1,30 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type GradeDeskApp } from '../../electron/app.ts';
-import { startBrowserMode, type BrowserModeServer } from '../../electron/browser-mode/server.ts';
 import { batchReport, historyReport } from '../../electron/grading/batch/report.ts';
 import { combineWith, parseStoredPlan } from '../../electron/grading/pipeline.ts';
 import { createEnvSecretStore } from '../../electron/secrets/secret-store.ts';
 import { getBatch } from '../../electron/store/index.ts';
 import type { LedgerReport } from '../../electron/simulator/types.ts';
 import { formatUsd } from '../../renderer/src/lib/grading-report.ts';
-import { chromiumOrExplain, launchChromium, openWatchedPage } from './chromium.ts';
+import { SHOTS, startBrowserApp, type BrowserApp } from './browser-app.ts';
+import { chromiumOrExplain } from './chromium.ts';
 
 const chromiumPath = chromiumOrExplain();
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'test-results');
 
 describe.runIf(chromiumPath !== null)('demo mode grades the sample class in Chromium against browser mode', () => {
-  let dir: string;
-  let app: GradeDeskApp;
-  let server: BrowserModeServer;
-  let browser: BrowserContext;
-  const problems: string[] = [];
+  let ctx: BrowserApp;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gd-e2e-demo-'));
-    mkdirSync(shots, { recursive: true });
     // What `npm run preview -- --demo` starts, on a database of its own.
-    app = await createApp({
-      configPath: null,
-      dbPath: join(dir, 'gradedesk.db'),
-      demo: true,
-      mode: 'browser',
-      secrets: createEnvSecretStore({}),
-    });
-    server = await startBrowserMode({ app, rendererDir: join(root, 'dist', 'renderer') });
-    browser = await launchChromium(chromiumPath as string);
+    ctx = await startBrowserApp(chromiumPath as string, 'gd-e2e-demo-', () => ({ configPath: null, demo: true, secrets: createEnvSecretStore({}) }));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await app?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await ctx?.close();
   });
 
-  const openPage = (): Promise<Page> => openWatchedPage(browser, server.url, problems);
+  const openPage = (): Promise<Page> => ctx.openPage();
 
   it('grades the five sample essays with progress, shows the names, scores, flags and the simulated cost', async () => {
     const page = await openPage();
@@ -67,16 +45,16 @@ describe.runIf(chromiumPath !== null)('demo mode grades the sample class in Chro
     expect(await progress.getAttribute('value')).toBe('4');
 
     // what the core recorded is what the table shows
-    const [batch] = historyReport(app.db).batches;
+    const [batch] = historyReport(ctx.app.db).batches;
     expect(batch).toMatchObject({ status: 'completed', submissions: 5, graded: 4 });
     const names = await Promise.all([0, 1, 2, 3, 4].map((n) => page.getByTestId(`demo-grade-row-${n}`).locator('th').textContent()));
     expect(names.map((s) => s?.trim())).toEqual(['Ana Lopez', 'Ana Lopez', 'Ben Carter', 'Chen Wei', 'Dana Smith']);
     const statuses = await Promise.all([0, 1, 2, 3, 4].map((n) => page.getByTestId(`demo-grade-row-${n}`).getAttribute('data-status')));
     expect(statuses).toEqual(['graded', 'duplicate', 'graded', 'graded', 'graded']);
     // scores as `gradedesk history <batch> --json` reports them from the same database
-    const stored = parseStoredPlan(getBatch(app.db, batch?.batch_id ?? '')?.configJson ?? '');
+    const stored = parseStoredPlan(getBatch(ctx.app.db, batch?.batch_id ?? '')?.configJson ?? '');
     if (!stored.ok) throw new Error(stored.error.message);
-    const report = batchReport(app.db, batch?.batch_id ?? '', combineWith(stored.data.rubric));
+    const report = batchReport(ctx.app.db, batch?.batch_id ?? '', combineWith(stored.data.rubric));
     const scoreCells = await Promise.all([0, 1, 2, 3, 4].map((n) => page.getByTestId(`demo-grade-row-${n}`).locator('td').first().textContent()));
     expect(scoreCells.map((s) => s?.trim())).toEqual(
       report?.submissions.map((s) => (s.status === 'graded' ? `${s.score} / ${s.max_score}` : 'Same file as Ana Lopez: graded once')),
@@ -85,21 +63,21 @@ describe.runIf(chromiumPath !== null)('demo mode grades the sample class in Chro
     expect(await page.getByTestId('demo-grade-row-4').textContent()).toContain('Possible prompt injection');
 
     // the total is the demo provider's own ledger, labelled simulated
-    const endpoint = app.config?.models['demo-fast']?.endpoint ?? '';
+    const endpoint = ctx.app.config?.models['demo-fast']?.endpoint ?? '';
     const ledger = (await (await fetch(new URL('/__sim/ledger', endpoint))).json()) as LedgerReport;
     expect(ledger.entries).toHaveLength(4);
     expect(batch?.total_cost_usd).toBe(Math.round(ledger.totalUsd * 1e6) / 1e6);
     const total = (await page.getByTestId('demo-grade-total').textContent()) ?? '';
     expect(total).toContain(`Total simulated cost: ${formatUsd(batch?.total_cost_usd ?? -1, 'en')}`);
     expect(total).toContain('4 API calls to the simulator');
-    await page.screenshot({ path: join(shots, 'demo-graded.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, 'demo-graded.png'), fullPage: true });
 
     await page.getByTestId('lang-select').selectOption('zh-CN');
     await page.getByTestId('theme-select').selectOption('dark');
     expect((await button.textContent())?.trim()).toBe('批改示例班级（模拟）');
     expect(await page.getByTestId('demo-grade-total').textContent()).toContain('模拟总费用');
-    await page.screenshot({ path: join(shots, 'demo-graded-zh-dark.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, 'demo-graded-zh-dark.png'), fullPage: true });
     await page.close();
-    expect(problems).toEqual([]);
+    expect(ctx.problems).toEqual([]);
   });
 });

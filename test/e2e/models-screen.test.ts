@@ -1,65 +1,46 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type GradeDeskApp } from '../../electron/app.ts';
-import { startBrowserMode, type BrowserModeServer } from '../../electron/browser-mode/server.ts';
 import { createEnvSecretStore } from '../../electron/secrets/secret-store.ts';
 import { startSimulator, type SimulatorHandle } from '../../electron/simulator/index.ts';
-import { chromiumOrExplain, launchChromium, openWatchedPage } from './chromium.ts';
+import { SHOTS, startBrowserApp, type BrowserApp } from './browser-app.ts';
+import { chromiumOrExplain } from './chromium.ts';
 
 const chromiumPath = chromiumOrExplain();
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'test-results');
 
 describe.runIf(chromiumPath !== null)('models screen in Chromium against browser mode and the simulator', () => {
-  let dir: string;
   let sim: SimulatorHandle;
-  let app: GradeDeskApp;
-  let server: BrowserModeServer;
-  let browser: BrowserContext;
-  const problems: string[] = [];
+  let ctx: BrowserApp;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gd-e2e-'));
-    mkdirSync(shots, { recursive: true });
     sim = await startSimulator({ keys: { 'sk-good': {} } });
-    const configPath = join(dir, 'config.json');
     const endpoint = `${sim.baseUrl}/chat/completions`;
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        models: {
-          healthy: { name: 'Healthy model', provider: 'simulator', endpoint, model: 'sim/fast', api_key_env: 'E2E_GOOD_KEY', input_cost_per_token: 2e-7, output_cost_per_token: 8e-7, vision: false, structured_output: true, context_window: 128000, supported_tasks: ['grading'] },
-          failing: { name: 'Model with a wrong key', provider: 'simulator', endpoint, model: 'sim/fast', api_key_env: 'E2E_BAD_KEY' },
-        },
-      }),
-    );
-    app = await createApp({
-      configPath,
-      dbPath: join(dir, 'gradedesk.db'),
-      demo: false,
-      mode: 'browser',
-      secrets: createEnvSecretStore({ E2E_GOOD_KEY: 'sk-good', E2E_BAD_KEY: 'sk-wrong' }),
+    ctx = await startBrowserApp(chromiumPath as string, 'gd-e2e-', (dir) => {
+      const configPath = join(dir, 'config.json');
+      writeFileSync(
+        configPath,
+        JSON.stringify({
+          models: {
+            healthy: { name: 'Healthy model', provider: 'simulator', endpoint, model: 'sim/fast', api_key_env: 'E2E_GOOD_KEY', input_cost_per_token: 2e-7, output_cost_per_token: 8e-7, vision: false, structured_output: true, context_window: 128000, supported_tasks: ['grading'] },
+            failing: { name: 'Model with a wrong key', provider: 'simulator', endpoint, model: 'sim/fast', api_key_env: 'E2E_BAD_KEY' },
+          },
+        }),
+      );
+      return { configPath, demo: false, secrets: createEnvSecretStore({ E2E_GOOD_KEY: 'sk-good', E2E_BAD_KEY: 'sk-wrong' }) };
     });
-    server = await startBrowserMode({ app, rendererDir: join(root, 'dist', 'renderer') });
-    browser = await launchChromium(chromiumPath as string);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await app?.close();
+    await ctx?.close();
     await sim?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const openPage = (): Promise<Page> => openWatchedPage(browser, server.url, problems);
+  const openPage = (): Promise<Page> => ctx.openPage();
 
   it('refuses a request without the token', async () => {
-    const res = await request(`${server.origin}/`);
+    const res = await request(`${ctx.server.origin}/`);
     expect(res.statusCode).toBe(403);
     await res.body.dump();
   });
@@ -74,7 +55,7 @@ describe.runIf(chromiumPath !== null)('models screen in Chromium against browser
     await page.getByTestId('result-healthy').getByText('OK').waitFor();
     await page.getByTestId('check-failing').click();
     await page.getByTestId('result-failing').getByText('INVALID_API_KEY').waitFor();
-    await page.screenshot({ path: join(shots, 'models-checked.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, 'models-checked.png'), fullPage: true });
 
     // what the simulator received is what a check should send: one request per click
     expect(sim.requests().map((r) => r.key)).toEqual(['sk-good', 'sk-wrong']);
@@ -82,14 +63,14 @@ describe.runIf(chromiumPath !== null)('models screen in Chromium against browser
     await page.reload();
     await page.getByTestId('result-healthy').getByText('OK').waitFor();
     await page.getByTestId('result-failing').getByText('INVALID_API_KEY').waitFor();
-    await page.screenshot({ path: join(shots, 'models-after-reload.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, 'models-after-reload.png'), fullPage: true });
     expect(sim.requests()).toHaveLength(2);
 
     await page.getByTestId('lang-select').selectOption('zh-CN');
     await page.getByTestId('theme-select').selectOption('dark');
     await page.getByTestId('result-healthy').getByText('OK').waitFor();
-    await page.screenshot({ path: join(shots, 'models-zh-dark.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, 'models-zh-dark.png'), fullPage: true });
     await page.close();
-    expect(problems).toEqual([]);
+    expect(ctx.problems).toEqual([]);
   });
 });
