@@ -126,10 +126,10 @@ export function setSubmissionStatus(
 }
 
 /** Submissions of a batch whose images still wait for name redaction, with the file each came from. */
-export function pendingSubmissions(db: ReadableDB, batchId: string): Array<{ id: number; file: string; fileHash: string; text: string | null; sourcePath: string | null }> {
-  return queryAll<{ id: number; file: string; fileHash: string; text: string | null; sourcePath: string | null }>(
+export function pendingSubmissions(db: ReadableDB, batchId: string): Array<{ id: number; file: string; fileHash: string; sourcePath: string | null }> {
+  return queryAll<{ id: number; file: string; fileHash: string; sourcePath: string | null }>(
     db,
-    sql`SELECT id, file, file_hash AS fileHash, extracted_text AS text, source_path AS sourcePath
+    sql`SELECT id, file, file_hash AS fileHash, source_path AS sourcePath
         FROM submissions WHERE batch_id = ${batchId} AND status = 'pending' ORDER BY id`,
   );
 }

@@ -8,8 +8,8 @@
  * This is best effort: OCR reads print well and handwriting poorly, so a handwritten name can
  * survive. What happened is reported per image (boxes painted, or an error value when OCR
  * failed or ran out of time: the image is then sent as it was), never thrown, so one bad image
- * cannot stop a batch. One redactor serves a batch: its OCR worker starts on the first image
- * and ends with {@link ImageRedactor.close}.
+ * cannot stop a batch. One redactor serves a batch: its OCR workers start when first needed
+ * and end with {@link ImageRedactor.close}.
  */
 import { availableParallelism, totalmem } from 'node:os';
 import sharp from 'sharp';

@@ -94,9 +94,9 @@ export class BatchImageRedaction {
 
   /**
    * Starts on a document's images. Null when there is nothing to do: no images, or a copy of a
-   * document already added. The promise answers the document's
-   * flags once its images are replaced, and rejects with ABORTED (the images left as they
-   * were, not to be stored) when the redaction is stopped first.
+   * document already added. The promise answers the document's flags once its images are
+   * replaced, and rejects with ABORTED (the images left as they were, not to be stored) when
+   * the redaction is stopped first.
    */
   add({ file, hash, doc }: BatchDocument): Promise<string[]> | null {
     if (doc === null || this.hashes.has(hash)) return null;
@@ -141,7 +141,7 @@ export class BatchImageRedaction {
     } finally {
       await this.redactor?.close();
     }
-    if (this.signal.aborted) throw new AppError('ABORTED', 'Stopped before the batch was created.');
+    if (this.signal.aborted) throw new AppError('ABORTED', 'Stopped before every image was read.');
     return this.flags;
   }
 
