@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,48 @@ describe('SIGKILL during a batch, then resume', () => {
     // duplicates reported, and never more than were in flight at the kills
     expect(report.possible_duplicate_paid_calls).toBeLessThanOrEqual(inFlightAtKills);
     expect(report.possible_duplicate_paid_calls).toBe(count(db, 'SELECT possible_duplicates AS n FROM batches'));
+  }, 120_000);
+});
+
+describe('SIGKILL while a photo\'s names are being painted over, then resume', () => {
+  let sim: SimulatorHandle;
+  let dir: string;
+  beforeAll(async () => {
+    dir = tempDir();
+    sim = await startSimulator({ keys: { 'sk-sim': {} } });
+  });
+  afterAll(async () => {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores nothing of the photo before it is redacted, and resume reads it again and grades it', async () => {
+    const essays = writeEssays(dir, 3);
+    copyFileSync(join(ROOT, 'test', 'fixtures', 'images', 'essay-ana-lopez-1200x600.png'), join(essays, 'Ana Lopez - essay.png'));
+    const endpoint = `${sim.baseUrl}/chat/completions`;
+    const config = writeConfig(dir, sim.baseUrl, {
+      models: {
+        smart: { endpoint, model: 'sim/smart', api: 'openrouter', api_key_env: 'SIM_KEY', structured_output: true, vision: true, context_window: 128000, input_cost_per_token: 3e-6, output_cost_per_token: 1.5e-5 },
+      },
+    });
+    const db = join(dir, 'photo.db');
+    const env = { SIM_KEY: 'sk-sim', GRADEDESK_CONFIG: config };
+    // OCR takes a second or more (its worker starts first): the batch is recorded well before.
+    const killed = await runAndKill(['grade', essays, '--rubric', RUBRIC, '--db', db, '--concurrency', '2'], env, () => count(db, "SELECT count(*) AS n FROM submissions WHERE status = 'pending'") === 1);
+    expect(killed, killed.stderr).toMatchObject({ killed: true });
+    expect(count(db, "SELECT count(*) AS n FROM submissions WHERE status = 'pending'")).toBe(1);
+    expect(count(db, "SELECT count(*) AS n FROM submission_pages")).toBe(0);
+    expect(count(db, "SELECT count(*) AS n FROM jobs j JOIN submissions s ON s.id = j.submission_id WHERE s.status = 'pending'")).toBe(0);
+
+    sim.reset();
+    const final = await cli(['resume', '--db', db, '--json'], env);
+    expect(final.code, final.stderr).toBe(0);
+    const report = JSON.parse(final.stdout) as { status: string; submissions: Array<{ file: string; status: string; flags?: string[] }> };
+    expect(report.status).toBe('completed');
+    expect(report.submissions.map((s) => s.status)).toEqual(['graded', 'graded', 'graded', 'graded']);
+    expect(report.submissions.find((s) => s.file.endsWith('.png'))?.flags).toContain('name_redacted_in_image');
+    expect(count(db, 'SELECT count(*) AS n FROM gradings')).toBe(4);
+    expect(sim.requests().filter((r) => JSON.stringify(r.body).includes('data:image/'))).toHaveLength(1);
   }, 120_000);
 });
 
