@@ -1,7 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { runCli, type CliIo } from '../../../electron/cli/main.ts';
+import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../../electron/simulator/index.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const RUBRIC = join(ROOT, 'demo', 'rubric.json');
@@ -21,6 +23,43 @@ export function writeEssays(dir: string, n: number): string {
     );
   }
   return folder;
+}
+
+/** A printed page with "Name: Ana Lopez" at the top (test/fixtures/images/README.md). */
+export const PHOTO = join(ROOT, 'test', 'fixtures', 'images', 'essay-ana-lopez-1200x600.png');
+
+export interface SuiteSimulator {
+  sim: SimulatorHandle;
+  /** A temp folder of the suite's own. */
+  dir: string;
+}
+
+/**
+ * A simulator (key `sk-sim` unless told otherwise) and a temp folder for the tests of one
+ * describe block: started before them, both gone after them. Read the fields inside tests.
+ */
+export function simulatorForSuite(options: SimulatorOptions = { keys: { 'sk-sim': {} } }): SuiteSimulator {
+  const suite = {} as SuiteSimulator;
+  beforeAll(async () => {
+    suite.dir = tempDir();
+    suite.sim = await startSimulator(options);
+  });
+  afterAll(async () => {
+    await suite.sim?.close();
+    if (suite.dir) rmSync(suite.dir, { recursive: true, force: true });
+  });
+  return suite;
+}
+
+/** A config with one vision model at the simulator, written into `dir`. */
+export function writeVisionConfig(dir: string, baseUrl: string, extra: Record<string, unknown> = {}): string {
+  const endpoint = `${baseUrl}/chat/completions`;
+  return writeConfig(dir, baseUrl, {
+    models: {
+      smart: { endpoint, model: 'sim/smart', api: 'openrouter', api_key_env: 'SIM_KEY', structured_output: true, vision: true, context_window: 128000, input_cost_per_token: 3e-6, output_cost_per_token: 1.5e-5 },
+    },
+    ...extra,
+  });
 }
 
 export function writeConfig(dir: string, baseUrl: string, extra: Record<string, unknown> = {}): string {

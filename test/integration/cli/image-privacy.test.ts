@@ -1,12 +1,9 @@
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { OcrEngine } from '../../../electron/grading/privacy/ocr.ts';
-import { startSimulator, type SimulatorHandle } from '../../../electron/simulator/index.ts';
-import { cli, ROOT, RUBRIC, tempDir, writeConfig } from './helpers.ts';
-
-/** A printed page with "Name: Ana Lopez" at the top (test/fixtures/images/README.md). */
-const PHOTO = join(ROOT, 'test', 'fixtures', 'images', 'essay-ana-lopez-1200x600.png');
+import type { SimulatorHandle } from '../../../electron/simulator/index.ts';
+import { cli, PHOTO, RUBRIC, simulatorForSuite, writeVisionConfig } from './helpers.ts';
 
 /** Every image the simulator received, decoded from the requests' data URLs. */
 function imagesSent(sim: SimulatorHandle): Buffer[] {
@@ -15,32 +12,20 @@ function imagesSent(sim: SimulatorHandle): Buffer[] {
 }
 
 describe('names in photos never leave the machine', () => {
-  let sim: SimulatorHandle;
-  let dir: string;
+  const suite = simulatorForSuite();
   // One OCR worker for the file: the checks read what the simulator received.
   const ocr = new OcrEngine();
 
-  beforeAll(async () => {
-    dir = tempDir();
-    sim = await startSimulator({ keys: { 'sk-sim': {} } });
-  });
   afterAll(async () => {
     await ocr.close();
-    await sim.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   async function gradePhoto(name: string, privacy?: Record<string, unknown>): Promise<{ code: number; flags: string[]; images: Buffer[] }> {
+    const { sim, dir } = suite;
     const essays = join(dir, name);
     mkdirSync(essays, { recursive: true });
     copyFileSync(PHOTO, join(essays, 'Ana Lopez - essay.png'));
-    const endpoint = `${sim.baseUrl}/chat/completions`;
-    const config = writeConfig(dir, sim.baseUrl, {
-      models: {
-        smart: { endpoint, model: 'sim/smart', api: 'openrouter', api_key_env: 'SIM_KEY', structured_output: true, vision: true, context_window: 128000, input_cost_per_token: 3e-6, output_cost_per_token: 1.5e-5 },
-      },
-      ...(privacy ? { privacy } : {}),
-    });
+    const config = writeVisionConfig(dir, sim.baseUrl, privacy ? { privacy } : {});
     sim.reset();
     const run = await cli(['grade', essays, '--rubric', RUBRIC, '--config', config, '--db', join(dir, `${name}.db`), '--json']);
     const report = JSON.parse(run.stdout) as { submissions: Array<{ student: string; flags?: string[] }> };

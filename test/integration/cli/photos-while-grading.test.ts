@@ -3,7 +3,7 @@
  * `pending` (nothing of it stored or sent) and joins the queue when its images are done. A batch
  * stopped before that reads the photo again on resume, and only if it is still the same file.
  */
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type GradeDeskApp } from '../../../electron/app.ts';
@@ -11,48 +11,30 @@ import { runPlannedBatch } from '../../../electron/grading/grade-files.ts';
 import { newPseudonymSecret, prepareBatch, type BatchPlan } from '../../../electron/grading/pipeline.ts';
 import { loadRubricFile } from '../../../electron/grading/rubric/index.ts';
 import { createMemorySecretStore } from '../../../electron/secrets/secret-store.ts';
-import { startSimulator, type SimulatorHandle } from '../../../electron/simulator/index.ts';
 import { pendingSubmissions, queryAll, submissionsOfBatch, sql } from '../../../electron/store/index.ts';
-import { cli, ROOT, RUBRIC, tempDir, writeConfig, writeEssays } from './helpers.ts';
-
-/** A printed page with "Name: Ana Lopez" at the top (test/fixtures/images/README.md). */
-const PHOTO = join(ROOT, 'test', 'fixtures', 'images', 'essay-ana-lopez-1200x600.png');
+import { cli, PHOTO, RUBRIC, simulatorForSuite, writeEssays, writeVisionConfig } from './helpers.ts';
 /** Sorts before "Student 01 …": with the photo graded first, the old order would send it first. */
 const PHOTO_NAME = 'Ana Lopez - essay.png';
 
 const hasImage = (body: unknown): boolean => JSON.stringify(body).includes('data:image/');
 
 describe('photos are redacted while the rest of the batch is graded', () => {
-  let sim: SimulatorHandle;
-  let dir: string;
-
-  beforeAll(async () => {
-    dir = tempDir();
-    sim = await startSimulator({ keys: { 'sk-sim': {} } });
-  });
-  afterAll(async () => {
-    await sim.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const suite = simulatorForSuite();
 
   function classFolder(name: string): string {
-    const folder = writeEssays(join(dir, name), 6);
+    const folder = writeEssays(join(suite.dir, name), 6);
     copyFileSync(PHOTO, join(folder, PHOTO_NAME));
     return folder;
   }
 
   function visionConfig(name: string): string {
-    const endpoint = `${sim.baseUrl}/chat/completions`;
-    const folder = join(dir, `${name}-config`);
+    const folder = join(suite.dir, `${name}-config`);
     mkdirSync(folder, { recursive: true });
-    return writeConfig(folder, sim.baseUrl, {
-      models: {
-        smart: { endpoint, model: 'sim/smart', api: 'openrouter', api_key_env: 'SIM_KEY', structured_output: true, vision: true, context_window: 128000, input_cost_per_token: 3e-6, output_cost_per_token: 1.5e-5 },
-      },
-    });
+    return writeVisionConfig(folder, suite.sim.baseUrl);
   }
 
   it('sends the text submissions first, then the photo once its name is painted over', async () => {
+    const { sim, dir } = suite;
     const folder = classFolder('cli');
     sim.reset();
     const run = await cli(['grade', folder, '--rubric', RUBRIC, '--config', visionConfig('cli'), '--db', join(dir, 'cli.db'), '--json', '--concurrency', '2']);
@@ -74,7 +56,7 @@ describe('photos are redacted while the rest of the batch is graded', () => {
     let app: GradeDeskApp;
 
     beforeAll(async () => {
-      app = await createApp({ configPath: visionConfig('resume'), dbPath: join(dir, 'resume.db'), demo: false, mode: 'browser', secrets: createMemorySecretStore({ SIM_KEY: 'sk-sim' }) });
+      app = await createApp({ configPath: visionConfig('resume'), dbPath: join(suite.dir, 'resume.db'), demo: false, mode: 'browser', secrets: createMemorySecretStore({ SIM_KEY: 'sk-sim' }) });
     });
     afterAll(async () => {
       await app.close();
@@ -99,36 +81,36 @@ describe('photos are redacted while the rest of the batch is graded', () => {
 
     it('reads the photo again on resume, redacts it and grades it', async () => {
       const { batchId, plan } = await stoppedBatch('resume-same');
-      sim.reset();
+      suite.sim.reset();
       const ran = await runPlannedBatch(app, plan, batchId, { concurrency: 2 });
       expect(ran.status).toBe('completed');
       const photo = submissionsOfBatch(app.db, batchId).find((s) => s.file.endsWith(PHOTO_NAME));
       expect(photo?.status).toBe('graded');
       expect(photo?.flags).toContain('name_redacted_in_image');
-      expect(sim.requests().filter((r) => hasImage(r.body))).toHaveLength(1);
+      expect(suite.sim.requests().filter((r) => hasImage(r.body))).toHaveLength(1);
     });
 
     it('fails the photo with FILE_CHANGED when the file changed since, and grades the rest', async () => {
       const { batchId, plan, folder } = await stoppedBatch('resume-changed');
-      writeFileSync(join(folder, PHOTO_NAME), Buffer.concat([await import('node:fs/promises').then((fs) => fs.readFile(PHOTO)), Buffer.from('x')]));
-      sim.reset();
+      writeFileSync(join(folder, PHOTO_NAME), Buffer.concat([readFileSync(PHOTO), Buffer.from('x')]));
+      suite.sim.reset();
       const ran = await runPlannedBatch(app, plan, batchId, { concurrency: 2 });
       expect(ran.status).toBe('partial');
       const photo = submissionsOfBatch(app.db, batchId).find((s) => s.file.endsWith(PHOTO_NAME));
       expect(photo).toMatchObject({ status: 'failed', errorCode: 'FILE_CHANGED' });
       expect(ran.report?.submissions.filter((s) => s.status === 'graded')).toHaveLength(6);
-      expect(sim.requests().some((r) => hasImage(r.body))).toBe(false);
+      expect(suite.sim.requests().some((r) => hasImage(r.body))).toBe(false);
     });
 
     it('fails the photo with FILE_NOT_FOUND when the file is gone', async () => {
       const { batchId, plan, folder } = await stoppedBatch('resume-gone');
       rmSync(join(folder, PHOTO_NAME));
-      sim.reset();
+      suite.sim.reset();
       const ran = await runPlannedBatch(app, plan, batchId, { concurrency: 2 });
       expect(ran.status).toBe('partial');
       const photo = submissionsOfBatch(app.db, batchId).find((s) => s.file.endsWith(PHOTO_NAME));
       expect(photo).toMatchObject({ status: 'failed', errorCode: 'FILE_NOT_FOUND' });
-      expect(sim.requests()).toHaveLength(6);
+      expect(suite.sim.requests()).toHaveLength(6);
     });
   });
 });

@@ -1,8 +1,7 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type SimulatorHandle } from '../../../electron/simulator/index.ts';
-import { cli, RUBRIC, tempDir, writeConfig } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { cli, RUBRIC, simulatorForSuite, writeConfig } from './helpers.ts';
 
 const STUDENTS = [
   { name: 'María García', id: 'S-20931', email: 'maria.garcia@school.example' },
@@ -11,18 +10,10 @@ const STUDENTS = [
 ];
 
 describe('names never leave the machine', () => {
-  let sim: SimulatorHandle;
-  let dir: string;
-  beforeAll(async () => {
-    dir = tempDir();
-    sim = await startSimulator({ keys: { 'sk-sim': {} } });
-  });
-  afterAll(async () => {
-    await sim.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const suite = simulatorForSuite();
 
   it('replaces roster, file-name and written names before sending, and restores them for the teacher', async () => {
+    const { sim, dir } = suite;
     const essays = join(dir, 'essays');
     mkdirSync(essays, { recursive: true });
     for (const s of STUDENTS) {
@@ -51,6 +42,7 @@ describe('names never leave the machine', () => {
   });
 
   it('sends names as written when the teacher turns privacy.pseudonymize_names off', async () => {
+    const { sim, dir } = suite;
     sim.reset();
     const essays = join(dir, 'essays-named');
     mkdirSync(essays, { recursive: true });

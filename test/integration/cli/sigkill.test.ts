@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type SimulatorHandle } from '../../../electron/simulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../../electron/store/index.ts';
-import { cli, ROOT, RUBRIC, tempDir, writeConfig, writeEssays } from './helpers.ts';
+import { cli, PHOTO, ROOT, RUBRIC, simulatorForSuite, writeConfig, writeEssays, writeVisionConfig } from './helpers.ts';
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
@@ -50,18 +49,10 @@ async function runAndKill(args: string[], env: NodeJS.ProcessEnv, ready: () => b
 }
 
 describe('SIGKILL during a batch, then resume', () => {
-  let sim: SimulatorHandle;
-  let dir: string;
-  beforeAll(async () => {
-    dir = tempDir();
-    sim = await startSimulator({ keys: { 'sk-sim': {} }, profile: { latencyMs: { min: 150, max: 300 }, ttftMs: 50 } });
-  });
-  afterAll(async () => {
-    await sim.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const suite = simulatorForSuite({ keys: { 'sk-sim': {} }, profile: { latencyMs: { min: 150, max: 300 }, ttftMs: 50 } });
 
   it('loses nothing, asks nothing twice that has a result, and reports the possibly duplicated calls', async () => {
+    const { sim, dir } = suite;
     const essays = writeEssays(dir, 24);
     const config = writeConfig(dir, sim.baseUrl);
     const db = join(dir, 'gd.db');
@@ -104,26 +95,13 @@ describe('SIGKILL during a batch, then resume', () => {
 });
 
 describe('SIGKILL while a photo\'s names are being painted over, then resume', () => {
-  let sim: SimulatorHandle;
-  let dir: string;
-  beforeAll(async () => {
-    dir = tempDir();
-    sim = await startSimulator({ keys: { 'sk-sim': {} } });
-  });
-  afterAll(async () => {
-    await sim.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const suite = simulatorForSuite();
 
   it('stores nothing of the photo before it is redacted, and resume reads it again and grades it', async () => {
+    const { sim, dir } = suite;
     const essays = writeEssays(dir, 3);
-    copyFileSync(join(ROOT, 'test', 'fixtures', 'images', 'essay-ana-lopez-1200x600.png'), join(essays, 'Ana Lopez - essay.png'));
-    const endpoint = `${sim.baseUrl}/chat/completions`;
-    const config = writeConfig(dir, sim.baseUrl, {
-      models: {
-        smart: { endpoint, model: 'sim/smart', api: 'openrouter', api_key_env: 'SIM_KEY', structured_output: true, vision: true, context_window: 128000, input_cost_per_token: 3e-6, output_cost_per_token: 1.5e-5 },
-      },
-    });
+    copyFileSync(PHOTO, join(essays, 'Ana Lopez - essay.png'));
+    const config = writeVisionConfig(dir, sim.baseUrl);
     const db = join(dir, 'photo.db');
     const env = { SIM_KEY: 'sk-sim', GRADEDESK_CONFIG: config };
     // OCR takes a second or more (its worker starts first): the batch is recorded well before.
@@ -146,18 +124,10 @@ describe('SIGKILL while a photo\'s names are being painted over, then resume', (
 });
 
 describe('Ctrl-C during a batch', () => {
-  let sim: SimulatorHandle;
-  let dir: string;
-  beforeAll(async () => {
-    dir = tempDir();
-    sim = await startSimulator({ keys: { 'sk-sim': {} }, profile: { latencyMs: 1500, ttftMs: 50 } });
-  });
-  afterAll(async () => {
-    await sim.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const suite = simulatorForSuite({ keys: { 'sk-sim': {} }, profile: { latencyMs: 1500, ttftMs: 50 } });
 
   it('stops dispatching, cancels the calls in flight, exits 130, and the batch resumes to the end', async () => {
+    const { sim, dir } = suite;
     const essays = writeEssays(dir, 12);
     const config = writeConfig(dir, sim.baseUrl);
     const db = join(dir, 'gd.db');
