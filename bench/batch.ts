@@ -340,3 +340,28 @@ export function batchTable(result: BatchResult): string {
     markdownTable(['contestant', 'goal', 'value', 'verdict'], goalRows),
   ].join('\n');
 }
+
+/**
+ * One row per fault pattern (seed) of a `--seeds` run: each core strategy's makespan and its
+ * speed-up over each baseline, and the requests it sent inside a Retry-After window. A claim
+ * made on one seed can be luck; this shows how it varies.
+ */
+export function seedsTable(results: readonly BatchResult[]): string {
+  const cores = results[0]?.contestants.filter((c) => c.kind === 'core').map((c) => c.name) ?? [];
+  const baselines = results[0]?.contestants.filter((c) => c.kind === 'baseline').map((c) => c.name) ?? [];
+  const rows = results.flatMap((r) =>
+    cores.map((name) => {
+      const core = r.contestants.find((c) => c.name === name);
+      const cells = baselines.map((b) => {
+        const base = r.contestants.find((c) => c.name === b);
+        return core && base ? `${fmt(base.makespanSeconds, 1)} s → ${fmt(base.makespanSeconds / core.makespanSeconds, 2)}×` : '–';
+      });
+      return [String(r.scenario.seed), name, core ? `${fmt(core.makespanSeconds, 1)} s` : '–', ...cells, core ? `${core.successes}/${core.requests}` : '–', core ? String(core.retryAfter.insideWindowStrict) : '–'];
+    }),
+  );
+  return [
+    `### Bench 2 across fault patterns (${results.length} seeds)`,
+    '',
+    markdownTable(['seed', 'contestant', 'makespan', ...baselines.map((b) => `${b}: makespan → speed-up`), 'successes', 'inside Retry-After (strict)'], rows),
+  ].join('\n');
+}

@@ -1,16 +1,17 @@
 /**
  * Entry point of `npm run bench`:
  *
- *   tsx bench/run.ts [overhead|batch|pipeline] [--quick] [--calls N] [--diagnostic] [--only NAME] [--seed N]
+ *   tsx bench/run.ts [overhead|batch|pipeline] [--quick] [--calls N] [--diagnostic] [--only NAME] [--seed N | --seeds N,N,...]
  *
  * Without a bench name all three run: overhead, batch, then pipeline (bench 3, a 100-submission
  * batch end to end through the CLI; 20 with --quick). `--calls` sets bench 1's calls per side,
  * `--diagnostic` adds bench 1's in-memory-sink row, `--only` runs the bench 2 contestants whose
  * name contains NAME (e.g. `--only core`), `--seed` gives bench 2 another fault pattern (the
- * default is 7). Each prints a markdown table on stdout (progress goes to stderr) and writes its
- * JSON to bench/results/.
+ * default is 7), `--seeds` runs bench 2 once per pattern and adds a table of the speed-ups on
+ * each (JSON in batch-seeds.json). Each prints a markdown table on stdout (progress goes to
+ * stderr) and writes its JSON to bench/results/.
  */
-import { runBatch, batchTable } from './batch.ts';
+import { runBatch, batchTable, seedsTable, type BatchResult } from './batch.ts';
 import { overheadTable, runOverhead } from './overhead.ts';
 import { pipelineFailure, pipelineTable, runPipeline } from './pipeline.ts';
 import { argValue, log, writeResult } from './stats.ts';
@@ -18,9 +19,10 @@ import { argValue, log, writeResult } from './stats.ts';
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const names: string[] = argv.filter((a) => a === 'overhead' || a === 'batch' || a === 'pipeline');
-  const unknown = argv.filter((a, i) => !a.startsWith('--') && !names.includes(a) && argv[i - 1] !== '--calls' && argv[i - 1] !== '--only' && argv[i - 1] !== '--seed');
+  const valued = ['--calls', '--only', '--seed', '--seeds'];
+  const unknown = argv.filter((a, i) => !a.startsWith('--') && !names.includes(a) && !valued.includes(argv[i - 1] ?? ''));
   if (unknown.length > 0) {
-    log(`unknown argument(s): ${unknown.join(' ')}\nusage: tsx bench/run.ts [overhead|batch|pipeline] [--quick] [--calls N] [--diagnostic] [--only NAME] [--seed N]`);
+    log(`unknown argument(s): ${unknown.join(' ')}\nusage: tsx bench/run.ts [overhead|batch|pipeline] [--quick] [--calls N] [--diagnostic] [--only NAME] [--seed N | --seeds N,N,...]`);
     return 2;
   }
   const quick = argv.includes('--quick');
@@ -36,6 +38,16 @@ async function main(): Promise<number> {
     log('--seed needs a non-negative integer');
     return 2;
   }
+  const seedsText = argValue(argv, '--seeds');
+  const seeds = seedsText === undefined ? undefined : seedsText.split(',').map(Number);
+  if (seeds !== undefined && (seeds.length === 0 || !seeds.every((n) => Number.isInteger(n) && n >= 0))) {
+    log('--seeds needs non-negative integers separated by commas, e.g. --seeds 1,2,3,7');
+    return 2;
+  }
+  if (seeds !== undefined && seed !== undefined) {
+    log('--seed and --seeds exclude each other');
+    return 2;
+  }
   const run = names.length === 0 ? ['overhead', 'batch', 'pipeline'] : names;
 
   if (run.includes('overhead')) {
@@ -46,10 +58,18 @@ async function main(): Promise<number> {
   }
   if (run.includes('batch')) {
     const only = argValue(argv, '--only');
-    const result = await runBatch({ quick, ...(only !== undefined ? { only } : {}), ...(seed !== undefined ? { seed } : {}) });
-    const file = writeResult('batch.json', result);
-    process.stdout.write(`${batchTable(result)}\n\n`);
-    log(`wrote ${file}`);
+    const results: BatchResult[] = [];
+    for (const s of seeds ?? [seed]) {
+      const result = await runBatch({ quick, ...(only !== undefined ? { only } : {}), ...(s !== undefined ? { seed: s } : {}) });
+      process.stdout.write(`${batchTable(result)}\n\n`);
+      results.push(result);
+    }
+    if (seeds === undefined) {
+      log(`wrote ${writeResult('batch.json', results[0])}`);
+    } else {
+      process.stdout.write(`${seedsTable(results)}\n\n`);
+      log(`wrote ${writeResult('batch-seeds.json', { bench: 'batch-seeds', seeds, runs: results })}`);
+    }
   }
   if (run.includes('pipeline')) {
     const result = await runPipeline({ quick });
