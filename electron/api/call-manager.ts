@@ -421,9 +421,12 @@ export class CallManager {
             // A long wait is slept in steps: when another model becomes ready meanwhile (it came
             // back up, or its window slid open), the request goes there instead of sleeping on.
             // Bounded: startAt is fixed, and each step sleeps at least until the next check.
+            // Not bounded by MAX_REROUTES: a check only follows a whole step of sleep, so moves
+            // from here cannot ping-pong, and a request that moved before must not be left to
+            // sleep out a minute-long window while another model stands idle.
             while (this.now() < startAt) {
               await sleep(Math.min(startAt - this.now(), REVIEW_WAIT_EVERY_MS), signal);
-              if (startAt - this.now() > READY_SLACK_MS && reroutes < MAX_REROUTES) {
+              if (startAt - this.now() > READY_SLACK_MS) {
                 moveTo = this.readyAlternative(rt, tried, triedTransiently, options, images, tokensNeeded, contextLargerThan);
                 if (moveTo) break;
               }

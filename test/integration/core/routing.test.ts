@@ -41,6 +41,40 @@ describe('routing while a request waits', () => {
   });
 });
 
+describe('routing while a request waits, after it has moved before', () => {
+  it('still leaves a long wait for a model that comes back, however often it moved already', async () => {
+    sim = await startSimulator({ keys: { 'sk-a': {}, 'sk-b': {} } });
+    // B fails four times in a row (its breaker opens for a moment after each); A may take one
+    // request a minute. Each failure sends the request to sleep on A's minute, and each time B
+    // comes back it moves there again: the fifth time it must still move, not sleep out A.
+    sim.setProfile({ faults: { server_error_500: { at: [2, 3, 4, 5] } } });
+    const models = simModels(sim.baseUrl, { A: { rpm: 1, api_key_env: 'KEY_A' }, B: { api_key_env: 'KEY_B' } });
+    const sink = new CollectingSink();
+    const manager = makeManager(
+      models,
+      sink,
+      {
+        stream: false,
+        deadlineMs: 120_000,
+        maxAttempts: 8,
+        backoff: { kind: 'immediate', baseMs: 0, maxMs: 0 },
+        breaker: { consecutiveFailures: 1, failureRate: 1.1, windowSize: 10, minimumCalls: 100, openMs: 300, maxOpenMs: 600 },
+      },
+      { keys: { KEY_A: 'sk-a', KEY_B: 'sk-b' } },
+    );
+
+    expect((await manager.execute(gradingRequest(), { purpose: 'grading' })).ok).toBe(true);
+    const started = Date.now();
+    const second = await manager.execute(gradingRequest(), { purpose: 'grading' });
+    const elapsed = Date.now() - started;
+
+    expect(second).toMatchObject({ ok: true, modelId: 'B', attempts: 5 });
+    // Four moves back to B, each after at most a second's look: far from A's minute.
+    expect(elapsed).toBeLessThan(15_000);
+    expect(sink.rows.map((r) => `${r.modelId}:${r.errorClass ?? 'ok'}`)).toEqual(['A:ok', 'B:server_error', 'B:server_error', 'B:server_error', 'B:server_error', 'B:ok']);
+  }, 90_000);
+});
+
 describe('the first request on a key', () => {
   it('goes alone: a wrong key costs one 401, not one per request in flight', async () => {
     sim = await startSimulator({ keys: { 'sk-right': {} } });
