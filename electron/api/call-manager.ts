@@ -420,36 +420,37 @@ export class CallManager {
           try {
             // A long wait is slept in steps: when another model becomes ready meanwhile (it came
             // back up, or its window slid open), the request goes there instead of sleeping on.
-            // Bounded: startAt is fixed, and each step sleeps at least until the next check.
             // Not bounded by MAX_REROUTES: a check only follows a whole step of sleep, so moves
             // from here cannot ping-pong, and a request that moved before must not be left to
             // sleep out a minute-long window while another model stands idle.
-            while (this.now() < startAt) {
-              await sleep(Math.min(startAt - this.now(), REVIEW_WAIT_EVERY_MS), signal);
-              if (startAt - this.now() > READY_SLACK_MS) {
-                moveTo = this.readyAlternative(rt, tried, triedTransiently, options, images, tokensNeeded, contextLargerThan);
-                if (moveTo) break;
+            let until = startAt;
+            for (;;) {
+              // Bounded: `until` is fixed for the round, and each step sleeps until the next check.
+              while (this.now() < until) {
+                await sleep(Math.min(until - this.now(), REVIEW_WAIT_EVERY_MS), signal);
+                if (until - this.now() > READY_SLACK_MS) {
+                  moveTo = this.readyAlternative(rt, tried, triedTransiently, options, images, tokensNeeded, contextLargerThan);
+                  if (moveTo) break;
+                }
               }
-            }
-            if (moveTo === null) {
+              if (moveTo) break;
               // Answers that arrived while this request slept are read before it goes: a 429 or
               // 503 waiting in a socket must block this send, not the next one.
               await yieldToIo();
               // A Retry-After that arrived while this request slept still holds. It takes a new
               // slot after the block, so the requests the block held back leave spaced as before
-              // instead of all at once when it ends. Bounded: each round waits for a later block,
-              // and a slot past the deadline ends it.
-              while (this.pacer.blockedUntil(scopes) > this.now() && this.pacer.blockedUntil(scopes) < deadline) {
-                slot.cancel();
-                slot = this.pacer.reserve(scopes, this.now());
-                if (slot.startAt >= deadline) {
-                  pastDeadline = true;
-                  break;
-                }
-                // A timer may fire a millisecond early by the wall clock: sleep out the rest.
-                while (this.now() < slot.startAt) await sleep(slot.startAt - this.now(), signal);
-                await yieldToIo();
+              // instead of all at once when it ends; that slot may be far off (the block filled
+              // the window), so it is waited for in steps like the first. Bounded: each round
+              // waits for a later block, and a slot past the deadline ends it.
+              const blocked = this.pacer.blockedUntil(scopes);
+              if (blocked <= this.now() || blocked >= deadline) break;
+              slot.cancel();
+              slot = this.pacer.reserve(scopes, this.now());
+              if (slot.startAt >= deadline) {
+                pastDeadline = true;
+                break;
               }
+              until = slot.startAt;
             }
           } catch {
             slot.cancel();

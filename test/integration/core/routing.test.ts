@@ -75,6 +75,44 @@ describe('routing while a request waits, after it has moved before', () => {
   }, 90_000);
 });
 
+describe('routing while a request waits, when a Retry-After pushes its turn a window away', () => {
+  it('keeps looking for a model that can take it instead of sleeping out the window', async () => {
+    sim = await startSimulator({ keys: { 'sk-a': {}, 'sk-b': {} } });
+    // Request 2 (to B) fails and opens B's breaker for 1.5 s; request 3 (to A) is a 429 with
+    // Retry-After 1 s. A allows three requests a minute.
+    sim.setProfile({ faults: { server_error_500: { at: [2] }, rate_limit_429: { at: [3], retryAfterMs: 1000 } } });
+    const models = simModels(sim.baseUrl, { A: { rpm: 3, api_key_env: 'KEY_A' }, B: { api_key_env: 'KEY_B' } });
+    const sink = new CollectingSink();
+    const manager = makeManager(
+      models,
+      sink,
+      {
+        stream: false,
+        deadlineMs: 120_000,
+        backoff: { kind: 'immediate', baseMs: 0, maxMs: 0 },
+        breaker: { consecutiveFailures: 1, failureRate: 1.1, windowSize: 10, minimumCalls: 100, openMs: 1500, maxOpenMs: 3000 },
+      },
+      { keys: { KEY_A: 'sk-a', KEY_B: 'sk-b' } },
+    );
+    expect((await manager.execute(gradingRequest(), { purpose: 'grading', pool: ['A'] })).ok).toBe(true);
+    const onB = manager.execute(gradingRequest(), { purpose: 'grading', pool: ['B'] });
+    // Bounded: until B's failure is answered (its breaker is then open), 5 s at most.
+    for (let i = 0; i < 500 && sink.rows.length < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sink.rows.map((r) => `${r.modelId}:${r.errorClass ?? 'ok'}`)).toEqual(['A:ok', 'B:server_error']);
+
+    // Three at once, all to A (B is open): the first gets the 429; the second had a slot 20 ms
+    // later, and after the block the only slot left is a minute away, behind the third's.
+    const started = Date.now();
+    const three = await Promise.all([1, 2, 3].map(() => manager.execute(gradingRequest(), { purpose: 'grading' })));
+    const elapsed = Date.now() - started;
+    expect((await onB).ok).toBe(true);
+
+    expect(three.map((r) => r.ok)).toEqual([true, true, true]);
+    // Each ends on B once it is back, seconds later, not when A's minute is over.
+    expect(elapsed).toBeLessThan(15_000);
+  }, 90_000);
+});
+
 describe('the first request on a key', () => {
   it('goes alone: a wrong key costs one 401, not one per request in flight', async () => {
     sim = await startSimulator({ keys: { 'sk-right': {} } });
