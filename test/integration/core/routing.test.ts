@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type SimulatorHandle } from '../../../electron/simulator/index.ts';
+import type { CallManager } from '../../../electron/api/call-manager.ts';
+import { startSimulator, type FaultProfile, type SimulatorHandle } from '../../../electron/simulator/index.ts';
 import { CollectingSink, gradingRequest, makeManager, simModels } from './helpers.ts';
 
 let sim: SimulatorHandle | null = null;
@@ -8,24 +9,36 @@ afterEach(async () => {
   sim = null;
 });
 
+/**
+ * Two models on their own keys: A paced to `rpmA` a minute, B whose breaker opens on one
+ * failure for `openMs` (doubling up to twice that); immediate backoff and a deadline long
+ * enough to sleep out A's minute, so only routing can make a request finish early.
+ */
+async function twoModels(opts: { faults: FaultProfile['faults']; rpmA: number; openMs: number; maxAttempts?: number }): Promise<{ manager: CallManager; sink: CollectingSink; simulator: SimulatorHandle }> {
+  const simulator = await startSimulator({ keys: { 'sk-a': {}, 'sk-b': {} } });
+  sim = simulator;
+  simulator.setProfile({ faults: opts.faults });
+  const models = simModels(simulator.baseUrl, { A: { rpm: opts.rpmA, api_key_env: 'KEY_A' }, B: { api_key_env: 'KEY_B' } });
+  const sink = new CollectingSink();
+  const manager = makeManager(
+    models,
+    sink,
+    {
+      stream: false,
+      deadlineMs: 120_000,
+      ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
+      backoff: { kind: 'immediate', baseMs: 0, maxMs: 0 },
+      breaker: { consecutiveFailures: 1, failureRate: 1.1, windowSize: 10, minimumCalls: 100, openMs: opts.openMs, maxOpenMs: opts.openMs * 2 },
+    },
+    { keys: { KEY_A: 'sk-a', KEY_B: 'sk-b' } },
+  );
+  return { manager, sink, simulator };
+}
+
 describe('routing while a request waits', () => {
   it('leaves a long rate-limit wait for a model that comes back meanwhile', async () => {
-    sim = await startSimulator({ keys: { 'sk-a': {}, 'sk-b': {} } });
     // B's first request fails (its breaker opens for 400 ms); A may take one request a minute.
-    sim.setProfile({ faults: { server_error_500: { at: [2] } } });
-    const models = simModels(sim.baseUrl, { A: { rpm: 1, api_key_env: 'KEY_A' }, B: { api_key_env: 'KEY_B' } });
-    const sink = new CollectingSink();
-    const manager = makeManager(
-      models,
-      sink,
-      {
-        stream: false,
-        deadlineMs: 120_000,
-        backoff: { kind: 'immediate', baseMs: 0, maxMs: 0 },
-        breaker: { consecutiveFailures: 1, failureRate: 1.1, windowSize: 10, minimumCalls: 100, openMs: 400, maxOpenMs: 1000 },
-      },
-      { keys: { KEY_A: 'sk-a', KEY_B: 'sk-b' } },
-    );
+    const { manager, sink, simulator } = await twoModels({ faults: { server_error_500: { at: [2] } }, rpmA: 1, openMs: 400 });
 
     expect((await manager.execute(gradingRequest(), { purpose: 'grading' })).ok).toBe(true);
     const started = Date.now();
@@ -36,32 +49,17 @@ describe('routing while a request waits', () => {
     expect(second).toMatchObject({ ok: true, modelId: 'B', attempts: 2 });
     expect(elapsed).toBeLessThan(10_000);
     expect(sink.rows.map((r) => `${r.modelId}:${r.errorClass ?? 'ok'}`)).toEqual(['A:ok', 'B:server_error', 'B:ok']);
-    expect(sim.requests().map((r) => r.model)).toEqual(['sim/fast', 'sim/smart', 'sim/smart']);
+    expect(simulator.requests().map((r) => r.model)).toEqual(['sim/fast', 'sim/smart', 'sim/smart']);
     expect(sink.rows[2]?.waitedMs).toBeGreaterThan(0);
   });
 });
 
 describe('routing while a request waits, after it has moved before', () => {
   it('still leaves a long wait for a model that comes back, however often it moved already', async () => {
-    sim = await startSimulator({ keys: { 'sk-a': {}, 'sk-b': {} } });
     // B fails four times in a row (its breaker opens for a moment after each); A may take one
     // request a minute. Each failure sends the request to sleep on A's minute, and each time B
     // comes back it moves there again: the fifth time it must still move, not sleep out A.
-    sim.setProfile({ faults: { server_error_500: { at: [2, 3, 4, 5] } } });
-    const models = simModels(sim.baseUrl, { A: { rpm: 1, api_key_env: 'KEY_A' }, B: { api_key_env: 'KEY_B' } });
-    const sink = new CollectingSink();
-    const manager = makeManager(
-      models,
-      sink,
-      {
-        stream: false,
-        deadlineMs: 120_000,
-        maxAttempts: 8,
-        backoff: { kind: 'immediate', baseMs: 0, maxMs: 0 },
-        breaker: { consecutiveFailures: 1, failureRate: 1.1, windowSize: 10, minimumCalls: 100, openMs: 300, maxOpenMs: 600 },
-      },
-      { keys: { KEY_A: 'sk-a', KEY_B: 'sk-b' } },
-    );
+    const { manager, sink } = await twoModels({ faults: { server_error_500: { at: [2, 3, 4, 5] } }, rpmA: 1, openMs: 300, maxAttempts: 8 });
 
     expect((await manager.execute(gradingRequest(), { purpose: 'grading' })).ok).toBe(true);
     const started = Date.now();
@@ -77,23 +75,9 @@ describe('routing while a request waits, after it has moved before', () => {
 
 describe('routing while a request waits, when a Retry-After pushes its turn a window away', () => {
   it('keeps looking for a model that can take it instead of sleeping out the window', async () => {
-    sim = await startSimulator({ keys: { 'sk-a': {}, 'sk-b': {} } });
     // Request 2 (to B) fails and opens B's breaker for 1.5 s; request 3 (to A) is a 429 with
     // Retry-After 1 s. A allows three requests a minute.
-    sim.setProfile({ faults: { server_error_500: { at: [2] }, rate_limit_429: { at: [3], retryAfterMs: 1000 } } });
-    const models = simModels(sim.baseUrl, { A: { rpm: 3, api_key_env: 'KEY_A' }, B: { api_key_env: 'KEY_B' } });
-    const sink = new CollectingSink();
-    const manager = makeManager(
-      models,
-      sink,
-      {
-        stream: false,
-        deadlineMs: 120_000,
-        backoff: { kind: 'immediate', baseMs: 0, maxMs: 0 },
-        breaker: { consecutiveFailures: 1, failureRate: 1.1, windowSize: 10, minimumCalls: 100, openMs: 1500, maxOpenMs: 3000 },
-      },
-      { keys: { KEY_A: 'sk-a', KEY_B: 'sk-b' } },
-    );
+    const { manager, sink } = await twoModels({ faults: { server_error_500: { at: [2] }, rate_limit_429: { at: [3], retryAfterMs: 1000 } }, rpmA: 3, openMs: 1500 });
     expect((await manager.execute(gradingRequest(), { purpose: 'grading', pool: ['A'] })).ok).toBe(true);
     const onB = manager.execute(gradingRequest(), { purpose: 'grading', pool: ['B'] });
     // Bounded: until B's failure is answered (its breaker is then open), 5 s at most.
