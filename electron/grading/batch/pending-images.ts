@@ -33,9 +33,10 @@ export function startPendingRedactions(
   const now = opts.now ?? Date.now;
   const pending = pendingSubmissions(db, opts.batchId);
   const inMemory = new Map((opts.images?.submissions ?? []).map((s) => [s.submissionId, s]));
-  const fromFiles = pending.some((p) => !inMemory.has(p.id))
-    ? new BatchImageRedaction({ roster: opts.plan.roster, secret: opts.plan.pseudonymSecret, ...(opts.signal ? { signal: opts.signal } : {}) })
-    : null;
+  // Only a resumed batch reads files again; its OCR workers start on the first such photo.
+  let fromFiles: BatchImageRedaction | null = null;
+  const rereader = (): BatchImageRedaction =>
+    (fromFiles ??= new BatchImageRedaction({ roster: opts.plan.roster, secret: opts.plan.pseudonymSecret, ...(opts.signal ? { signal: opts.signal } : {}) }));
   const arrivals = new Arrivals(pending.length);
 
   const tasks = pending.map(async (p) => {
@@ -46,7 +47,7 @@ export function startPendingRedactions(
         const flags = await held.redacted;
         redacted = { images: held.doc.images, flags };
       } else {
-        redacted = await readAgain(p, fromFiles as BatchImageRedaction);
+        redacted = await readAgain(p, rereader());
       }
       if ('error' in redacted) failPending(db, p.id, redacted.error, now());
       else releaseRedactedSubmission(db, { batchId: opts.batchId, submissionId: p.id, hash: p.fileHash, images: redacted.images, imageFlags: redacted.flags, plan: opts.plan, now: now() });

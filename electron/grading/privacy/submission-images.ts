@@ -63,6 +63,8 @@ export async function redactSubmissionImages(
   return { images: out, flags, boxes };
 }
 
+const stoppedBeforeRedaction = (): AppError => new AppError('ABORTED', 'Stopped before the names in this file’s images were painted over.');
+
 export interface BatchDocument {
   /** The file as listed in the batch (its base name decides the student). */
   file: string;
@@ -81,7 +83,6 @@ export interface BatchDocument {
  * its workers start on the first image and end in `finish` or `stop`.
  */
 export class BatchImageRedaction {
-  private readonly flags = new Map<object, string[]>();
   private readonly hashes = new Set<string>();
   private readonly running: Array<Promise<unknown>> = [];
   private readonly stopper = new AbortController();
@@ -104,7 +105,7 @@ export class BatchImageRedaction {
     if (doc.images.length === 0) return null;
     if (this.signal.aborted) {
       // Still a promise: images that were not redacted must never look as if they were.
-      const stopped = Promise.reject(new AppError('ABORTED', 'Stopped before the names in this file’s images were painted over.'));
+      const stopped = Promise.reject(stoppedBeforeRedaction());
       stopped.catch(() => undefined);
       return stopped;
     }
@@ -112,9 +113,8 @@ export class BatchImageRedaction {
     const redactor = this.redactor;
     const names = privacyForSubmission({ fileName: basename(file), text: doc.text, roster: this.options.roster, secret: this.options.secret }).names.map((n) => n.name);
     const done = redactSubmissionImages(redactor, doc.images, names, this.signal).then((redacted) => {
-      if (redacted === null) throw new AppError('ABORTED', 'Stopped before the names in this file’s images were painted over.');
+      if (redacted === null) throw stoppedBeforeRedaction();
       doc.images = redacted.images;
-      if (redacted.flags.length > 0) this.flags.set(doc, redacted.flags);
       return redacted.flags;
     });
     this.running.push(done.catch(() => undefined));
@@ -135,14 +135,13 @@ export class BatchImageRedaction {
    * Every document added, redacted; the OCR workers ended. Throws ABORTED when the batch's
    * signal fired: some images were then left as they were, so nothing of the batch may be stored.
    */
-  async finish(): Promise<Map<object, string[]>> {
+  async finish(): Promise<void> {
     try {
       await Promise.all(this.running);
     } finally {
       await this.redactor?.close();
     }
     if (this.signal.aborted) throw new AppError('ABORTED', 'Stopped before every image was read.');
-    return this.flags;
   }
 
   /** Reads no further image (the ones being read finish: tesseract cannot stop) and ends the workers. */
