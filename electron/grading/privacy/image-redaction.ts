@@ -110,8 +110,8 @@ export class ImageRedactor {
 
   /**
    * Paints over the words of `image` that are parts of `names`. With nothing found the image
-   * is returned as given (same bytes). Never throws. An image whose turn comes after `signal`
-   * fired is not read (ABORTED); one being read finishes, since tesseract cannot stop midway.
+   * is returned as given (same bytes). Never throws. Once `signal` fires, an image waiting
+   * for its turn is not read and one being read stops midway (its OCR worker is ended): ABORTED.
    */
   redact(image: RedactableImage, names: readonly string[], signal?: AbortSignal): Promise<RedactionResult> {
     // The least loaded engine, the first on a tie: a second worker starts only when two
@@ -122,7 +122,7 @@ export class ImageRedactor {
     const run = lane.queue.then(async (): Promise<RedactionResult> => {
       try {
         if (signal?.aborted) return { ok: false, error: { code: 'ABORTED', message: 'Stopped before this image was read.' } };
-        return await this.redactNow(lane.ocr, image, names);
+        return await this.redactNow(lane.ocr, image, names, signal);
       } finally {
         // Before the caller hears back, so its next image sees this engine free.
         lane.waiting -= 1;
@@ -143,7 +143,7 @@ export class ImageRedactor {
     );
   }
 
-  private async redactNow(ocr: Ocr, image: RedactableImage, names: readonly string[]): Promise<RedactionResult> {
+  private async redactNow(ocr: Ocr, image: RedactableImage, names: readonly string[], signal: AbortSignal | undefined): Promise<RedactionResult> {
     let size: { width: number; height: number; orientation: number };
     try {
       const meta = await sharp(image.data).metadata();
@@ -161,7 +161,7 @@ export class ImageRedactor {
       // Tesseract applies an EXIF orientation, sharp's composite does not: give OCR the
       // stored pixels so both work in the same frame.
       const forOcr = size.orientation === 1 ? image.data : await sharp(image.data).png({ compressionLevel: 1 }).toBuffer();
-      words = await ocr.words(forOcr, this.timeoutMs);
+      words = await ocr.words(forOcr, this.timeoutMs, signal);
     } catch (error) {
       const code = error instanceof OcrError ? error.code : 'OCR_FAILED';
       return { ok: false, error: { code, message: messageOf(error) } };

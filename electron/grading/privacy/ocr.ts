@@ -13,8 +13,9 @@
  * Failure modes become values: tesseract.js throws a worker-side error from a message
  * handler unless an `errorHandler` is given (an uncaught exception), never settles
  * `createWorker` when the language data cannot be loaded, and cannot cancel a recognition.
- * So start-up and each recognition race a timeout and the worker's death, and a worker that
- * timed out is terminated; the next image starts a fresh one.
+ * So start-up and each recognition race a timeout, the worker's death and the caller's signal,
+ * and a worker that lost such a race is terminated (which stops its thread midway); the next
+ * image starts a fresh one.
  */
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
@@ -26,7 +27,7 @@ export interface OcrWord {
   bbox: { x0: number; y0: number; x1: number; y1: number };
 }
 
-export type OcrErrorCode = 'OCR_TIMEOUT' | 'OCR_FAILED';
+export type OcrErrorCode = 'OCR_TIMEOUT' | 'OCR_FAILED' | 'ABORTED';
 
 export class OcrError extends Error {
   constructor(
@@ -94,15 +95,20 @@ function deferredFailure(): { promise: Promise<never>; reject: (error: OcrError)
   return { promise, reject };
 }
 
-async function race<T>(work: Promise<T>, failed: Promise<never>, timeoutMs: number, what: string): Promise<T> {
+async function race<T>(work: Promise<T>, failed: Promise<never>, timeoutMs: number, what: string, signal?: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new OcrError('OCR_TIMEOUT', `${what} took longer than ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
+    onAbort = () => reject(new OcrError('ABORTED', `${what} was stopped.`));
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    return await Promise.race([work, failed, timeout]);
+    return await Promise.race([work, failed, stopped]);
   } finally {
     clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -118,11 +124,15 @@ export class OcrEngine {
     this.startTimeoutMs = options.startTimeoutMs ?? 30_000;
   }
 
-  /** Words with their boxes, in the image's pixel coordinates. Throws {@link OcrError}. */
-  async words(image: Buffer, timeoutMs: number): Promise<OcrWord[]> {
+  /**
+   * Words with their boxes, in the image's pixel coordinates. Throws {@link OcrError}: ABORTED
+   * as soon as `signal` fires, even in the middle of the image (its worker is ended).
+   */
+  async words(image: Buffer, timeoutMs: number, signal?: AbortSignal): Promise<OcrWord[]> {
+    if (signal?.aborted) throw new OcrError('ABORTED', 'Reading the image was stopped.');
     const running = await this.start();
     try {
-      const result = await race(running.worker.recognize(image, {}, { blocks: true, text: false }), running.failed, timeoutMs, 'Reading the image');
+      const result = await race(running.worker.recognize(image, {}, { blocks: true, text: false }), running.failed, timeoutMs, 'Reading the image', signal);
       const words: OcrWord[] = [];
       for (const block of result.data.blocks ?? []) {
         for (const paragraph of block.paragraphs) {

@@ -144,7 +144,7 @@ export class BatchImageRedaction {
     if (this.signal.aborted) throw new AppError('ABORTED', 'Stopped before every image was read.');
   }
 
-  /** Reads no further image (the ones being read finish: tesseract cannot stop) and ends the workers. */
+  /** Reads no further image (the ones being read stop midway) and ends the workers. */
   async stop(): Promise<void> {
     this.stopper.abort();
     await this.finish().catch(() => undefined);

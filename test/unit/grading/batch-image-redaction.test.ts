@@ -156,7 +156,7 @@ describe('a batch’s images, redacted while the batch is read', () => {
     expect(list.map((e) => e.closed)).toEqual([1, 1]);
   });
 
-  it('throws ABORTED when stopped, after the image being read, and leaves the rest unread', async () => {
+  it('throws ABORTED when stopped and leaves the images not yet begun unread', async () => {
     const { list } = engines(1, 60);
     const redactor = new ImageRedactor({ ocr: list });
     const stop = new AbortController();

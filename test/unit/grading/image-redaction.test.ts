@@ -158,6 +158,33 @@ describe('image redaction (local OCR)', () => {
     expect(next.ok && next.data.boxes.length).toBe(2);
   });
 
+  it('stops the image being read when the signal fires, and the next image gets a fresh worker', async () => {
+    let begun: () => void = () => {};
+    const reading = new Promise<void>((resolve) => {
+      begun = resolve;
+    });
+    const watched = new ImageRedactor({
+      ocr: {
+        words: (image, timeoutMs, signal) => {
+          const words = ocr.words(image, timeoutMs, signal);
+          begun();
+          return words;
+        },
+        close: () => ocr.close(),
+      },
+    });
+    const stop = new AbortController();
+    const result = watched.redact({ mime: 'image/png', data: png }, ['Ana Lopez'], stop.signal);
+    await reading;
+    stop.abort();
+    // Left to finish, this read finds both words of the name (the test above).
+    await expect(result).resolves.toMatchObject({ ok: false, error: { code: 'ABORTED' } });
+    const workersBefore = guardLog().filter((w) => w === 'guard installed').length;
+    const next = await redactor.redact({ mime: 'image/png', data: png }, ['Ana Lopez']);
+    expect(next.ok && next.data.boxes.length).toBe(2);
+    expect(guardLog().filter((w) => w === 'guard installed').length).toBe(workersBefore + 1);
+  });
+
   it('flags a submission: names painted, or an image sent as it was', async () => {
     const image: PageImage = { mime: 'image/png', data: png, width: 1200, height: 600 };
     const painted = (await redactSubmissionImages(redactor, [image], ['Ana Lopez']))!;
@@ -179,7 +206,7 @@ describe('image redaction (local OCR)', () => {
   it('started OCR without any network attempt, in this thread or in the OCR thread', () => {
     expect(mainThreadAttempts).toEqual([]);
     const log = guardLog();
-    expect(log.filter((w) => w === 'guard installed').length).toBeGreaterThanOrEqual(2); // the worker, and its restart after the timeout
+    expect(log.filter((w) => w === 'guard installed').length).toBeGreaterThanOrEqual(3); // the worker, and its restarts after the timeout and the stop
     expect(log.filter((w) => w !== 'guard installed')).toEqual([]);
   });
 });
