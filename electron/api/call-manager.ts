@@ -492,7 +492,9 @@ export class CallManager {
           continue;
         }
         if (!rt.breaker.tryAcquire(this.now())) {
-          // Open for now, not for good: a later long wait elsewhere may come back to it.
+          // Open for now, not for good: a later long wait elsewhere may come back to it. Nothing
+          // leaves, so the rate window must not count it.
+          slot.cancel();
           tried.add(entry.id);
           triedTransiently.add(entry.id);
           current = null;
@@ -506,6 +508,7 @@ export class CallManager {
           reservation = this.deps.budget ? this.deps.budget.reserve(estimateUsd, { batchId: options.batchId ?? null }) : null;
         } catch (error) {
           rt.breaker.release();
+          slot.cancel();
           if (error instanceof AppError) return fail(error.code, error.message);
           throw error;
         }

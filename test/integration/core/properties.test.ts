@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { modelScope } from '../../../electron/api/model-registry.ts';
 import { startSimulator, type SimulatorHandle } from '../../../electron/simulator/index.ts';
 import type { ApiCallRow } from '../../../electron/store/api-calls.ts';
 import { CollectingSink, gradingRequest, makeManager, simModels } from './helpers.ts';
@@ -83,9 +84,14 @@ describe('call manager properties under random faults', () => {
     expect(manager.breakerState('A')).toBe('open');
     clock += 60_001;
     expect(manager.breakerState('A')).toBe('half_open');
-    await manager.execute(gradingRequest(), { purpose: 'grading' });
+    // Both choose A before either sends; only one may probe it, and the other goes to B.
+    const [probe, other] = await Promise.all([1, 2].map(() => manager.execute(gradingRequest(), { purpose: 'grading' })));
+    expect(probe!.ok).toBe(true);
+    expect(other!.ok).toBe(true);
     expect(toA()).toBe(3);
     expect(manager.breakerState('A')).toBe('open');
+    // The request the breaker turned away gave its rate-limit slot back: A's minute counts one.
+    expect(manager.pacer.report(clock).find((s) => s.scope === modelScope('A'))?.requestsLastMinute).toBe(1);
   });
 
   it('after a 429 with Retry-After, starts nothing on that key before the time it named', async () => {

@@ -119,6 +119,10 @@ describe('monitor with the call manager', () => {
     expect(stopped[0]).toMatchObject({ ok: false, error: { code: 'BUDGET_EXCEEDED' } });
     expect(sim.requests().length).toBe(outcomes.filter((o) => o.ok).length);
     expect(spendForBatch(t.db, 'b_small').committedUsd).toBeLessThanOrEqual(0.00005);
+    // A refused call gives its rate-limit slot back: the model's window counts only what left.
+    const scopes = cm.pacer.report(Date.now());
+    expect(scopes.length).toBeGreaterThan(0);
+    for (const scope of scopes) expect(scope.requestsLastMinute).toBe(sim.requests().length);
   });
 
   it('warms its windows from the database after a restart and keeps breakers', async () => {
