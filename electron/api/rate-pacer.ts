@@ -23,6 +23,12 @@ export interface PacerScopeReport {
   preemptiveWaits: number;
 }
 
+/** A start reserved in every scope of a request; `cancel` gives it back (at most once). */
+export interface PacerSlot {
+  startAt: number;
+  cancel: () => void;
+}
+
 /** Requests per second over the last minute, in 60 buckets: O(1) to add and cheap to sum. */
 class MinuteCounter {
   private readonly counts = new Float64Array(60);
@@ -157,7 +163,7 @@ export class RatePacer {
   }
 
   /** Reserves the earliest slot in every scope and returns its start time; `cancel` gives it back. */
-  reserve(scopes: readonly string[], now: number): { startAt: number; cancel: () => void } {
+  reserve(scopes: readonly string[], now: number): PacerSlot {
     const startAt = this.earliestStart(scopes, now);
     const previousStarts = scopes.map((name) => this.scope(name).lastStart);
     for (const name of scopes) {
