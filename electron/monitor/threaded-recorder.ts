@@ -100,12 +100,13 @@ export class ThreadedAttemptRecorder implements AuditRecorder {
           this.report(error, 'observe');
         }
       }
-      if (this.inline) {
-        this.inline.record(clean);
-        return;
-      }
+      // Closed first: after close the inline recorder's database is closed too.
       if (this.closed) {
         this.writeAfterClose(clean);
+        return;
+      }
+      if (this.inline) {
+        this.inline.record(clean);
         return;
       }
       this.buffer.push(clean);
@@ -130,7 +131,7 @@ export class ThreadedAttemptRecorder implements AuditRecorder {
   }
 
   close(): boolean {
-    if (this.closed) return this.inline ? this.inline.close() : true;
+    if (this.closed) return true;
     if (this.inline) {
       this.closed = true;
       const ok = this.inline.close();
@@ -199,13 +200,17 @@ export class ThreadedAttemptRecorder implements AuditRecorder {
     this.post({ type: 'flush', seq, close });
     const deadline = Date.now() + this.flushTimeoutMs;
     // Bounded: each wait ends by the deadline at the latest.
-    while (Atomics.load(this.shared, DONE) < seq) {
+    for (;;) {
+      // One read serves the test and the wait: a second read could see the thread's answer
+      // after its notify, and the wait would then sleep out the whole timeout.
+      const done = Atomics.load(this.shared, DONE);
+      if (done >= seq) break;
       const left = deadline - Date.now();
       if (left <= 0) {
         this.report(new Error(`The audit-trail thread did not answer within ${this.flushTimeoutMs} ms.`), 'flush');
         return false;
       }
-      Atomics.wait(this.shared, DONE, Atomics.load(this.shared, DONE), left);
+      Atomics.wait(this.shared, DONE, done, left);
     }
     this.unconfirmed = 0;
     return Atomics.load(this.shared, CLEAN) === 1;

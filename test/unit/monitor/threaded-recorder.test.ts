@@ -110,6 +110,11 @@ describe('ThreadedAttemptRecorder', () => {
     recorder.record(attempt());
     expect(recorder.close()).toBe(true);
     expect(count(t.db, 'api_calls')).toBe(3);
+    // A call still in flight at shutdown is written inline too, though the inline database is closed.
+    recorder.record(attempt());
+    expect(count(t.db, 'api_calls')).toBe(4);
+    expect(recorder.close()).toBe(true);
+    expect(errors).toHaveLength(1);
   });
 
   it('reports, and never throws into the call, when the database cannot be opened at all', () => {
