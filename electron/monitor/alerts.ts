@@ -220,7 +220,9 @@ export class AlertEngine {
       for (const modelId of ids) {
         const w = metrics.window(modelId, now);
         const name = this.name(modelId);
-        if (responseTime != null) {
+        // Calls but not one answer to time: the model is not faster, it is failing (the error
+        // rate speaks for that), so a slowness alert stays as it is instead of clearing.
+        if (responseTime != null && !(w.latencyMs === null && w.calls > 0)) {
           const p95 = w.latencyMs ? w.latencyMs.p95 / 1000 : null;
           out.push({
             kind: 'response_time',
@@ -249,6 +251,15 @@ export class AlertEngine {
           });
         }
       }
+    }
+    // An alert whose threshold is no longer set (the config changed since it fired) has
+    // nothing left to be judged against: it clears.
+    for (const [key, state] of this.states) {
+      if (state.activeId === null) continue;
+      const [kind, modelId] = key.split('\u0000') as [ManagedAlertKind, string];
+      const threshold = kind === 'response_time' ? responseTime : kind === 'error_rate' ? errorRate : thresholds.costPerHourUsd;
+      if (threshold != null) continue;
+      out.push({ kind, modelId: kind === 'cost_per_hour' ? null : modelId, value: null, canFire: false, threshold: 0, message: () => '', details: {} });
     }
     const costPerHour = thresholds.costPerHourUsd;
     if (costPerHour != null) {
@@ -311,6 +322,9 @@ export class AlertEngine {
         if (!isManaged(row.kind)) continue;
         const key = stateKey(row.kind, row.modelId);
         const state = this.states.get(key) ?? { activeId: null, lastFiredAt: row.createdAt };
+        // Two open for one kind and model (the app and the CLI each raised one): the newest
+        // (rows come in id order) stands for both, and the older one is closed with it now.
+        if (state.activeId !== null) resolveAlert(db, state.activeId, this.now());
         state.activeId = row.id;
         this.states.set(key, state);
       }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AlertEngine, type AlertEngineOptions } from '../../../electron/monitor/alerts.ts';
 import { LiveMetrics } from '../../../electron/monitor/metrics.ts';
-import { listAlerts, openAlerts } from '../../../electron/store/index.ts';
+import { insertAlert, listAlerts, openAlerts } from '../../../electron/store/index.ts';
 import type { AlertView } from '../../../shared/ipc/monitor.ts';
 import { attempt, failed, manualClock, tempDb } from './helpers.ts';
 
@@ -106,6 +106,21 @@ describe('response-time alert', () => {
     e.evaluate();
     expect(openAlerts(t.db)).toEqual([]);
   });
+
+  it('stays open when the slow model stops answering at all', () => {
+    const e = engine({ thresholds: { responseTimeSeconds: 30 } });
+    ok(5, { latencyMs: 45_000 });
+    expect(e.evaluate()).toHaveLength(1);
+    // The slow answers leave the window; only timeouts remain in it.
+    clock.advance(16 * MIN);
+    fail(20);
+    e.evaluate();
+    expect(openAlerts(t.db)).toHaveLength(1);
+    // Answers again, fast: now it clears.
+    ok(5, { latencyMs: 1000 });
+    e.evaluate();
+    expect(openAlerts(t.db)).toEqual([]);
+  });
 });
 
 describe('cost-per-hour alert', () => {
@@ -205,6 +220,32 @@ describe('alert engine plumbing', () => {
     expect(openAlerts(t.db)).toEqual([]);
     fail(10);
     expect(e3.evaluate()).toEqual([]); // cool-down restored from the table
+  });
+
+  it('clears an alert left open whose threshold the config no longer sets', () => {
+    const e1 = engine();
+    fail(10);
+    expect(e1.evaluate()).toHaveLength(1);
+    const e2 = engine({ thresholds: { responseTimeSeconds: 30, costPerHourUsd: 10 } });
+    expect(e2.activeCount()).toBe(1);
+    e2.evaluate();
+    expect(openAlerts(t.db)).toEqual([]);
+    expect(e2.activeCount()).toBe(0);
+  });
+
+  it('after a restart closes the older of two alerts left open for one model', () => {
+    fail(10);
+    const [first] = engine().evaluate();
+    // The same alert, raised by a second process (the CLI) on the same database.
+    const second = insertAlert(t.db, { createdAt: clock.now() + 1, kind: 'error_rate', severity: 'critical', modelId: 'a', batchId: null, message: first!.message, value: first!.value, threshold: first!.threshold, details: {} });
+    expect(openAlerts(t.db)).toHaveLength(2);
+    const restarted = engine();
+    expect(openAlerts(t.db).map((a) => a.id)).toEqual([second.id]);
+    expect(restarted.activeCount()).toBe(1);
+    // The one left open still clears by hysteresis.
+    metrics = new LiveMetrics({ windowMs: 15 * MIN });
+    engine().evaluate();
+    expect(openAlerts(t.db)).toEqual([]);
   });
 
   it('never throws when the database is gone', () => {
