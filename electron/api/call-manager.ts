@@ -151,6 +151,8 @@ function isTransient(cls: ErrorClass): boolean {
 /** Whether the provider may have billed this attempt: a generation started or may have. */
 function mayHaveBilled(result: AttemptResult): boolean {
   if (result.ok || result.contentStarted) return true;
+  // Accepted (a 2xx) and then lost before any content: the model may well have been working.
+  if (result.httpStatus !== null && result.httpStatus >= 200 && result.httpStatus < 300) return true;
   // A body arrived (or began to): the generation ran even if we could not read it.
   return ['stall_mid_stream', 'truncated', 'stream_error', 'malformed', 'empty', 'schema_invalid'].includes(result.errorClass);
 }
@@ -656,7 +658,7 @@ export class CallManager {
     let value: unknown = undefined;
     let outcome: AttemptResult = result;
     if (result.ok && run.request.schema) {
-      const check = checkStructuredAnswer(result.content, run.request.schema);
+      const check = checkStructuredAnswer(result.content, run.request.schema, result.finishReason);
       if (check.ok) value = check.value;
       else outcome = { ...result, ok: false, errorClass: check.errorClass, retryAfterMs: null, contentStarted: true, detail: check.message };
     }
@@ -836,7 +838,7 @@ export class CallManager {
    * on every call's path.
    */
   private costOf(result: AttemptResult, entry: ModelEntry, apiKey: string | null, signal: AbortSignal | undefined): AttemptCost | Promise<AttemptCost> {
-    const answering = this.modelBySlug(result.answeredBy) ?? entry;
+    const answering = result.answeredBy === null || result.answeredBy === entry.slug ? entry : (this.modelBySlug(result.answeredBy, entry.endpoint) ?? entry);
     const fromUsage = costFromUsage(result.usage, answering.prices);
     if (fromUsage.costUsd !== null) return fromUsage;
     // Refused or failed before generation: nothing was billed.
@@ -867,9 +869,9 @@ export class CallManager {
     return rt.target;
   }
 
-  private modelBySlug(slug: string | null): ModelEntry | null {
-    if (!slug) return null;
-    for (const rt of this.runtimes.values()) if (rt.entry.slug === slug) return rt.entry;
+  /** The configured model behind an answering slug, at the same endpoint (another's prices differ). */
+  private modelBySlug(slug: string, endpoint: string): ModelEntry | null {
+    for (const rt of this.runtimes.values()) if (rt.entry.slug === slug && rt.entry.endpoint === endpoint) return rt.entry;
     return null;
   }
 

@@ -34,25 +34,43 @@ export function retryAfterMs(headers: HeaderBag, now: number = Date.now()): numb
   if (ra !== undefined) {
     const trimmed = ra.trim();
     if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.max(0, Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
+    // Only an HTTP date: Date.parse also reads "-1" or "1 2" as some date long past.
+    if (/[a-z]{3}/i.test(trimmed)) {
+      const date = Date.parse(trimmed);
+      if (!Number.isNaN(date)) return Math.max(0, date - now);
+    }
   }
 
-  for (const name of ['x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens', 'x-ratelimit-reset']) {
-    const value = header(headers, name);
+  // The window that ran out decides: a 429 for tokens with requests to spare must wait for the
+  // tokens' reset, not the requests'. Without a `remaining` of 0, the longest reset is safe.
+  let longest: number | null = null;
+  for (const [reset, remaining] of RESET_HEADERS) {
+    const value = header(headers, reset);
     if (value === undefined) continue;
-    const trimmed = value.trim();
-    if (/^\d+$/.test(trimmed)) {
-      const n = Number(trimmed);
-      // An epoch in ms or s (OpenRouter) rather than a relative number of seconds.
-      if (n > 1e12) return Math.max(0, n - now);
-      if (n > 1e9) return Math.max(0, n * 1000 - now);
-      return n * 1000;
-    }
-    const d = parseDurationMs(trimmed);
-    if (d !== null) return d;
+    const ms = resetMs(value.trim(), now);
+    if (ms === null) continue;
+    if (remaining !== null && Number(header(headers, remaining)) === 0) return ms;
+    longest = Math.max(longest ?? 0, ms);
   }
-  return null;
+  return longest;
+}
+
+const RESET_HEADERS: ReadonlyArray<readonly [string, string | null]> = [
+  ['x-ratelimit-reset-requests', 'x-ratelimit-remaining-requests'],
+  ['x-ratelimit-reset-tokens', 'x-ratelimit-remaining-tokens'],
+  ['x-ratelimit-reset', 'x-ratelimit-remaining'],
+];
+
+/** A reset header: seconds from now, an epoch in s or ms (OpenRouter), or a duration like `6m0s`. */
+function resetMs(text: string, now: number): number | null {
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const n = Number(text);
+    // An epoch in ms or s rather than a relative number of seconds.
+    if (n > 1e12) return Math.max(0, n - now);
+    if (n > 1e9) return Math.max(0, n * 1000 - now);
+    return n * 1000;
+  }
+  return parseDurationMs(text);
 }
 
 /** Classifies a non-2xx HTTP answer. The body matters: a 400 may be a context-length error. */
@@ -76,7 +94,8 @@ export function classifyHttpStatus(status: number, bodyText: string): ErrorClass
     case 408:
       return 'request_timeout';
     case 429:
-      return 'rate_limit';
+      // OpenAI answers an account without credits with a 429 too: waiting will not help.
+      return /insufficient_quota|exceeded your current quota|billing/.test(body) ? 'payment' : 'rate_limit';
     case 502:
       return 'bad_gateway';
     case 503:

@@ -104,7 +104,7 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
   // first-content timer only for a stream. A JSON answer's first byte is its headers, which
   // undici's headersTimeout (below) already bounds; AbortSignal.any only with a caller signal.
   const own = new AbortController();
-  let timedOut: 'total' | 'first_content' | null = null;
+  let timedOut: 'total' | 'first_content' | 'idle' | null = null;
   const totalTimer = setTimeout(() => {
     timedOut ??= 'total';
     own.abort();
@@ -115,6 +115,9 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
         own.abort();
       }, timeouts.firstByteMs)
     : undefined;
+  // Between chunks once a stream's content began (before it, the first-content timer rules):
+  // started at the first content and pushed back by every chunk after it.
+  let idleTimer: NodeJS.Timeout | undefined;
   const signal = options.signal ? AbortSignal.any([own.signal, options.signal]) : own.signal;
 
   let httpStatus: number | null = null;
@@ -144,6 +147,7 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
   const abortClass = (phase: 'before_first_byte' | 'mid_body'): ErrorClass => {
     if (options.signal?.aborted) return 'aborted';
     if (timedOut === 'first_content') return 'stall_first_byte';
+    if (timedOut === 'idle') return 'stall_mid_stream';
     return phase === 'before_first_byte' ? 'stall_first_byte' : 'stall_mid_stream';
   };
 
@@ -167,7 +171,9 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
               body,
               signal,
               headersTimeout: timeouts.firstByteMs,
-              bodyTimeout: timeouts.idleMs,
+              // A stream may be silent after its headers until its first token (a reasoning
+              // model thinks first): that wait is the first-content timer's, up to firstByteMs.
+              bodyTimeout: options.stream ? Math.max(timeouts.idleMs, timeouts.firstByteMs) : timeouts.idleMs,
             });
     } catch (error) {
       const cls = classifyThrown(error, 'before_first_byte');
@@ -258,6 +264,10 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
             contentStarted = true;
             ttftMs = now() - started;
             clearTimeout(firstContentTimer);
+            idleTimer = setTimeout(() => {
+              timedOut ??= 'idle';
+              own.abort();
+            }, timeouts.idleMs);
           }
           content += delta;
           options.onDelta?.(delta);
@@ -272,13 +282,16 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
       for await (const piece of response.body as AsyncIterable<Buffer>) {
         received += piece.length;
         if (received > MAX_BODY_BYTES) return failure('malformed', 'stream larger than the limit');
+        idleTimer?.refresh();
         parser.feed(decoder.decode(piece, { stream: true }));
-        if (streamError || malformed) break;
+        // After [DONE] nothing more is owed, even if the server keeps the connection open.
+        if (streamError || malformed || done) break;
       }
     } catch (error) {
       const cls = classifyThrown(error, 'mid_body');
       if (cls === 'aborted') return failure(contentStarted ? abortClass('mid_body') : abortClass('before_first_byte'), 'aborted');
-      return failure(cls, String((error as Error)?.message ?? error));
+      // Silence before the first content is a stall before the first byte, whoever noticed it.
+      return failure(cls === 'stall_mid_stream' && !contentStarted ? 'stall_first_byte' : cls, String((error as Error)?.message ?? error));
     }
     if (malformed) return failure('malformed', 'an SSE data line was not JSON');
     if (streamError) return failure('stream_error', streamError);
@@ -288,6 +301,7 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
     return { ok: true, content, finishReason, httpStatus, generationId, answeredBy, usage, ttftMs, latencyMs: now() - started, rateLimit };
   } finally {
     clearTimeout(firstContentTimer);
+    clearTimeout(idleTimer);
     clearTimeout(totalTimer);
   }
 }

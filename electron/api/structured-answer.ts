@@ -22,11 +22,16 @@ function parse(text: string): { ok: true; value: unknown } | { ok: false } {
 /**
  * Parses and validates a structured answer; a near-miss (code fence, trailing comma, cut-off
  * bracket) is repaired with jsonrepair before validation, so a fixable answer costs no re-ask.
+ * Not an answer the token limit cut off (`finishReason` "length"): repairing it would close a
+ * sentence, or a number, halfway and pass it off as the model's.
  */
-export function checkStructuredAnswer(content: string, output: StructuredOutput): AnswerCheck {
+export function checkStructuredAnswer(content: string, output: StructuredOutput, finishReason: string | null = null): AnswerCheck {
   const text = unfence(content);
   let parsed = parse(text);
   let repaired = false;
+  if (!parsed.ok && finishReason === 'length') {
+    return { ok: false, errorClass: 'schema_invalid', message: 'the answer was cut off at the token limit (max_tokens) before it was complete' };
+  }
   if (!parsed.ok) {
     try {
       parsed = parse(jsonrepair(text));

@@ -210,6 +210,10 @@ describe('structured answers', () => {
     expect(checkStructuredAnswer('```json\n{"a": 1,}\n```', output)).toMatchObject({ ok: true, value: { a: 1 } });
     expect(checkStructuredAnswer('{"a": 2', output)).toMatchObject({ ok: true, repaired: true });
   });
+  it('never repairs an answer the token limit cut off, and accepts a complete one that hit it', () => {
+    expect(checkStructuredAnswer('{"a": 2', output, 'length')).toMatchObject({ ok: false, errorClass: 'schema_invalid', message: expect.stringContaining('max_tokens') });
+    expect(checkStructuredAnswer('{"a": 2}', output, 'length')).toMatchObject({ ok: true, value: { a: 2 }, repaired: false });
+  });
   it('classifies invalid and non-JSON answers', () => {
     expect(checkStructuredAnswer('{"a": "x"}', output)).toMatchObject({ ok: false, errorClass: 'schema_invalid' });
     expect(checkStructuredAnswer('', output)).toMatchObject({ ok: false });
