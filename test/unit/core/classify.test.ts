@@ -15,6 +15,17 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs({}, now)).toBeNull();
     expect(retryAfterMs({ 'retry-after': 'soon' }, now)).toBeNull();
   });
+  it('reads no date into a bare number that is not one, and falls back to the reset headers', () => {
+    expect(retryAfterMs({ 'retry-after': '-1' }, now)).toBeNull();
+    expect(retryAfterMs({ 'retry-after': '1 2', 'x-ratelimit-reset-requests': '2s' }, now)).toBe(2000);
+    expect(retryAfterMs({ 'x-ratelimit-reset': '0.5' }, now)).toBe(500);
+  });
+  it('waits for the reset of the window that ran out, else the longest', () => {
+    const both = { 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '6m0s' };
+    expect(retryAfterMs({ ...both, 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-remaining-tokens': '500' }, now)).toBe(1000);
+    expect(retryAfterMs({ ...both, 'x-ratelimit-remaining-requests': '59', 'x-ratelimit-remaining-tokens': '0' }, now)).toBe(360_000);
+    expect(retryAfterMs(both, now)).toBe(360_000);
+  });
   it('parses Go-style durations and rejects junk', () => {
     expect(parseDurationMs('200ms')).toBe(200);
     expect(parseDurationMs('1h2m3s')).toBe(3_723_000);
