@@ -211,30 +211,30 @@ export class AttemptRecorder implements AuditRecorder {
   }
 
   /**
-   * After repeated failures: write row by row. Rows that fail while others succeed are bad in
-   * themselves and are dropped (reported); if every row fails, the database is the problem and
-   * all rows are kept.
+   * After repeated failures: write row by row. A row SQLite refuses for what is in it (a
+   * constraint, a type) is bad in itself and is dropped (reported). Any other failure is the
+   * database's (busy, locked, full, I/O): the pass stops there and that row and the rest wait
+   * for the next flush, so a lock that lifts halfway through never costs good rows.
    */
   private isolateBadRows(): void {
     if (!this.options.db.open) return;
-    const kept: ApiCallRow[] = [];
-    let written = 0;
-    const errors: unknown[] = [];
-    for (const row of this.buffer) {
+    const rows = this.buffer;
+    const refused: unknown[] = [];
+    let rest: ApiCallRow[] = [];
+    for (let i = 0; i < rows.length; i++) {
       try {
-        insertApiCalls(this.options.db, [row]);
-        written += 1;
+        insertApiCalls(this.options.db, [rows[i] as ApiCallRow]);
       } catch (error) {
-        kept.push(row);
-        errors.push(error);
+        if (isRowError(error)) {
+          refused.push(error);
+          continue;
+        }
+        rest = rows.slice(i);
+        break;
       }
     }
-    if (written > 0 && kept.length > 0) {
-      this.report(errors[0], 'drop', kept.length);
-      this.buffer = [];
-    } else {
-      this.buffer = kept;
-    }
+    if (refused.length > 0) this.report(refused[0], 'drop', refused.length);
+    this.buffer = rest;
     if (this.buffer.length === 0) this.failures = 0;
   }
 
@@ -249,4 +249,11 @@ export class AttemptRecorder implements AuditRecorder {
       // the error reporter itself failed; nothing more can be done without throwing into the call
     }
   }
+}
+
+/** SQLite refused the row for its content (a constraint, a type, a size), or it could not be bound. */
+function isRowError(error: unknown): boolean {
+  if (error instanceof TypeError || error instanceof RangeError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG' || code === 'SQLITE_RANGE');
 }

@@ -135,6 +135,27 @@ describe('AttemptRecorder', () => {
     expect(recorder.pending).toBe(2);
   });
 
+  it('drops no good row when the database was busy and the lock lifts during the row-by-row pass', () => {
+    const onError = vi.fn();
+    const recorder = new AttemptRecorder({ db: t.db, onError });
+    const rows = [attempt(), attempt(), attempt()];
+    for (const row of rows) recorder.record(row);
+    const real = t.db.transaction.bind(t.db);
+    let busy = 4; // three flushes, then the first row of the row-by-row pass
+    vi.spyOn(t.db, 'transaction').mockImplementation(((fn: () => void) => {
+      if (busy > 0) {
+        busy -= 1;
+        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      }
+      return real(fn);
+    }) as typeof t.db.transaction);
+    for (let i = 0; i < 3; i++) expect(recorder.flush()).toBe(false);
+    expect(recorder.pending).toBe(3);
+    expect(recorder.flush()).toBe(true);
+    expect(listApiCalls(t.db, { limit: 10 }).map((r) => r.id).sort()).toEqual(rows.map((r) => r.id).sort());
+    expect(onError).not.toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ stage: 'drop' }));
+  });
+
   it('bounds memory during an outage by dropping the oldest rows, and says so', () => {
     const onError = vi.fn();
     const recorder = new AttemptRecorder({ db: t.db, maxPending: 10, onError });
