@@ -134,8 +134,9 @@ export function insertReservation(
 
 /**
  * Replaces the estimate with the actual cost. `actualUsd` null = unknown: the row is marked
- * `actual_unknown` and keeps counting at its estimate. Only a 'reserved' row changes, so a
- * second settle (or settling a released row) is a no-op; returns whether this one applied.
+ * `actual_unknown` and keeps counting at its estimate. A second settle is a no-op; a row
+ * released as stale while its call was still running is settled after all (the call ran, its
+ * cost is real). Returns whether this one applied.
  */
 export function settleReservation(db: WritableDB, id: number, actualUsd: number | null, at: number): boolean {
   return (
@@ -144,7 +145,7 @@ export function settleReservation(db: WritableDB, id: number, actualUsd: number 
       sql`UPDATE spend_reservations
           SET status = 'settled', actual_usd = ${actualUsd}, actual_unknown = ${actualUsd === null ? 1 : 0},
               settled_at = ${at}
-          WHERE id = ${id} AND status = 'reserved'`,
+          WHERE id = ${id} AND status IN ('reserved', 'released')`,
     ) > 0
   );
 }

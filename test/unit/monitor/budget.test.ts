@@ -124,6 +124,16 @@ describe('SpendGuard caps', () => {
     }
   });
 
+  it('counts a call released as stale that settles after all: its cost was real', () => {
+    const g = guard({ perBatchUsd: 1 });
+    const running = g.reserve(0.9, { batchId: 'b' });
+    clock.advance(60_000);
+    expect(g.releaseStale(30_000)).toBe(1); // it was still running
+    running.settle(0.9);
+    expect(g.status({ batchId: 'b' }).batch).toMatchObject({ committedUsd: 0.9 });
+    expectAppError(() => g.reserve(0.2, { batchId: 'b' }), 'BUDGET_EXCEEDED');
+  });
+
   it('refuses (INTERNAL_ERROR) when the ledger cannot be read, but never throws from settle', () => {
     const onError = vi.fn();
     const g = guard({ perBatchUsd: 1 }, t.db, onError);
