@@ -8,6 +8,7 @@ import { CallManager } from './api/call-manager.ts';
 import { checkModel } from './api/check-model.ts';
 import { registryFromConfig } from './api/model-registry.ts';
 import { settingsFromConfig } from './api/settings-from-config.ts';
+import { DEFAULT_TIMEOUTS } from './api/types.ts';
 import { loadConfigFile } from './config/load-config.ts';
 import { startDemoProvider, type DemoProvider } from './demo/demo-provider.ts';
 import { createGradingHandlers } from './grading/handlers.ts';
@@ -109,8 +110,9 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     throw error;
   }
   const secrets = demo ? demo.secrets : options.secrets;
-  // One keep-alive pool per origin; a connect that takes longer than 10 s is a connection failure.
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 32, connect: { timeout: 10_000 } });
+  // One keep-alive pool per origin; a connect that takes longer than the connect timeout is a
+  // connection failure.
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 32, connect: { timeout: DEFAULT_TIMEOUTS.connectMs } });
   const listeners = new Set<EventListener>();
   const emit: EventListener = (event, payload) => {
     for (const listener of listeners) {

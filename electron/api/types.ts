@@ -42,7 +42,11 @@ export interface AttemptTarget {
 }
 
 export interface Timeouts {
-  /** TCP/TLS connect. */
+  /**
+   * TCP/TLS connect. undici sets it per connection pool, not per request: it is applied where
+   * the pool is built (the app's dispatcher), and an attempt sent through another dispatcher
+   * gets that dispatcher's own (undici's default is also 10 s).
+   */
   connectMs: number;
   /** From sending the request to the response headers (and, for streams, the first content). */
   firstByteMs: number;
