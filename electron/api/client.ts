@@ -118,6 +118,7 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
   // Between chunks once a stream's content began (before it, the first-content timer rules):
   // started at the first content and pushed back by every chunk after it.
   let idleTimer: NodeJS.Timeout | undefined;
+  let afterDone: NodeJS.Timeout | undefined;
   const signal = options.signal ? AbortSignal.any([own.signal, options.signal]) : own.signal;
 
   let httpStatus: number | null = null;
@@ -240,6 +241,10 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
     let streamError: string | null = null;
     let malformed = false;
     let done = false;
+    const success = (text: string): AttemptResult => {
+      if (text.trim() === '') return failure('empty', 'empty content');
+      return { ok: true, content: text, finishReason, httpStatus: httpStatus as number, generationId, answeredBy, usage, ttftMs, latencyMs: now() - started, rateLimit };
+    };
     const parser = createParser({
       onEvent(event: EventSourceMessage) {
         if (event.data === '[DONE]') {
@@ -284,10 +289,16 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
         if (received > MAX_BODY_BYTES) return failure('malformed', 'stream larger than the limit');
         idleTimer?.refresh();
         parser.feed(decoder.decode(piece, { stream: true }));
-        // After [DONE] nothing more is owed, even if the server keeps the connection open.
-        if (streamError || malformed || done) break;
+        if (streamError || malformed) break;
+        if (done && afterDone === undefined) {
+          // The answer is complete. The end of the body normally follows at once (and keeps the
+          // connection reusable); a server that holds it open is not waited for.
+          afterDone = setTimeout(() => own.abort(), DONE_GRACE_MS);
+        }
       }
     } catch (error) {
+      // After [DONE] nothing more was owed: how the connection ended does not matter.
+      if (done && !options.signal?.aborted) return success(content);
       const cls = classifyThrown(error, 'mid_body');
       if (cls === 'aborted') return failure(contentStarted ? abortClass('mid_body') : abortClass('before_first_byte'), 'aborted');
       // Silence before the first content is a stall before the first byte, whoever noticed it.
@@ -297,14 +308,17 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
     if (streamError) return failure('stream_error', streamError);
     if (finishReason === 'error') return failure('stream_error', 'finish_reason error');
     if (!done && finishReason === null) return failure('truncated', 'the stream ended without finish_reason or [DONE]');
-    if (content.trim() === '') return failure('empty', 'empty content');
-    return { ok: true, content, finishReason, httpStatus, generationId, answeredBy, usage, ttftMs, latencyMs: now() - started, rateLimit };
+    return success(content);
   } finally {
+    clearTimeout(afterDone);
     clearTimeout(firstContentTimer);
     clearTimeout(idleTimer);
     clearTimeout(totalTimer);
   }
 }
+
+/** How long a stream's body may stay open after its [DONE] before the connection is dropped. */
+const DONE_GRACE_MS = 250;
 
 /** The generation id from a broken body, so the cost of what was generated can be looked up. */
 function generationIdIn(partialJson: string): string | null {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendAttempt } from '../../../electron/api/client.ts';
 import { modelEntry } from '../../../electron/api/model-registry.ts';
@@ -34,6 +35,8 @@ const answer = (content: string, finishReason: string): string =>
 
 let server: http.Server;
 let base = '';
+/** The client ports that carried requests for /quick-done. */
+const quickDoneSockets = new Set<number>();
 const timers = new Set<NodeJS.Timeout>();
 const later = (ms: number, fn: () => void): void => {
   const t = setTimeout(() => {
@@ -47,11 +50,18 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     req.resume();
     const url = req.url ?? '';
+    if (url.startsWith('/quick-done')) quickDoneSockets.add(req.socket.remotePort ?? -1);
     if (url.startsWith('/think')) {
       // Headers at once, then 1.5 s of silence before the first token.
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.flushHeaders();
       later(1500, () => res.end(delta('Good essay.') + finish + 'data: [DONE]\n\n'));
+    } else if (url.startsWith('/quick-done')) {
+      // [DONE] in its own write, the end of the body a moment later.
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(delta('Good essay.') + finish);
+      res.write('data: [DONE]\n\n');
+      later(20, () => res.end());
     } else if (url.startsWith('/goes-quiet')) {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(delta('The essay'));
@@ -111,6 +121,19 @@ describe('streams', () => {
   it('ends at [DONE] even when the server keeps the connection open', async () => {
     const r = await sendAttempt(target('/done-held-open'), CHAT, { stream: true, timeouts: { connectMs: 1000, firstByteMs: 1000, idleMs: 1000, totalMs: 2500 } });
     expect(r).toMatchObject({ ok: true, content: 'Good essay.' });
+  });
+
+  it('reuses the connection after a stream that ends normally', async () => {
+    const dispatcher = new Agent({ connections: 1 });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const r = await sendAttempt(target('/quick-done'), CHAT, { stream: true, timeouts: { connectMs: 1000, firstByteMs: 1000, idleMs: 1000, totalMs: 2000 }, dispatcher });
+        expect(r.ok).toBe(true);
+      }
+      expect(quickDoneSockets.size).toBe(1);
+    } finally {
+      await dispatcher.close();
+    }
   });
 });
 
