@@ -117,6 +117,8 @@ interface ModelRuntime {
   scopes: readonly string[];
   /** Where and how to send, rebuilt only when the key changes (it is on every call's path). */
   target: AttemptTarget | null;
+  /** When it was last chosen (CallManager.picks); -1 for never. */
+  lastPicked: number;
 }
 
 /** A model that can start within this much is "ready": waiting less is not worth a worse model. */
@@ -241,7 +243,8 @@ export class CallManager {
   private readonly probes = new Map<string, Promise<void>>();
   private readonly now: () => number;
   private readonly random: () => number;
-  private turn = 0;
+  /** Counts choices, for round robin's least recently chosen. */
+  private picks = 0;
 
   constructor(private readonly deps: CallManagerDeps) {
     this.settings = { ...DEFAULT_SETTINGS, ...deps.settings };
@@ -261,6 +264,7 @@ export class CallManager {
         keyScope: scope,
         scopes: [scope, modelScope(entry.id)],
         target: null,
+        lastPicked: -1,
       });
       this.pacer.configure(modelScope(entry.id), entry.rpm);
     }
@@ -723,8 +727,9 @@ export class CallManager {
     }
     if (decision.kind === 'retry_same') {
       run.sameModelRetries += 1;
-      // Waits the pacer already enforces (Retry-After on the key or model) are not slept twice.
-      const enforced = cls === 'rate_limit' || toldWhen;
+      // Waits the pacer already enforces (a Retry-After on the key or model) are not slept
+      // twice; a 429 that named no wait is backed off as configured.
+      const enforced = (cls === 'rate_limit' && outcome.retryAfterMs !== null) || toldWhen;
       if (!enforced && decision.waitMs > 0) {
         try {
           await sleep(decision.waitMs, run.signal);
@@ -753,9 +758,8 @@ export class CallManager {
       if (this.isEligible(rt, run.options, run.images, run.tokensNeeded, run.tried, run.contextLargerThan)) eligible.push(rt);
     }
     if (eligible.length === 0) return null;
-    const turn = this.turn++;
     const estimate = { promptTokens: run.promptTokens, outputTokens: run.request.maxTokens ?? 1024 };
-    const ordered = eligible.length === 1 ? [eligible[0]!.entry] : this.order(run.strategy, eligible, run.options, estimate, turn);
+    const ordered = eligible.length === 1 ? [eligible[0]!.entry] : this.order(run.strategy, eligible, run.options, estimate);
     const now = this.now();
     // The strategy's order, but a model that can start now beats one that must wait for its
     // rate limit, a Retry-After or a free slot; if none can, the one that can start soonest.
@@ -764,14 +768,19 @@ export class CallManager {
       const rt = this.runtimes.get(entry.id);
       if (!rt || !rt.breaker.canPass(now)) continue;
       const at = this.readyAt(rt, now);
-      if (at <= now + READY_SLACK_MS) return { rt };
+      if (at <= now + READY_SLACK_MS) return this.picked(rt);
       if (soonest === null || at < soonest.at) soonest = { rt, at };
     }
-    if (soonest) return { rt: soonest.rt };
+    if (soonest) return this.picked(soonest.rt);
     return { reopensAt: Math.min(...eligible.map((rt) => rt.breaker.reopensAt() ?? now + 50)) };
   }
 
-  private order(strategy: Strategy, eligible: readonly ModelRuntime[], options: CallOptions, estimate: { promptTokens: number; outputTokens: number }, turn: number): ModelEntry[] {
+  private picked(rt: ModelRuntime): { rt: ModelRuntime } {
+    rt.lastPicked = this.picks++;
+    return { rt };
+  }
+
+  private order(strategy: Strategy, eligible: readonly ModelRuntime[], options: CallOptions, estimate: { promptTokens: number; outputTokens: number }): ModelEntry[] {
     const primary = options.pool?.[0] ?? this.deps.models[0]?.id;
     const fallbackOrder = primary ? [primary, ...(this.settings.fallbacks[primary] ?? [])] : [];
     return orderModels(
@@ -781,7 +790,7 @@ export class CallManager {
         stats: (id) => this.stats(id),
         estimate,
         random: this.random,
-        turn,
+        lastPicked: (id) => this.runtimes.get(id)?.lastPicked ?? -1,
         fallbackOrder,
       },
     );
@@ -808,7 +817,7 @@ export class CallManager {
   private alternativeReadyBefore(current: ModelRuntime, run: RequestRun, before: number): boolean {
     const now = this.now();
     for (const rt of this.runtimes.values()) {
-      if (rt === current || !this.isEligible(rt, run.options, run.images, run.tokensNeeded, run.tried, null)) continue;
+      if (rt === current || !this.isEligible(rt, run.options, run.images, run.tokensNeeded, run.tried, run.contextLargerThan)) continue;
       if (rt.breaker.canPass(now) && this.readyAt(rt, now) < before) return true;
     }
     return false;

@@ -52,8 +52,11 @@ export interface OrderContext {
   stats: (modelId: string) => ModelStats;
   estimate: RequestEstimate;
   random: () => number;
-  /** Monotonic counter for round robin. */
-  turn: number;
+  /**
+   * For round robin: when each model was last chosen (a counter; -1 for never). Going by the
+   * least recently chosen stays fair when requests with different eligible sets interleave.
+   */
+  lastPicked: (modelId: string) => number;
   /** For `fallback`: the configured order. */
   fallbackOrder?: readonly string[];
   /** Share of picks that try a random model, so a recovered or unmeasured model gets noticed. */
@@ -73,10 +76,8 @@ const byKey = <T>(items: readonly T[], key: (item: T) => number): T[] =>
 export function orderModels(strategy: Strategy, models: readonly ModelEntry[], ctx: OrderContext): ModelEntry[] {
   if (models.length <= 1) return [...models];
   switch (strategy) {
-    case 'round_robin': {
-      const start = ctx.turn % models.length;
-      return [...models.slice(start), ...models.slice(0, start)];
-    }
+    case 'round_robin':
+      return byKey(models, (m) => ctx.lastPicked(m.id));
     case 'weighted_random': {
       const pool = [...models];
       const out: ModelEntry[] = [];
@@ -92,7 +93,16 @@ export function orderModels(strategy: Strategy, models: readonly ModelEntry[], c
     case 'least_busy':
       return byKey(models, (m) => ctx.stats(m.id).inFlight / Math.max(1, m.maxConcurrency));
     case 'latency': {
-      const ordered = byKey(models, (m) => ctx.stats(m.id).latencyMs ?? 0);
+      // The expected time to an answer: latency over success rate. A model not yet measured goes
+      // first (to be measured) while it has not failed; one that only ever failed counts as the
+      // slowest measured, so errors that do not open its breaker cannot keep it first.
+      let slowest = 0;
+      for (const m of models) slowest = Math.max(slowest, ctx.stats(m.id).latencyMs ?? 0);
+      const ordered = byKey(models, (m) => {
+        const s = ctx.stats(m.id);
+        const latency = s.latencyMs ?? (s.successRate >= 1 ? 0 : slowest || 1000);
+        return latency / Math.max(0.05, s.successRate);
+      });
       return explore(ordered, ctx);
     }
     case 'cost':

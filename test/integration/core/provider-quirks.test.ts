@@ -35,6 +35,7 @@ const answer = (content: string, finishReason: string): string =>
 
 let server: http.Server;
 let base = '';
+let noWait429Sent = false;
 /** The client ports that carried requests for /quick-done. */
 const quickDoneSockets = new Set<number>();
 const timers = new Set<NodeJS.Timeout>();
@@ -82,6 +83,11 @@ beforeAll(async () => {
         'x-ratelimit-reset-tokens': '6m0s',
       });
       res.end('{"error":{"message":"Rate limit reached for tokens per min"}}');
+    } else if (url.startsWith('/no-wait-429') && !noWait429Sent) {
+      // Once: a 429 with no Retry-After and no reset headers.
+      noWait429Sent = true;
+      res.writeHead(429, { 'content-type': 'application/json' });
+      res.end('{"error":{"message":"Too many requests"}}');
     } else if (url.startsWith('/cut')) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(answer('{"level": 2, "evidence": "cites two sources", "feedback": "The argument is clear but the concl', 'length'));
@@ -167,6 +173,17 @@ describe('answers and their cost', () => {
     const outcome = await manager.execute(gradingRequest(), { purpose: 'grading', pool: ['direct'] });
     expect(outcome.ok).toBe(true);
     expect(sink.rows[0]!.costUsd).toBeCloseTo(1000 * 2.5e-6 + 100 * 1e-5, 12);
+  });
+
+  it('backs off as configured after a 429 that names no wait, not only the pacer’s one second', async () => {
+    const sink = new CollectingSink();
+    const manager = makeManager([model('A', '/no-wait-429/chat/completions', [1e-7, 4e-7])], sink, { stream: false, backoff: { kind: 'exponential', baseMs: 4000, maxMs: 8000 } });
+    const outcome = await manager.execute(gradingRequest(), { purpose: 'grading' });
+    expect(outcome.ok).toBe(true);
+    const [limited, answered] = sink.rows;
+    expect(limited).toMatchObject({ errorClass: 'rate_limit', decision: expect.stringMatching(/^retry_same:/) });
+    // Equal jitter: the first step of 4 s waits 2 to 4 s.
+    expect(answered!.startedAt - limited!.startedAt).toBeGreaterThanOrEqual(2000);
   });
 
   it('records a 200 stream lost before any content as of unknown cost, never as $0', async () => {

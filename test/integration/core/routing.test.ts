@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallManager } from '../../../electron/api/call-manager.ts';
 import { startSimulator, type FaultProfile, type SimulatorHandle } from '../../../electron/simulator/index.ts';
+import { modelEntry } from '../../../electron/api/model-registry.ts';
 import { CollectingSink, gradingRequest, makeManager, simModels } from './helpers.ts';
 
 let sim: SimulatorHandle | null = null;
@@ -188,4 +189,23 @@ describe('requests held back by a Retry-After', () => {
     // 20 ms apart when sent; arrival times at a loaded server jitter by a few ms (a burst: ~0).
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(8);
   });
+});
+
+describe('choosing and backing off', () => {
+  it('round robin shares the work fairly when requests with other needs come in between', async () => {
+    const simulator = await startSimulator({ keys: { 'sk-sim': {} } });
+    sim = simulator;
+    const endpoint = `${simulator.baseUrl}/chat/completions`;
+    const entry = (id: string, tasks: string[]) =>
+      modelEntry(id, { endpoint, model: 'sim/fast', api: 'openrouter', api_key_env: 'SIM_KEY', supported_tasks: tasks, input_cost_per_token: 1e-7, output_cost_per_token: 4e-7 });
+    const manager = makeManager([entry('A', ['grading']), entry('B', ['grading']), entry('C', ['ocr'])], new CollectingSink(), { strategy: 'round_robin', stream: false });
+    const graders: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const graded = await manager.execute(gradingRequest(), { purpose: 'grading', task: 'grading' });
+      if (graded.ok) graders.push(graded.modelId);
+      expect((await manager.execute(gradingRequest(), { purpose: 'grading', task: 'ocr' })).ok).toBe(true);
+    }
+    expect(graders).toEqual(['A', 'B', 'A', 'B', 'A', 'B']);
+  });
+
 });

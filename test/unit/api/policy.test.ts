@@ -158,16 +158,17 @@ describe('strategies', () => {
     stats: (id) => stats.get(id) ?? freshStats(),
     estimate: { promptTokens: 1000, outputTokens: 500 },
     random: () => 0.99,
-    turn: 0,
+    lastPicked: () => -1,
     exploration: 0,
     ...over,
   });
   const ids = (list: { id: string }[]) => list.map((m) => m.id);
 
   it('cost puts unpriced last', () => expect(ids(orderModels('cost', models, ctx()))).toEqual(['cheap', 'pricey', 'unpriced']));
-  it('round robin rotates', () => {
-    expect(ids(orderModels('round_robin', models, ctx({ turn: 1 })))[0]).toBe('pricey');
-    expect(ids(orderModels('round_robin', models, ctx({ turn: 2 })))[0]).toBe('unpriced');
+  it('round robin goes to the least recently chosen', () => {
+    const last = new Map([['cheap', 4], ['pricey', 2], ['unpriced', 3]]);
+    expect(ids(orderModels('round_robin', models, ctx({ lastPicked: (id) => last.get(id) ?? -1 })))).toEqual(['pricey', 'unpriced', 'cheap']);
+    expect(ids(orderModels('round_robin', models, ctx()))[0]).toBe('cheap'); // none chosen yet: config order
   });
   it('least busy divides in-flight by capacity', () => {
     stats.set('cheap', { ...freshStats(), inFlight: 2 });
@@ -182,6 +183,14 @@ describe('strategies', () => {
     expect(ids(orderModels('latency', models, ctx()))).toEqual(['pricey', 'unpriced', 'cheap']);
     const explored = orderModels('latency', models, ctx({ exploration: 1, random: () => 0.1 }));
     expect(explored[0]?.id).not.toBe('pricey');
+  });
+  it('latency counts failures: a model that never answered is not the fastest', () => {
+    stats.set('cheap', { ...freshStats(), latencyMs: null, successRate: 0.001 });
+    stats.set('pricey', { ...freshStats(), latencyMs: 300 });
+    stats.set('unpriced', { ...freshStats(), latencyMs: 250, successRate: 0.5 });
+    expect(ids(orderModels('latency', models, ctx()))).toEqual(['pricey', 'unpriced', 'cheap']);
+    stats.set('cheap', freshStats()); // never tried: measured first
+    expect(ids(orderModels('latency', models, ctx()))[0]).toBe('cheap');
   });
   it('weighted random follows weights', () => {
     expect(ids(orderModels('weighted_random', models.slice(0, 2), ctx({ random: () => 0.1 })))[0]).toBe('cheap');
