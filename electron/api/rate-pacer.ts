@@ -44,6 +44,20 @@ class MinuteCounter {
     this.counts[i] = (this.counts[i] ?? 0) + delta;
   }
 
+  /** Starts since a minute ago (reserved ones ahead included), one per start, at the second's beginning, ascending. */
+  startTimes(now: number): number[] {
+    const current = Math.floor(now / 1000);
+    const seconds: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const s = this.seconds[i] ?? -1;
+      if (s > current - 60) seconds.push(s);
+    }
+    seconds.sort((a, b) => a - b);
+    const out: number[] = [];
+    for (const s of seconds) for (let n = this.counts[s % 60] ?? 0; n > 0; n--) out.push(s * 1000);
+    return out;
+  }
+
   /** Starts in (now − 60 s, now]. */
   lastMinute(now: number): number {
     const current = Math.floor(now / 1000);
@@ -59,6 +73,8 @@ class MinuteCounter {
 interface ScopeState {
   configuredRpm: number | null;
   learnedRpm: number | null;
+  /** When the learned limit last changed: a whole minute without a lesson raises it again. */
+  learnedAt: number;
   blockedUntil: number;
   /** The provider's stated limit per its own window (reported, not used for pacing). */
   headerLimit: number | null;
@@ -70,8 +86,12 @@ interface ScopeState {
    * sliding-window rule only ever needs the L-th latest start. Empty while no limit applies.
    */
   recent: number[];
-  /** The latest start reserved (for the spacing of limited scopes). */
-  lastStart: number;
+  /**
+   * Starts reserved from LIMITED_SPACING_MS ago on, ascending: a limited scope's new start keeps
+   * that gap to each of them. Not just to the latest: one model's start far ahead (its window is
+   * full) must not hold up the other models on the same key.
+   */
+  spaced: number[];
   /** When a request last actually left on this scope (a late timer can bunch reserved starts). */
   lastSent: number;
   counter: MinuteCounter;
@@ -96,12 +116,13 @@ export class RatePacer {
       s = {
         configuredRpm: null,
         learnedRpm: null,
+        learnedAt: 0,
         blockedUntil: 0,
         headerLimit: null,
         preemptiveWaits: 0,
         rateLimited: 0,
         recent: [],
-        lastStart: Number.NEGATIVE_INFINITY,
+        spaced: [],
         lastSent: Number.NEGATIVE_INFINITY,
         counter: new MinuteCounter(),
       };
@@ -131,7 +152,14 @@ export class RatePacer {
         const lth = s.recent[s.recent.length - limit];
         if (lth !== undefined && lth + WINDOW_MS > at) at = lth + WINDOW_MS;
       }
-      if ((limit !== null || s.rateLimited > 0) && s.lastStart + LIMITED_SPACING_MS > at) at = s.lastStart + LIMITED_SPACING_MS;
+      if (limit !== null || s.rateLimited > 0) {
+        // Ascending, and `at` only moves later: one pass finds the first gap wide enough.
+        for (const t of s.spaced) {
+          if (t <= at - LIMITED_SPACING_MS) continue;
+          if (t >= at + LIMITED_SPACING_MS) break;
+          at = t + LIMITED_SPACING_MS;
+        }
+      }
     }
     return at;
   }
@@ -164,12 +192,15 @@ export class RatePacer {
 
   /** Reserves the earliest slot in every scope and returns its start time; `cancel` gives it back. */
   reserve(scopes: readonly string[], now: number): PacerSlot {
+    for (const name of scopes) this.relaxLearned(this.scope(name), now);
     const startAt = this.earliestStart(scopes, now);
-    const previousStarts = scopes.map((name) => this.scope(name).lastStart);
     for (const name of scopes) {
       const s = this.scope(name);
       s.counter.add(startAt, 1);
-      if (startAt > s.lastStart) s.lastStart = startAt;
+      let passed = 0;
+      while (passed < s.spaced.length && (s.spaced[passed] ?? 0) <= now - LIMITED_SPACING_MS) passed++;
+      if (passed > 0) s.spaced.splice(0, passed);
+      insertSorted(s.spaced, startAt);
       const limit = this.limitOf(s);
       if (limit === null) continue;
       insertSorted(s.recent, startAt);
@@ -185,13 +216,14 @@ export class RatePacer {
       cancel: () => {
         if (cancelled) return;
         cancelled = true;
-        scopes.forEach((name, k) => {
+        for (const name of scopes) {
           const s = this.scope(name);
           s.counter.add(startAt, -1);
-          if (s.lastStart === startAt) s.lastStart = previousStarts[k] ?? Number.NEGATIVE_INFINITY;
+          const j = s.spaced.lastIndexOf(startAt);
+          if (j >= 0) s.spaced.splice(j, 1);
           const i = s.recent.lastIndexOf(startAt);
           if (i >= 0) s.recent.splice(i, 1);
-        });
+        }
       },
     };
   }
@@ -209,8 +241,25 @@ export class RatePacer {
     if (hint?.limit != null && hint.limit > 0) s.headerLimit = hint.limit;
     if (told === null) {
       const sent = s.counter.lastMinute(now);
-      if (sent >= MIN_REQUESTS_TO_LEARN) s.learnedRpm = Math.min(s.learnedRpm ?? Number.POSITIVE_INFINITY, sent - 1);
+      if (sent >= MIN_REQUESTS_TO_LEARN) {
+        const hadLimit = this.limitOf(s) !== null;
+        s.learnedRpm = Math.min(s.learnedRpm ?? Number.POSITIVE_INFINITY, sent - 1);
+        s.learnedAt = now;
+        // The starts that taught it count against it: the window is full now, not empty.
+        if (!hadLimit) s.recent = s.counter.startTimes(now);
+      }
     }
+  }
+
+  /**
+   * A learned limit is a guess from one 429 (it may have been a burst of tokens, or the
+   * provider's own trouble): each whole minute without another lesson raises it by a quarter,
+   * so a limit learned once does not hold a key back for the rest of the session.
+   */
+  private relaxLearned(s: ScopeState, now: number): void {
+    if (s.learnedRpm === null || now - s.learnedAt < WINDOW_MS) return;
+    s.learnedRpm += Math.max(1, Math.floor(s.learnedRpm / 4));
+    s.learnedAt = now;
   }
 
   /**

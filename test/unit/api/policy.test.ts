@@ -138,6 +138,36 @@ describe('rate pacer', () => {
     p.onRateLimited('k', 2100, null, null);
     expect(p.report(2100)[0]?.learnedRpm).toBe(12);
   });
+  it('counts the starts that taught a limit against it', () => {
+    const p = new RatePacer();
+    for (let i = 0; i < 10; i++) p.reserve(['k'], 1000 + i * 10);
+    p.onRateLimited('k', 1100, null, null);
+    expect(p.report(1100)[0]?.learnedRpm).toBe(9);
+    // Ten starts in this minute already: the next waits for the window, not only the 1 s block.
+    expect(p.reserve(['k'], 2100).startAt).toBeGreaterThanOrEqual(60_000);
+  });
+  it('raises a learned limit again after each whole minute without another lesson', () => {
+    const p = new RatePacer();
+    for (let i = 0; i < 9; i++) p.reserve(['k'], i * 10);
+    p.onRateLimited('k', 100, null, null);
+    expect(p.report(100)[0]?.learnedRpm).toBe(8);
+    p.reserve(['k'], 61_000);
+    expect(p.report(61_000)[0]?.learnedRpm).toBe(10);
+    p.reserve(['k'], 90_000); // within the next minute: unchanged
+    expect(p.report(90_000)[0]?.learnedRpm).toBe(10);
+    p.reserve(['k'], 122_000);
+    expect(p.report(122_000)[0]?.learnedRpm).toBe(12);
+  });
+  it('does not let one model’s start far ahead hold up another model on the same key', () => {
+    const p = new RatePacer();
+    p.onRateLimited('key', 0, 100, null); // the key is known to be limited
+    p.onRateLimited('model:m1', 1000, 30_000, null); // m1 alone is down for 30 s
+    expect(p.reserve(['key', 'model:m1'], 1000).startAt).toBe(31_000);
+    expect(p.earliestStart(['key', 'model:m2'], 1000)).toBe(1000);
+    expect(p.reserve(['key', 'model:m2'], 1000).startAt).toBe(1000);
+    // ...while starts near each other stay spaced.
+    expect(p.reserve(['key', 'model:m2'], 1000).startAt).toBe(1000 + LIMITED_SPACING_MS);
+  });
   it('gives a cancelled reservation back', () => {
     const p = new RatePacer();
     p.configure('m', 1);
