@@ -52,6 +52,7 @@ export type ErrorCode =
   | 'EMPTY_DOCUMENT'
   | 'FILE_NOT_FOUND'
   | 'FILE_CHANGED'
+  | 'BATCH_IN_PROGRESS'
   | 'RUBRIC_INVALID'
   | 'ROSTER_INVALID'
   // the app's own grading routes

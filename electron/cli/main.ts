@@ -281,6 +281,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (error instanceof AppError) {
       io.stderr(`${error.code}: ${error.message}\n`);
+      if (error.code === 'INTERNAL_ERROR') return EXIT.someFailed;
       return error.code === 'BUDGET_EXCEEDED' ? EXIT.budget : error.code === 'ABORTED' ? EXIT.interrupted : EXIT.usage;
     }
     io.stderr(`INTERNAL_ERROR: ${(error as Error).message}\n`);

@@ -158,6 +158,33 @@ export function requeueJob(db: WritableDB, jobId: number, now: number): void {
   );
 }
 
+/**
+ * Gives a claimed job back after its run failed: queued if its request never left, in doubt
+ * (it may have been paid) if it did.
+ */
+export function releaseRunningJob(db: WritableDB, jobId: number, now: number): void {
+  execute(
+    db,
+    sql`UPDATE jobs SET status = CASE WHEN sent_at IS NULL THEN 'queued' ELSE 'in_doubt' END,
+          lease_owner = NULL, lease_until = NULL, updated_at = ${now}
+        WHERE id = ${jobId} AND status = 'running'`,
+  );
+}
+
+/** Owners of a batch's running jobs whose leases have not run out. */
+export function liveLeaseOwners(db: ReadableDB, batchId: string, now: number): string[] {
+  return queryAll<{ lease_owner: string }>(
+    db,
+    sql`SELECT DISTINCT lease_owner FROM jobs
+        WHERE batch_id = ${batchId} AND status = 'running' AND lease_owner IS NOT NULL AND lease_until > ${now}`,
+  ).map((r) => r.lease_owner);
+}
+
+/** Extends the leases of the jobs an owner is still working on. */
+export function renewLeases(db: WritableDB, owner: string, until: number, now: number): void {
+  execute(db, sql`UPDATE jobs SET lease_until = ${until}, updated_at = ${now} WHERE lease_owner = ${owner} AND status = 'running'`);
+}
+
 export interface RecoveryReport {
   /** Jobs that were running with a request sent and no result: a paid call may have happened. */
   inDoubt: number;

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { CallManager } from '../../api/call-manager.ts';
 import type { ChatRequest } from '../../api/types.ts';
+import { AppError } from '../../../shared/errors.ts';
 import {
   claimJobs,
   completeJob,
   countJobs,
   failJob,
+  liveLeaseOwners,
   markJobSent,
+  releaseRunningJob,
+  renewLeases,
   recoverInterruptedJobs,
   requeueInDoubt,
   requeueJob,
@@ -33,7 +37,8 @@ export interface GradingKit {
 
 export interface RunOptions {
   db: WritableDB;
-  calls: CallManager;
+  /** Only `execute` is used: a fake will do in tests. */
+  calls: Pick<CallManager, 'execute'>;
   batchId: string;
   kit: GradingKit;
   /** Calls in flight across all models. */
@@ -100,6 +105,24 @@ export interface RunReport {
 const LEASE_MS = 10 * 60_000;
 
 /**
+ * A lease owner names its process (`pid:uuid`). Another run on the same batch must not take
+ * over jobs whose owner still lives: it would send them a second time. An owner whose process
+ * is gone (a crash) or that names none (older rows) is recovered as before.
+ */
+function ownerIsAlive(owner: string): boolean {
+  const pid = Number(owner.split(':')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !owner.includes(':')) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
  * Works a batch's queue until it is empty, stopped by a budget, or cancelled. Any number of
  * runs may work the same batch one after another (resume): jobs left running by a dead process
  * are recovered first — those that had sent their request are "in doubt" and sent again,
@@ -108,7 +131,13 @@ const LEASE_MS = 10 * 60_000;
 export async function runBatch(options: RunOptions): Promise<RunReport> {
   const { db, calls, batchId, kit } = options;
   const now = options.now ?? Date.now;
-  const owner = randomUUID();
+  const owner = `${process.pid}:${randomUUID()}`;
+  const live = liveLeaseOwners(db, batchId, now()).filter(ownerIsAlive);
+  if (live.length > 0) {
+    throw new AppError('BATCH_IN_PROGRESS', 'This batch is being graded right now by another GradeDesk window or command. Let it finish, or stop it, before resuming.', {
+      batchId,
+    });
+  }
   recoverInterruptedJobs(db, batchId, now());
   const retriedInDoubt = requeueInDoubt(db, batchId, now());
   startBatchRun(db, batchId, now());
@@ -116,12 +145,29 @@ export async function runBatch(options: RunOptions): Promise<RunReport> {
   const submissions = new Map(submissionsOfBatch(db, batchId).map((s) => [s.id, s]));
   let budgetStopped = false;
   let interrupted = false;
+  /** An exception in a worker (the database failed): the others stop, the batch stays resumable. */
+  let crash: unknown = null;
+  const stopper = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
   const perArrival = options.jobsPerArrival ?? 1;
+  let reported = '';
   const progress = (): void => {
     const c = countJobs(db, batchId);
     const total = Object.values(c).reduce((sum, n) => sum + n, 0) + (options.arrivals?.pending ?? 0) * perArrival;
+    const line = `${c.done}/${c.failed}/${total}`;
+    if (line === reported) return;
+    reported = line;
     options.onProgress?.({ done: c.done, failed: c.failed, total });
   };
+  // A call may outlast one lease (long deadlines): the live run keeps its jobs' leases fresh.
+  const renewal = setInterval(() => {
+    try {
+      renewLeases(db, owner, now() + LEASE_MS, now());
+    } catch {
+      // The next renewal tries again; a lease that ran out only weakens the guard above.
+    }
+  }, LEASE_MS / 4);
+  renewal.unref();
 
   const work = async (job: JobRow): Promise<void> => {
     const submission = submissions.get(job.submissionId);
@@ -136,7 +182,7 @@ export async function runBatch(options: RunOptions): Promise<RunReport> {
       batchId,
       jobId: job.id,
       ...(job.modelId === 'auto' ? (options.pool && options.pool.length > 0 ? { pool: options.pool } : {}) : { pool: [job.modelId] }),
-      ...(options.signal ? { signal: options.signal } : {}),
+      signal,
     });
     if (outcome.ok) {
       let scored: ReturnType<GradingKit['score']>;
@@ -170,6 +216,11 @@ export async function runBatch(options: RunOptions): Promise<RunReport> {
       return;
     }
     if (outcome.error.code === 'ABORTED') {
+      if (outcome.attempts === 0) {
+        // Stopped while it waited (a slot, the pacer, a Retry-After): nothing left, nothing paid.
+        requeueJob(db, job.id, now());
+        return;
+      }
       // The request may have reached the provider: the job stays in doubt for resume.
       execute(db, sql`UPDATE jobs SET status = 'in_doubt', lease_owner = NULL, lease_until = NULL WHERE id = ${job.id} AND status = 'running'`);
       return;
@@ -185,31 +236,61 @@ export async function runBatch(options: RunOptions): Promise<RunReport> {
   };
 
   const worker = async (): Promise<void> => {
-    while (!budgetStopped) {
+    while (!budgetStopped && crash === null) {
       if (options.signal?.aborted) {
         interrupted = true;
         return;
       }
-      const [job] = claimJobs(db, { batchId, owner, leaseMs: LEASE_MS, limit: 1, now: now() });
-      if (!job) {
-        // Bounded: each wait ends when an arrival settles (there are finitely many) or on abort.
-        if (options.arrivals && (await options.arrivals.next(options.signal))) continue;
-        if (options.signal?.aborted) interrupted = true;
+      let job: JobRow | undefined;
+      try {
+        [job] = claimJobs(db, { batchId, owner, leaseMs: LEASE_MS, limit: 1, now: now() });
+        if (!job) {
+          // Bounded: each wait ends when an arrival settles (there are finitely many) or on abort.
+          if (options.arrivals && (await options.arrivals.next(signal))) continue;
+          if (options.signal?.aborted) interrupted = true;
+          return;
+        }
+        if (signal.aborted) {
+          requeueJob(db, job.id, now());
+          if (options.signal?.aborted) interrupted = true;
+          return;
+        }
+        await work(job);
+        progress();
+      } catch (error) {
+        crash ??= error;
+        stopper.abort();
+        options.arrivals?.wake();
+        if (job) {
+          try {
+            releaseRunningJob(db, job.id, now());
+          } catch {
+            // The database is what failed; a resume recovers the job from its lease.
+          }
+        }
         return;
       }
-      if (options.signal?.aborted) {
-        requeueJob(db, job.id, now());
-        interrupted = true;
-        return;
-      }
-      await work(job);
-      progress();
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, () => worker()));
-  if (options.signal?.aborted) interrupted = true;
-
-  const status = settleBatch(db, batchId, { budgetStopped, interrupted }, now());
+  let status: BatchStatus;
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, () => worker()));
+    if (options.signal?.aborted) interrupted = true;
+    status = settleBatch(db, batchId, { budgetStopped, interrupted: interrupted || crash !== null }, now());
+    progress();
+  } catch (error) {
+    crash ??= error;
+    status = 'interrupted';
+  } finally {
+    clearInterval(renewal);
+  }
+  if (crash !== null) {
+    if (crash instanceof AppError) throw crash;
+    throw new AppError('INTERNAL_ERROR', `Grading stopped because GradeDesk could not keep its records (${crash instanceof Error ? crash.message : String(crash)}). Nothing is lost: resume the batch to finish it.`, {
+      batchId,
+      status,
+    });
+  }
   return { status, retriedInDoubt };
 }
 
