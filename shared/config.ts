@@ -13,7 +13,12 @@ export const ModelConfigSchema = z.looseObject({
   endpoint: z.string().min(1).max(2000),
   model: z.string().min(1).max(300).optional(),
   api: z.enum(['openrouter', 'openai']).optional(),
-  api_key_env: z.string().max(200).optional(),
+  // A name, never the key: a key pasted here would be echoed in every "set X" message.
+  api_key_env: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable (letters, digits and _), not the key itself')
+    .optional(),
   supported_tasks: z.array(z.string().max(100)).max(50).optional(),
   max_tokens: z.number().int().positive().optional(),
   cost_per_token: nonNegative.optional(),

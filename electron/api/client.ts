@@ -142,7 +142,7 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
     rateLimit,
     retryAfterMs: retryAfter,
     contentStarted,
-    detail: detail.slice(0, 500),
+    detail: withoutSecrets(detail, target.apiKey).slice(0, 500),
   });
   /** Our own timers abort too; tell them apart from the caller cancelling. */
   const abortClass = (phase: 'before_first_byte' | 'mid_body'): ErrorClass => {
@@ -315,6 +315,16 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
     clearTimeout(idleTimer);
     clearTimeout(totalTimer);
   }
+}
+
+/**
+ * A provider's error text as it may be kept (the audit trail, the attempts log): some gateways
+ * echo the credential they refused, so the key, and anything that looks like one, is masked.
+ */
+export function withoutSecrets(text: string, apiKey: string | null): string {
+  let out = apiKey && apiKey.length >= 8 ? text.split(apiKey).join('[key]') : text;
+  out = out.replace(/\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [key]');
+  return out.replace(/\b(sk|pk|rk)-[A-Za-z0-9_-]{12,}/g, '[key]');
 }
 
 /** How long a stream's body may stay open after its [DONE] before the connection is dropped. */

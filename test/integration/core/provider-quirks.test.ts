@@ -71,6 +71,10 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(delta('Good essay.') + finish + 'data: [DONE]\n\n');
       later(3000, () => res.end());
+    } else if (url.startsWith('/echo-key')) {
+      // A gateway that quotes the credential it refused.
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `Invalid credentials: ${String(req.headers.authorization)}` } }));
     } else if (url.startsWith('/quota')) {
       res.writeHead(429, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', code: 'insufficient_quota' } }));
@@ -184,6 +188,16 @@ describe('answers and their cost', () => {
     expect(limited).toMatchObject({ errorClass: 'rate_limit', decision: expect.stringMatching(/^retry_same:/) });
     // Equal jitter: the first step of 4 s waits 2 to 4 s.
     expect(answered!.startedAt - limited!.startedAt).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('keeps a refused key out of the audit trail when the provider echoes it', async () => {
+    const sink = new CollectingSink();
+    const key = 'sk-test-SECRET-0123456789abcdef';
+    const manager = makeManager([model('A', '/echo-key/chat/completions', [1e-7, 4e-7])], sink, { stream: false }, { keys: { SIM_KEY: key } });
+    const outcome = await manager.execute(gradingRequest(), { purpose: 'grading' });
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'INVALID_API_KEY' } });
+    expect(sink.rows[0]?.errorMessage).toContain('Invalid credentials');
+    expect(JSON.stringify(sink.rows)).not.toContain('SECRET');
   });
 
   it('records a 200 stream lost before any content as of unknown cost, never as $0', async () => {

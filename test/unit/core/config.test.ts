@@ -70,6 +70,17 @@ describe('config loader', () => {
     expect(huge.ok || huge.error.code).toBe('CONFIG_INVALID');
   });
 
+  it('refuses a key pasted where the name of its variable goes, without echoing it', () => {
+    const key = 'sk-or-v1-0123456789abcdef0123456789abcdef';
+    const result = parseConfigText(JSON.stringify({ models: { m: { endpoint: 'https://openrouter.ai/api/v1/chat/completions', model: 'x/y', api_key_env: key } } }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('CONFIG_INVALID');
+    expect(result.error.message).toContain('api_key_env');
+    expect(JSON.stringify(result.error)).not.toContain(key);
+    expect(parseConfigText(JSON.stringify({ models: { m: { endpoint: 'https://x/v1', model: 'y', api_key_env: 'OPENROUTER_API_KEY' } } })).ok).toBe(true);
+  });
+
   it('accepts a UTF-8 byte-order mark', () => {
     expect(parseConfigText('\uFEFF{"models":{}}').ok).toBe(true);
   });
