@@ -118,9 +118,11 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   // per UTF-16 unit) reaches the router, which answers PAYLOAD_TOO_LARGE with a code.
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.requestBytes * 4 });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
+    // Runs outside any promise: a request line URL cannot parse must be refused, not thrown.
+    const url = URL.canParse(req.url ?? '/', origin) ? new URL(req.url ?? '/', origin) : null;
     const reqOrigin = req.headers.origin ?? '';
     if (
+      url === null ||
       url.pathname !== '/bridge' ||
       !allowedHosts.has(req.headers.host ?? '') ||
       !allowedOrigins.has(reqOrigin) ||
@@ -132,6 +134,8 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
       ws.on('close', () => clients.delete(ws));
+      // An oversized or malformed frame ends this connection, never the server.
+      ws.on('error', () => ws.terminate());
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
         let message: BridgeRequest;
@@ -141,9 +145,12 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
           return;
         }
         if (typeof message !== 'object' || message === null || typeof message.id !== 'number') return;
-        void router.handle(message.route, message.input, { url: reqOrigin, isMainFrame: true }).then((result) => {
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: message.id, result } satisfies BridgeMessage));
-        });
+        void router
+          .handle(message.route, message.input, { url: reqOrigin, isMainFrame: true })
+          .then((result) => {
+            if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: message.id, result } satisfies BridgeMessage));
+          })
+          .catch(() => ws.terminate());
       });
     });
   });

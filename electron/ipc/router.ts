@@ -58,7 +58,8 @@ export function createRouter(handlers: Handlers, options: RouterOptions): Router
         return failure('SENDER_REJECTED', 'This window is not allowed to talk to GradeDesk.');
       }
       if (!isRouteName(route)) {
-        return failure('UNKNOWN_ROUTE', `There is no request called "${String(route).slice(0, 100)}".`);
+        const name = typeof route === 'string' ? route.slice(0, 100) : typeof route;
+        return failure('UNKNOWN_ROUTE', `There is no request called "${name}".`);
       }
       if (serializedBytes(input) > LIMITS.requestBytes) {
         return failure('PAYLOAD_TOO_LARGE', `The request is larger than ${LIMITS.requestBytes} bytes.`);

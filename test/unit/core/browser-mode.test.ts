@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +129,33 @@ describe('browser mode server', () => {
     expect(await call(ws, 3, 'dropTables', {})).toMatchObject({ id: 3, result: { ok: false, error: { code: 'UNKNOWN_ROUTE' } } });
     expect(await call(ws, 4, 'checkModel', { modelId: 'm' })).toMatchObject({ id: 4, result: { ok: true } });
     expect(events).toEqual([expect.objectContaining({ event: 'modelChecked', payload: expect.objectContaining({ modelId: 'm' }) })]);
+  });
+});
+
+describe('browser mode server under bad input', () => {
+  it('survives a request line it cannot parse, a route that is not a name, and an oversized frame', async () => {
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = createConnection({ host: '127.0.0.1', port: server.port }, () => {
+        socket.write(`GET http://[/ HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+      });
+      let answer = '';
+      socket.on('data', (d) => (answer += d.toString()));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 (400|403)/);
+
+    const ws = await connect('/bridge?token=T0KEN');
+    ws.send(JSON.stringify({ id: 9, route: { toString: 1 }, input: {} }));
+    const reply = await new Promise<unknown>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
+    expect(reply).toMatchObject({ id: 9, result: { ok: false, error: { code: 'UNKNOWN_ROUTE' } } });
+
+    const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+    ws.send('x'.repeat(8 * 1024 * 1024));
+    await closed;
+    // The server is still there for the next connection.
+    const again = await connect('/bridge?token=T0KEN');
+    expect(await call(again, 1, 'getAppInfo', {})).toMatchObject({ id: 1, result: { ok: true } });
   });
 });
 
