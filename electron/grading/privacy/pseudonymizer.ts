@@ -68,6 +68,9 @@ const WORD_AFTER = String.raw`(?![0-9\p{Script=Latin}\p{Script=Greek}\p{Script=C
 const EMAIL_PATTERN = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A pattern for `s` in any letter case, for a regex that is otherwise case-sensitive. */
+const caseless = (s: string): string =>
+  [...s].map((c) => (c.toLowerCase() === c.toUpperCase() ? escapeRegex(c) : `[${c.toUpperCase()}${c.toLowerCase()}]`)).join('');
 /** Shorter roster ids ("12") would replace ordinary numbers in the text. */
 const MIN_ID_LENGTH = 4;
 const letterCount = (s: string): number => (s.match(/\p{L}/gu) ?? []).length;
@@ -196,15 +199,14 @@ class PseudonymizerImpl implements Pseudonymizer {
     });
     const source = patternSource([...this.lookup.values()]);
     this.regex = source === null ? null : new RegExp(source, 'gu');
+    // Some codes spell words ("HAS"). After "Student" a code is a code however the model cased
+    // it; alone it is one only in capitals, so the "has" of a sentence stays a word.
+    const upper = this.people.map((p) => p.code).join('|');
+    const anyCase = this.people.map((p) => caseless(p.code)).join('|');
     this.restoreRegex =
       this.people.length === 0
         ? null
-        : new RegExp(
-            `(?:${PSEUDONYM_PREFIX}\\s+)?\\b(${this.people.map((p) => p.code).join('|')})\\b|\\bstudent-(${this.people
-              .map((p) => p.code.toLowerCase())
-              .join('|')})@example\\.invalid\\b`,
-            'gi',
-          );
+        : new RegExp(`\\b${caseless(PSEUDONYM_PREFIX)}\\s+(${anyCase})\\b|\\b(${upper})\\b|\\b${caseless(PSEUDONYM_PREFIX)}-(${anyCase})@example\\.invalid\\b`, 'g');
   }
 
   private addPerson(person: Person): number {
@@ -269,8 +271,8 @@ class PseudonymizerImpl implements Pseudonymizer {
 
   restore(text: string): string {
     if (this.restoreRegex === null) return text;
-    return text.replace(this.restoreRegex, (whole, code: string | undefined, emailCode: string | undefined) => {
-      const wanted = (code ?? emailCode ?? '').toUpperCase();
+    return text.replace(this.restoreRegex, (whole, prefixed: string | undefined, bare: string | undefined, emailCode: string | undefined) => {
+      const wanted = (prefixed ?? bare ?? emailCode ?? '').toUpperCase();
       const person = this.people.find((p) => p.code === wanted);
       if (person === undefined) return whole;
       if (emailCode !== undefined) return person.emails[0] ?? whole;

@@ -153,6 +153,23 @@ describe('createPseudonymizer', () => {
     expect(p.restore(p.pseudonymize('Contact ana.li@school.edu'))).toBe('Contact ana.li@school.edu');
   });
 
+  it('leaves a word alone that a student’s code happens to spell', () => {
+    const names = ['Ana López', 'Ben Carter', 'Chen Wei', 'Dana Smith', 'Eli Park', 'Fatima Khan', 'George Hall', 'Hana Kim', 'Ivan Petrov', 'Jade Wu'];
+    const words = ['HAS', 'THE', 'AND', 'CAN', 'ARE', 'ANY', 'ALL', 'USE', 'WAS', 'BUT', 'NEW', 'WAY', 'MAY', 'SAY', 'SEE', 'SET', 'GET', 'LET', 'PUT', 'YET'];
+    // Bounded search for a batch secret that gives some student such a code.
+    let found: { pseudonymizer: ReturnType<typeof createPseudonymizer>; name: string; word: string } | null = null;
+    for (let i = 0; i < 5000 && found === null; i++) {
+      const pseudonymizer = createPseudonymizer({ names, secret: `batch-secret-${i}` });
+      const entry = pseudonymizer.entries.find((e) => words.includes(e.pseudonym.slice(-3)));
+      if (entry) found = { pseudonymizer, name: entry.name, word: entry.pseudonym.slice(-3) };
+    }
+    expect(found).not.toBeNull();
+    const { pseudonymizer, name, word } = found!;
+    const lower = word.toLowerCase();
+    expect(pseudonymizer.restore(`Any reader ${lower} a clear view of it.`)).toBe(`Any reader ${lower} a clear view of it.`);
+    expect(pseudonymizer.restore(`Student ${lower} argues well; ${word} cites two sources.`)).toBe(`${name} argues well; ${name} cites two sources.`);
+  });
+
   it('extends with names written in one submission; a known part stays its owner', () => {
     const extended = p.extend(['Maria', 'Tomasz Kowalczyk']);
     expect(extended.pseudonymOf('Maria')).toBe(pseudonym('María José Núñez'));
