@@ -8,7 +8,7 @@ import { closeExtractionWorkers } from '../grading/documents/index.ts';
 import { exportBatch } from '../grading/export.ts';
 import { gradeFiles, runPlannedBatch, type RunPlannedResult } from '../grading/grade-files.ts';
 import { combineWith, parseStoredPlan, type BatchPlan } from '../grading/pipeline.ts';
-import { parseRoster } from '../grading/privacy/index.ts';
+import { decodeRosterBytes, parseRoster } from '../grading/privacy/index.ts';
 import { loadRubricFile } from '../grading/rubric/index.ts';
 import { resolveDataFiles } from '../paths.ts';
 import { createEnvSecretStore } from '../secrets/secret-store.ts';
@@ -107,7 +107,7 @@ async function grade(args: CliArgs, io: CliIo): Promise<number> {
   if (args.roster) {
     let text: string;
     try {
-      text = readFileSync(args.roster, 'utf8');
+      text = decodeRosterBytes(readFileSync(args.roster));
     } catch {
       throw new AppError('FILE_NOT_FOUND', `No roster file at ${args.roster}.`);
     }

@@ -1,5 +1,5 @@
 /** Students and privacy: roster, file → student, and name pseudonyms (DESIGN §6). */
-export { parseRoster, MAX_ROSTER_ROWS, type RosterEntry } from './roster.ts';
+export { decodeRosterBytes, parseRoster, MAX_ROSTER_ROWS, type RosterEntry } from './roster.ts';
 export { studentForFile, nameFromFileName, baseName, type StudentMatch } from './student-for-file.ts';
 export { detectWrittenNames } from './written-name.ts';
 export {

@@ -63,6 +63,21 @@ function delimiterOf(firstLine: string): string {
   return best !== undefined && best[1] > 0 ? best[0] : ',';
 }
 
+/**
+ * A class list file's text. Spreadsheets save CSV as UTF-8, UTF-16 (with a byte-order mark) or,
+ * Excel's plain "CSV" on Windows, Windows-1252: read as UTF-8, that last one would turn "José"
+ * into "Jos\uFFFD", a name that then matches nothing in the essays and is sent as written.
+ */
+export function decodeRosterBytes(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
 export function parseRoster(csvText: string): Result<RosterEntry[]> {
   const text = csvText.replace(/^\uFEFF/, '');
   let records: { record: string[]; info: { lines: number } }[];

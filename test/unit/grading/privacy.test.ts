@@ -4,6 +4,7 @@ import type { AttemptTarget } from '../../../electron/api/types.ts';
 import {
   EMAIL_REMOVED,
   createPseudonymizer,
+  decodeRosterBytes,
   detectWrittenNames,
   fold,
   parseRoster,
@@ -29,6 +30,17 @@ function rosterError(csv: string): string {
   expect(parsed.error.code).toBe('ROSTER_INVALID');
   return parsed.error.message;
 }
+
+describe('decodeRosterBytes', () => {
+  it('reads a class list saved as UTF-8, as Excel’s Windows-1252 "CSV", or as UTF-16', () => {
+    const csv = 'name\r\nJosé Núñez\r\nZoë Ørsted\r\n';
+    const windows1252 = Uint8Array.from([...csv].map((c) => c.charCodeAt(0)));
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')]);
+    for (const bytes of [Buffer.from(csv, 'utf8'), windows1252, utf16]) {
+      expect(rosterOf(decodeRosterBytes(bytes).replace(/^\uFEFF/, '')).map((r) => r.name)).toEqual(['José Núñez', 'Zoë Ørsted']);
+    }
+  });
+});
 
 describe('parseRoster', () => {
   it('reads name, student_id and email, with a BOM, quotes and spare columns', () => {
