@@ -110,6 +110,15 @@ describe('detectWrittenNames', () => {
     ['The Case Against Homework\n\nBody', []],
     ['Why School Should Start Later\nBody', []],
     ['Photosynthesis\nBody', []],
+    ['ANA LÓPEZ\nHomework essay', ['ANA LÓPEZ']],
+    ['THE CASE AGAINST HOMEWORK\nBody', []],
+    ['López, Ana\nThe essay', ['Ana López']],
+    ['Ana M. López\nThe essay', ['Ana M. López']],
+    ['Ana López 3/12/2024\nThe essay', ['Ana López']],
+    ['Ana López - Period 3\nThe essay', ['Ana López']],
+    ['Nombre: Ana López\nEl ensayo', ['Ana López']],
+    // A DOCX's page header and comment authors, which its extractor puts after the body.
+    ['The essay begins.\nIt goes on.\n[Header] Ana López   Period 3\n[Comment by Ben Carter] a better ending?', ['Ben Carter', 'Ana López']],
   ])('%j → %j', (text, expected) => {
     expect(detectWrittenNames(text)).toEqual(expected);
   });
