@@ -11,7 +11,7 @@ export {
   type PseudonymizerOptions,
   type PseudonymEntry,
 } from './pseudonymizer.ts';
-export { privacyForSubmission, nameFromFileNameForPrivacy, type SubmissionPrivacy, type SubmissionPrivacyInput } from './submission.ts';
+export { namesSquashedInto, privacyForSubmission, nameFromFileNameForPrivacy, type SubmissionPrivacy, type SubmissionPrivacyInput } from './submission.ts';
 export { fold } from './fold.ts';
 export { ImageRedactor, defaultOcrEngineCount, type RedactableImage, type RedactionResult, type RedactionErrorCode, type Box } from './image-redaction.ts';
 export {

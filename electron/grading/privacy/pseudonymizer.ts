@@ -64,7 +64,8 @@ const HAN_RUN = /[\p{Script=Han}·]+/gu;
 const HAS_HAN = /\p{Script=Han}/u;
 /** Neighbours that make a Latin match part of a longer word. */
 const WORD_BEFORE = String.raw`(?<![0-9\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])`;
-const WORD_AFTER = String.raw`(?![0-9\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])`;
+/** Digits may follow a name: "ana2024" is a user name, not a longer word. */
+const WORD_AFTER = String.raw`(?![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])`;
 const EMAIL_PATTERN = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -129,6 +130,18 @@ function patternsFor(person: Person, index: number): Pattern[] {
       for (const part of parts) {
         if (letterCount(part) >= 3 && (latin.length > 1 || part !== latin.join(' '))) add(part, isAmbiguousNamePart(part));
       }
+      // Written without its apostrophe or hyphen: "OConnor", "O Connor", "MaryJane", "Mary Jane".
+      if (/['-]/.test(token)) {
+        add(token.replace(/['-]/g, ''));
+        add(token.replace(/['-]/g, ' '));
+      }
+    }
+    // Run together, as in handles and user names: "AnaLopez", "@lopezana", "vanderBerg".
+    const squash = (words: readonly string[]): string => words.join('').replace(/['-]/g, '');
+    if (latin.length >= 2) {
+      add(squash(latin));
+      add(squash([latin[latin.length - 1]!, ...latin.slice(0, -1)]));
+      if (latin.length >= 3) add(squash(latin.slice(1)));
     }
   }
   return out;

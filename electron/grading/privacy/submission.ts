@@ -8,6 +8,7 @@
  * are still stable across the batch because they depend only on name and secret.
  */
 import { isPlainWord } from './common-words.ts';
+import { fold } from './fold.ts';
 import { createPseudonymizer, type PersonRef, type Pseudonymizer } from './pseudonymizer.ts';
 import type { RosterEntry } from './roster.ts';
 import { studentForFile, type StudentMatch } from './student-for-file.ts';
@@ -18,8 +19,33 @@ import { detectWrittenNames } from './written-name.ts';
  * part of a name removed ("ana_essay_final_v2" → "ana"); null when nothing is left.
  */
 export function nameFromFileNameForPrivacy(student: string): string | null {
-  const words = student.split(/\s+/).filter((w) => w !== '' && !/\d/.test(w) && !isPlainWord(w) && /\p{L}/u.test(w));
+  const words = student.split(/\s+/).filter((w) => w !== '' && !/\d/.test(w) && !isPlainWord(w) && !LMS_MARKERS.has(w.toLowerCase()) && /\p{L}/u.test(w));
   return words.length === 0 ? null : words.join(' ');
+}
+
+/** Words learning platforms add to a submission's file name ("lopezana_LATE_123_456_essay"). */
+const LMS_MARKERS = new Set(['late', 'resubmission', 'submission']);
+const lettersOf = (s: string): string => fold(s).replace(/[^\p{L}]/gu, '');
+
+/**
+ * Learning platforms squash the student's name into the file name ("lopezana" for Ana López),
+ * a word that never occurs in the essay. Two neighbouring capitalized words of the text that
+ * squash to it, in either order, are the name as written.
+ */
+export function namesSquashedInto(word: string, text: string): string[] {
+  const target = lettersOf(word);
+  if (target.length < 6) return [];
+  const found = new Set<string>();
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    const words = line.split(/[\s_,.;:!?()"]+/).filter((w) => w !== '');
+    for (let i = 0; i + 1 < words.length; i++) {
+      const a = words[i] ?? '';
+      const b = words[i + 1] ?? '';
+      if (!/^\p{Lu}/u.test(a) || !/^\p{Lu}/u.test(b)) continue;
+      if (lettersOf(a + b) === target || lettersOf(b + a) === target) found.add(`${a} ${b}`);
+    }
+  }
+  return [...found];
 }
 
 export interface SubmissionPrivacyInput {
@@ -45,7 +71,10 @@ export function privacyForSubmission(input: SubmissionPrivacyInput): SubmissionP
   if (student.entry !== null) names.push(refOf(student.entry));
   else {
     const guessed = nameFromFileNameForPrivacy(student.student);
-    if (guessed !== null) names.push({ name: guessed });
+    if (guessed !== null) {
+      names.push({ name: guessed });
+      for (const word of guessed.split(' ')) for (const written of namesSquashedInto(word, input.text)) names.push({ name: written });
+    }
   }
   for (const written of detectWrittenNames(input.text)) names.push({ name: written });
   for (const entry of input.roster ?? []) if (entry !== student.entry) names.push(refOf(entry));

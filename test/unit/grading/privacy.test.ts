@@ -7,6 +7,7 @@ import {
   decodeRosterBytes,
   detectWrittenNames,
   fold,
+  namesSquashedInto,
   parseRoster,
   privacyForSubmission,
   studentForFile,
@@ -100,6 +101,20 @@ describe('studentForFile (DESIGN §6)', () => {
   });
 });
 
+describe('names squashed into an LMS file name', () => {
+  it('finds the name the text writes out, and hides it, without a roster', () => {
+    const text = 'Ana López wrote this essay. As Ana said, López agrees. My homework is late.';
+    for (const fileName of ['lopezana_12345_678901_Essay.docx', 'lopezana_LATE_12345_678901_Essay.docx']) {
+      const privacy = privacyForSubmission({ fileName, text, roster: null, secret: SECRET });
+      const sent = privacy.pseudonymizer.pseudonymize(text);
+      expect(sent).not.toMatch(/Ana|López/);
+      expect(sent).toContain('My homework is late.');
+    }
+    expect(namesSquashedInto('lopezana', 'Dear Ana López, hello')).toEqual(['Ana López']);
+    expect(namesSquashedInto('ana', 'Ana López')).toEqual([]);
+  });
+});
+
 describe('detectWrittenNames', () => {
   it.each([
     ['Name: Maria Garcia   Class: 10B\nEssay text', ['Maria Garcia']],
@@ -172,6 +187,18 @@ describe('createPseudonymizer', () => {
       "María José Núñez's thesis is clear; María José Núñez should cite. María José Núñez did well.",
     );
     expect(p.restore(p.pseudonymize('Contact ana.li@school.edu'))).toBe('Contact ana.li@school.edu');
+  });
+
+  it('hides names written run together, without apostrophe or hyphen, or with digits after', () => {
+    const q = createPseudonymizer({ names: ["Liam O'Connor", 'Mary-Jane Watson', 'Ana López', 'Jan van der Berg'], secret: SECRET });
+    const liam = q.pseudonymOf("Liam O'Connor")!;
+    const mary = q.pseudonymOf('Mary-Jane Watson')!;
+    const ana = q.pseudonymOf('Ana López')!;
+    const jan = q.pseudonymOf('Jan van der Berg')!;
+    expect(q.pseudonymize('OConnor and O Connor met MaryJane and Mary Jane; @AnaLopez, lopezana, ana2024, vanderBerg.')).toBe(
+      `${liam} and ${liam} met ${mary} and ${mary}; @${ana}, ${ana}, ${ana}2024, ${jan}.`,
+    );
+    expect(q.pseudonymize('Analysis of anatomy, and a Lopezian idea.')).toBe('Analysis of anatomy, and a Lopezian idea.');
   });
 
   it('leaves a word alone that a student’s code happens to spell', () => {
