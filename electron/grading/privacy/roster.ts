@@ -31,6 +31,7 @@ const HEADER_ALIASES: Record<string, Field> = {
   studentid: 'student_id',
   id: 'student_id',
   sis_id: 'student_id',
+  sis_user_id: 'student_id',
   student_number: 'student_id',
   学号: 'student_id',
   email: 'email',
@@ -99,8 +100,11 @@ export function parseRoster(csvText: string): Result<RosterEntry[]> {
 
   const columns = new Map<Field, number>();
   for (const [index, cell] of header.record.entries()) {
-    const field = HEADER_ALIASES[normalizeHeader(cell)];
-    if (field !== undefined && !columns.has(field)) columns.set(field, index);
+    const normalized = normalizeHeader(cell);
+    const field = HEADER_ALIASES[normalized];
+    // Canvas exports carry its internal "ID" before the "SIS User ID" the school (and the
+    // student, on a paper) uses: that one wins.
+    if (field !== undefined && (!columns.has(field) || normalized === 'sis_user_id')) columns.set(field, index);
   }
   const hasSplitName = columns.has('first_name') && columns.has('last_name');
   if (!columns.has('name') && !hasSplitName) {

@@ -44,6 +44,11 @@ describe('decodeRosterBytes', () => {
 });
 
 describe('parseRoster', () => {
+  it('takes the SIS User ID of a Canvas gradebook export over its internal ID', () => {
+    const roster = rosterOf('Student,ID,SIS User ID,SIS Login ID,Section\n"López, Ana",48213,SIS100234,alopez23,Period 3\n');
+    expect(roster).toEqual([{ name: 'López, Ana', studentId: 'SIS100234', email: null, row: 2 }]);
+  });
+
   it('reads name, student_id and email, with a BOM, quotes and spare columns', () => {
     const roster = rosterOf('\uFEFFname,student_id,email,period\r\n"García, María",S1,maria@school.edu,3\r\nLi Wei,,,4\r\n\r\n');
     expect(roster).toEqual([
