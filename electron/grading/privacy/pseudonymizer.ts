@@ -60,8 +60,11 @@ const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const PSEUDONYM_PREFIX = 'Student';
 export const EMAIL_REMOVED = '[email removed]';
 
-const HAN_RUN = /[\p{Script=Han}·]+/gu;
-const HAS_HAN = /\p{Script=Han}/u;
+/** Han, and the kana of Japanese given names: matched as substrings (no spaces between words). */
+const HAN_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー·]+/gu;
+const HAS_HAN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const KANJI_THEN_KANA = /^(\p{Script=Han}{2,})([\p{Script=Hiragana}\p{Script=Katakana}ー]{2,})$/u;
+const HANGUL_NAME = /^\p{Script=Hangul}{3}$/u;
 /** Neighbours that make a Latin match part of a longer word. */
 const WORD_BEFORE = String.raw`(?<![0-9\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])`;
 /** Digits may follow a name: "ana2024" is a user name, not a longer word. */
@@ -113,7 +116,18 @@ function patternsFor(person: Person, index: number): Pattern[] {
   const latin = tokens.filter((t) => !HAS_HAN.test(t));
   for (const han of person.key.match(HAN_RUN) ?? []) {
     add(han);
-    if (han.length >= 3) add(han.slice(-2));
+    const japanese = KANJI_THEN_KANA.exec(han);
+    if (japanese) {
+      // 田中さくら: the family name in kanji, the given name in kana, each used alone.
+      add(japanese[1]!);
+      add(japanese[2]!);
+    } else if (han.length >= 3) add(han.slice(-2));
+  }
+  // 김민준: Korean given names (the last two syllables) are used alone, with particles attached.
+  // (Folding split the syllables into jamo: they are put back together to count them.)
+  for (const token of tokens) {
+    const syllables = token.normalize('NFC');
+    if (HANGUL_NAME.test(syllables)) add(fold(syllables.slice(1)));
   }
   if (latin.length > 0) {
     // A one-word name that is also a word ("Will", from a file name) is only replaced capitalized.

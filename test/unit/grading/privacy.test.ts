@@ -206,6 +206,14 @@ describe('createPseudonymizer', () => {
     expect(q.pseudonymize('Analysis of anatomy, and a Lopezian idea.')).toBe('Analysis of anatomy, and a Lopezian idea.');
   });
 
+  it('hides a Japanese given name in kana and a Korean given name with its particle', () => {
+    const q = createPseudonymizer({ names: ['田中さくら', '김민준'], secret: SECRET });
+    const sakura = q.pseudonymOf('田中さくら')!;
+    const minjun = q.pseudonymOf('김민준')!;
+    expect(q.pseudonymize('田中さくら、さくらさんと田中さん。')).toBe(`${sakura}、${sakura}さんと${sakura}さん。`);
+    expect(q.pseudonymize('김민준, 민준이는 학생이다.')).toBe(`${minjun}, ${minjun}이는 학생이다.`);
+  });
+
   it('leaves a word alone that a student’s code happens to spell', () => {
     const names = ['Ana López', 'Ben Carter', 'Chen Wei', 'Dana Smith', 'Eli Park', 'Fatima Khan', 'George Hall', 'Hana Kim', 'Ivan Petrov', 'Jade Wu'];
     const words = ['HAS', 'THE', 'AND', 'CAN', 'ARE', 'ANY', 'ALL', 'USE', 'WAS', 'BUT', 'NEW', 'WAY', 'MAY', 'SAY', 'SEE', 'SET', 'GET', 'LET', 'PUT', 'YET'];
