@@ -241,9 +241,15 @@ export class SpendGuard implements BudgetGuard {
 }
 
 /**
+ * Sums of binary fractions miss by a few ulps (0.1 + 0.1 + 0.1 > 0.3): amounts this close are
+ * equal. A billionth of a dollar is far below any price.
+ */
+const SAME_AMOUNT_USD = 1e-9;
+
+/**
  * Whether admitting `estimate` on top of `spent` passes `cap`. An unpriced call (null) adds
  * nothing we know, so it only needs the total to be still below the cap.
  */
 function exceeds(spent: number, estimate: number | null, cap: number): boolean {
-  return estimate === null ? spent >= cap : spent + estimate > cap;
+  return estimate === null ? spent >= cap - SAME_AMOUNT_USD : spent + estimate > cap + SAME_AMOUNT_USD;
 }

@@ -124,6 +124,16 @@ describe('SpendGuard caps', () => {
     }
   });
 
+  it('judges a cap met exactly as met, whatever the float sums say', () => {
+    const g = guard({ perBatchUsd: 0.3 });
+    for (let i = 0; i < 2; i++) g.reserve(0.1, { batchId: 'b' }).settle(0.1);
+    expect(() => g.reserve(0.1, { batchId: 'b' })).not.toThrow(); // 0.1 + 0.1 + 0.1 fits 0.3
+    const h = guard({ perBatchUsd: 0.9 });
+    h.reserve(0.7, { batchId: 'c' }).settle(0.7);
+    h.reserve(0.2, { batchId: 'c' }).settle(0.2);
+    expectAppError(() => h.reserve(null, { batchId: 'c' }), 'BUDGET_EXCEEDED'); // 0.7 + 0.2 used it up
+  });
+
   it('counts a call released as stale that settles after all: its cost was real', () => {
     const g = guard({ perBatchUsd: 1 });
     const running = g.reserve(0.9, { batchId: 'b' });
