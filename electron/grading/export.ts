@@ -8,6 +8,19 @@ export type ExportFormat = 'csv' | 'canvas' | 'moodle';
 const BOM = '\uFEFF';
 
 /**
+ * Text that a spreadsheet would run as a formula (a file name like `=HYPERLINK(…) - essay.txt`
+ * is the student's to choose) is written with a leading apostrophe, which spreadsheets show as
+ * text. Numbers stay numbers.
+ */
+export function safeCell(value: string | number | null | undefined): string | number {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return value;
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+const csv = (rows: ReadonlyArray<ReadonlyArray<string | number | null | undefined>>): string => BOM + stringify(rows.map((row) => row.map(safeCell)));
+
+/**
  * The gradebook files of DESIGN §6. Generic: one row per submission, one column per criterion.
  * Canvas: its gradebook import columns (Student, ID, SIS User ID, SIS Login ID, Section, and
  * the assignment). Moodle: the offline grading worksheet columns (Identifier, Full name,
@@ -19,7 +32,7 @@ export function exportBatch(report: BatchReport, rubric: Rubric, format: ExportF
   if (format === 'canvas') {
     const assignment = rubric.title;
     const rows = graded.map((s) => [s.student ?? s.file, entry(s.student)?.studentId ?? '', entry(s.student)?.studentId ?? '', entry(s.student)?.email ?? '', '', s.score ?? '']);
-    return BOM + stringify([['Student', 'ID', 'SIS User ID', 'SIS Login ID', 'Section', assignment], ['Points Possible', '', '', '', '', graded[0]?.max_score ?? ''], ...rows]);
+    return csv([['Student', 'ID', 'SIS User ID', 'SIS Login ID', 'Section', assignment], ['Points Possible', '', '', '', '', graded[0]?.max_score ?? ''], ...rows]);
   }
   if (format === 'moodle') {
     const rows = graded.map((s, i) => [
@@ -30,7 +43,7 @@ export function exportBatch(report: BatchReport, rubric: Rubric, format: ExportF
       s.max_score ?? '',
       (s.criteria ?? []).map((c) => `${c.id}: ${c.points}/${c.max_points} ${c.feedback}`).join('\n'),
     ]);
-    return BOM + stringify([['Identifier', 'Full name', 'Email address', 'Grade', 'Maximum Grade', 'Feedback comments'], ...rows]);
+    return csv([['Identifier', 'Full name', 'Email address', 'Grade', 'Maximum Grade', 'Feedback comments'], ...rows]);
   }
   const ids = rubric.criteria.map((c) => c.id);
   const header = ['file', 'student', 'status', 'score', 'max_score', ...ids, 'flags', 'cost_usd', 'error'];
@@ -45,5 +58,5 @@ export function exportBatch(report: BatchReport, rubric: Rubric, format: ExportF
     s.cost_usd ?? '',
     s.error ? `${s.error.code}: ${s.error.message}` : '',
   ]);
-  return BOM + stringify([header, ...rows]);
+  return csv([header, ...rows]);
 }
