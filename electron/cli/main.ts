@@ -196,12 +196,14 @@ async function costs(args: CliArgs, io: CliIo): Promise<number> {
   try {
     const byModel = costByModel(app.db, {});
     const byDay = costByDay(app.db, {});
-    const unknown = byModel.some((m) => m.unpricedCalls > 0);
+    // Null only for answers of a model without a price (DESIGN §6), as in a batch's report: a
+    // cancelled call of unknown cost must not blank every total after it.
+    const unknown = byModel.some((m) => m.unpricedAnswers > 0);
     const out = {
       total_usd: unknown ? null : byModel.reduce((s, m) => s + m.costUsd, 0),
       ...(unknown ? { cost_unpriced: true } : {}),
-      by_model: byModel.map((m) => ({ model: m.modelId, calls: m.calls, cost_usd: m.unpricedCalls > 0 ? null : m.costUsd })),
-      by_day: byDay.map((d) => ({ day: d.day, cost_usd: d.unpricedCalls > 0 ? null : d.costUsd })),
+      by_model: byModel.map((m) => ({ model: m.modelId, calls: m.calls, cost_usd: m.unpricedAnswers > 0 ? null : m.costUsd })),
+      by_day: byDay.map((d) => ({ day: d.day, cost_usd: d.unpricedAnswers > 0 ? null : d.costUsd })),
     };
     if (args.json) io.stdout(`${JSON.stringify(out, null, 2)}\n`);
     else for (const m of out.by_model) io.stdout(`${m.model}\t${m.calls} calls\t${m.cost_usd === null ? 'unknown' : `$${m.cost_usd.toFixed(4)}`}\n`);

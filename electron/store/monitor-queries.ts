@@ -244,7 +244,15 @@ export function retryStats(db: ReadableDB, range: TimeRange = {}): RetryStats {
 // ---------------------------------------------------------------------------------------------
 // Cost breakdowns
 
-export interface ModelCost extends CostLine {
+/**
+ * Answered calls of a model with no price that reported none: what DESIGN §6 makes a JSON total
+ * null. Broken or cancelled calls of unknown cost count in unpricedCalls only.
+ */
+interface UnpricedAnswers {
+  unpricedAnswers: number;
+}
+
+export interface ModelCost extends CostLine, UnpricedAnswers {
   modelId: string;
   okCalls: number;
   /** Failed calls, cancellations not included. */
@@ -263,7 +271,7 @@ export interface ModelCost extends CostLine {
   cachedTokens: number;
 }
 
-export interface DayCost extends CostLine {
+export interface DayCost extends CostLine, UnpricedAnswers {
   /** Local calendar day, YYYY-MM-DD. */
   day: string;
 }
@@ -290,6 +298,7 @@ export function costByModel(db: ReadableDB, range: TimeRange = {}): ModelCost[] 
     cancelled: number;
     cost: number;
     unpriced: number;
+    unpriced_answers: number;
     prompt: number;
     completion: number;
     cached: number;
@@ -300,6 +309,7 @@ export function costByModel(db: ReadableDB, range: TimeRange = {}): ModelCost[] 
                count(CASE WHEN status = 'error' AND coalesce(error_class, '') <> 'aborted' THEN 1 END) AS failed,
                count(CASE WHEN status = 'error' AND error_class = 'aborted' THEN 1 END) AS cancelled,
                total(cost_usd) AS cost, count(*) - count(cost_usd) AS unpriced,
+               sum(cost_usd IS NULL AND status = 'ok') AS unpriced_answers,
                total(prompt_tokens) AS prompt, total(completion_tokens) AS completion,
                total(cached_tokens) AS cached
         FROM api_calls ${rangeOn(STARTED_AT, range)}
@@ -309,6 +319,7 @@ export function costByModel(db: ReadableDB, range: TimeRange = {}): ModelCost[] 
     calls: r.calls,
     costUsd: r.cost,
     unpricedCalls: r.unpriced,
+    unpricedAnswers: r.unpriced_answers,
     okCalls: r.ok_calls,
     failedCalls: r.failed,
     cancelledCalls: r.cancelled,
@@ -322,13 +333,14 @@ export function costByModel(db: ReadableDB, range: TimeRange = {}): ModelCost[] 
 
 /** Newest day first, at most `limit` days. Days are local (the machine's time zone). */
 export function costByDay(db: ReadableDB, range: TimeRange = {}, limit = 400): DayCost[] {
-  return queryAll<{ day: string; calls: number; cost: number; unpriced: number }>(
+  return queryAll<{ day: string; calls: number; cost: number; unpriced: number; unpriced_answers: number }>(
     db,
     sql`SELECT date(started_at / 1000, 'unixepoch', 'localtime') AS day, count(*) AS calls,
-               total(cost_usd) AS cost, count(*) - count(cost_usd) AS unpriced
+               total(cost_usd) AS cost, count(*) - count(cost_usd) AS unpriced,
+               sum(cost_usd IS NULL AND status = 'ok') AS unpriced_answers
         FROM api_calls ${rangeOn(STARTED_AT, range)}
         GROUP BY day ORDER BY day DESC LIMIT ${limit}`,
-  ).map((r) => ({ day: r.day, calls: r.calls, costUsd: r.cost, unpricedCalls: r.unpriced }));
+  ).map((r) => ({ day: r.day, calls: r.calls, costUsd: r.cost, unpricedCalls: r.unpriced, unpricedAnswers: r.unpriced_answers }));
 }
 
 /** Most recently active batch first, at most `limit`. */

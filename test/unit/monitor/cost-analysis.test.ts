@@ -49,8 +49,8 @@ describe('cost breakdowns', () => {
     expect(byModel.u).toMatchObject({ calls: 2, unpricedCalls: 2, costUsd: 0, costPerSuccessUsd: null });
 
     expect(costByDay(t.db)).toEqual([
-      { day: localDay(D3), calls: 1, costUsd: 0.4, unpricedCalls: 0 },
-      { day: localDay(D2), calls: 2, costUsd: 0, unpricedCalls: 2 },
+      { day: localDay(D3), calls: 1, costUsd: 0.4, unpricedCalls: 0, unpricedAnswers: 0 },
+      { day: localDay(D2), calls: 2, costUsd: 0, unpricedCalls: 2, unpricedAnswers: 2 },
       expect.objectContaining({ day: localDay(D1), calls: 3, unpricedCalls: 0 }),
     ]);
 
@@ -67,8 +67,13 @@ describe('cost breakdowns', () => {
     expect(subs[0]!.costUsd).toBeCloseTo(0.2, 12);
     expect(subs[0]!.batchId).toBe('b_1');
 
+    // A cancelled call of unknown cost is unknown money, but not an unpriced model's answer.
+    insertApiCalls(t.db, [failed('aborted', 'ABORTED', { modelId: 'a', startedAt: D3 + 1, costUsd: null })]);
+    expect(costByModel(t.db).find((m) => m.modelId === 'a')).toMatchObject({ unpricedCalls: 1, unpricedAnswers: 0 });
+    expect(costByModel(t.db).find((m) => m.modelId === 'u')).toMatchObject({ unpricedAnswers: 2 });
+
     const total = sumCostBetween(t.db, {});
-    expect(total).toMatchObject({ calls: 6, unpricedCalls: 2 });
+    expect(total).toMatchObject({ calls: 7, unpricedCalls: 3 });
     expect(total.costUsd).toBeCloseTo(0.7, 12);
     // ranges are [from, to)
     expect(sumCostBetween(t.db, { from: D2, to: D3 })).toEqual({ calls: 2, costUsd: 0, unpricedCalls: 2 });
