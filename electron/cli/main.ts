@@ -226,7 +226,13 @@ async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
     const report = batchReport(app.db, id, combineWith(plan.rubric));
     if (!report) throw new AppError('INVALID_INPUT', `There is no batch ${id}.`);
     const text = exportBatch(report, plan.rubric, args.format, plan.roster ?? []);
-    if (args.out) writeFileSync(args.out, text);
+    if (args.out) {
+      try {
+        writeFileSync(args.out, text);
+      } catch (error) {
+        throw new AppError('INVALID_INPUT', `The export could not be written to ${args.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Check that its folder exists and can be written.`);
+      }
+    }
     else io.stdout(text);
     return EXIT.ok;
   } finally {

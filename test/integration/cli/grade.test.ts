@@ -74,6 +74,9 @@ describe('gradedesk grade: 50 submissions against the simulator in its own proce
     const csv = (await cli(['export', report.batch_id, '--format', 'csv', '--db', db])).stdout;
     expect(csv.startsWith('\uFEFFfile,student,status,score,max_score,thesis,evidence,organization,conventions')).toBe(true);
     expect(csv.trim().split('\n')).toHaveLength(51);
+    const unwritable = await cli(['export', report.batch_id, '--format', 'csv', '--db', db, '--out', join(dir, 'no-such-folder', 'grades.csv')]);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toMatch(/^INVALID_INPUT: The export could not be written/);
   });
 
   it('answers usage and config errors with exit 2 before any call', async () => {
