@@ -290,6 +290,23 @@ export class CallManager {
   }
 
   /**
+   * Which models of `pool` (all when empty) could be asked at all: not disabled, and with their
+   * key at hand or needing none. A batch checks this before it touches a job, so a missing key
+   * is a setup error to fix, not every submission failed.
+   */
+  async keyCheck(pool: readonly string[]): Promise<{ ready: string[]; missingKeys: Array<{ modelId: string; keyEnv: string }> }> {
+    const ready: string[] = [];
+    const missingKeys: Array<{ modelId: string; keyEnv: string }> = [];
+    for (const rt of this.runtimes.values()) {
+      const { id, keyEnv } = rt.entry;
+      if ((pool.length > 0 && !pool.includes(id)) || this.disabled.has(id)) continue;
+      if (keyEnv && (await this.deps.keys(keyEnv)) === null) missingKeys.push({ modelId: id, keyEnv });
+      else ready.push(id);
+    }
+    return { ready, missingKeys };
+  }
+
+  /**
    * One logical request to an answer or a coded failure: choose a model, hold its slots, send
    * (`sendWhenAllowed`), and let the retry table say what comes next (`settle`), round the loop
    * until an answer, a failure that another try cannot cure, the attempt budget or the deadline.

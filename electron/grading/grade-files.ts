@@ -43,10 +43,30 @@ export interface RunPlannedResult {
 }
 
 /**
+ * Every model the batch may use lacks its key: a setup error (exit 2), found before any job is
+ * touched, so the batch stays as it was and can be resumed once the key is there.
+ */
+async function requireKeys(core: GradingCore, pool: readonly string[]): Promise<void> {
+  const { ready, missingKeys } = await core.calls.keyCheck(pool);
+  if (ready.length > 0 || missingKeys.length === 0) return;
+  const names = [...new Set(missingKeys.map((m) => m.keyEnv))].join(', ');
+  throw new AppError(
+    'MISSING_API_KEY',
+    `No API key for ${missingKeys.map((m) => m.modelId).join(', ')}: set ${names} or add the key in Settings (a batch graded with --demo is resumed with --demo). Nothing was sent.`,
+  );
+}
+
+/**
  * Works a prepared (or resumed) batch's queue, then reports the whole batch. Submissions whose
  * images are still being redacted join the queue as they are done, while the rest is graded.
  */
 export async function runPlannedBatch(core: GradingCore, plan: BatchPlan, batchId: string, options: RunPlannedOptions): Promise<RunPlannedResult> {
+  try {
+    await requireKeys(core, plan.pool);
+  } catch (error) {
+    await options.images?.stop();
+    throw error;
+  }
   const pending = startPendingRedactions(core.db, {
     batchId,
     plan,
@@ -116,6 +136,7 @@ export async function gradeFiles(core: GradingCore, request: GradeFilesRequest):
   if (unknown.length > 0) throw new AppError('MODEL_NOT_FOUND', `Not in the config: ${unknown.join(', ')}. Configured: ${configured.join(', ')}.`);
   const pool = request.models.length > 0 ? [...request.models] : configured;
   if (pool.length === 0) throw new AppError('CONFIG_INVALID', 'The config has no models.');
+  await requireKeys(core, pool);
   // No settings of its own: neither the CLI (DESIGN §6) nor the demo has a choice of them, so
   // they come from the config's `grading` section, which prepareBatch resolves into the plan.
   const given: BatchPlan = {

@@ -89,6 +89,11 @@ describe('gradedesk grade: 50 submissions against the simulator in its own proce
     expect(unknownModel.code).toBe(2);
     expect(unknownModel.stderr).toContain('MODEL_NOT_FOUND');
     expect((await cli(['grade', join(dir, 'missing'), '--rubric', RUBRIC, '--config', config, '--db', join(dir, 'x.db')])).stderr).toContain('FILE_NOT_FOUND');
+    // No key for any model: a setup error before any file is read, not every submission failed.
+    const noKey = await cli(['grade', dir, '--rubric', RUBRIC, '--config', config, '--db', join(dir, 'k.db'), '--json'], { SIM_KEY: '' });
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toMatch(/^MISSING_API_KEY: No API key for fast, smart: set SIM_KEY/);
+    expect(JSON.parse((await cli(['history', '--db', join(dir, 'k.db'), '--json'])).stdout)).toMatchObject({ batches: [] });
     expect((await sim.requests()).length).toBe(before);
   });
 
