@@ -104,6 +104,8 @@ export const ModelCostSchema = z.strictObject({
   calls: count,
   costUsd: usd,
   unpricedCalls: count,
+  /** Of those, answers of a model with no price (the rest: broken or cancelled calls). */
+  unpricedAnswers: count,
   okCalls: count,
   failedCalls: count,
   cancelledCalls: count,
@@ -129,7 +131,7 @@ export const CostAnalysisSchema = z.strictObject({
   to: isoTime.nullable(),
   total: CostLineSchema,
   byModel: z.array(ModelCostSchema).max(LIMITS.listItems),
-  byDay: z.array(CostLineSchema.extend({ day: z.string().max(10) })).max(LIMITS.listItems),
+  byDay: z.array(CostLineSchema.extend({ day: z.string().max(10), unpricedAnswers: count })).max(LIMITS.listItems),
   byBatch: z
     .array(CostLineSchema.extend({ batchId: IdSchema, firstCallAt: isoTime, lastCallAt: isoTime }))
     .max(LIMITS.listItems),
