@@ -241,10 +241,6 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
     let streamError: string | null = null;
     let malformed = false;
     let done = false;
-    const success = (text: string): AttemptResult => {
-      if (text.trim() === '') return failure('empty', 'empty content');
-      return { ok: true, content: text, finishReason, httpStatus: httpStatus as number, generationId, answeredBy, usage, ttftMs, latencyMs: now() - started, rateLimit };
-    };
     const parser = createParser({
       onEvent(event: EventSourceMessage) {
         if (event.data === '[DONE]') {
@@ -297,18 +293,21 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
         }
       }
     } catch (error) {
-      // After [DONE] nothing more was owed: how the connection ended does not matter.
-      if (done && !options.signal?.aborted) return success(content);
-      const cls = classifyThrown(error, 'mid_body');
-      if (cls === 'aborted') return failure(contentStarted ? abortClass('mid_body') : abortClass('before_first_byte'), 'aborted');
-      // Silence before the first content is a stall before the first byte, whoever noticed it.
-      return failure(cls === 'stall_mid_stream' && !contentStarted ? 'stall_first_byte' : cls, String((error as Error)?.message ?? error));
+      // After [DONE] nothing more was owed: how the connection ended does not matter, and the
+      // answer is judged below like any other.
+      if (!done || options.signal?.aborted) {
+        const cls = classifyThrown(error, 'mid_body');
+        if (cls === 'aborted') return failure(contentStarted ? abortClass('mid_body') : abortClass('before_first_byte'), 'aborted');
+        // Silence before the first content is a stall before the first byte, whoever noticed it.
+        return failure(cls === 'stall_mid_stream' && !contentStarted ? 'stall_first_byte' : cls, String((error as Error)?.message ?? error));
+      }
     }
     if (malformed) return failure('malformed', 'an SSE data line was not JSON');
     if (streamError) return failure('stream_error', streamError);
     if (finishReason === 'error') return failure('stream_error', 'finish_reason error');
     if (!done && finishReason === null) return failure('truncated', 'the stream ended without finish_reason or [DONE]');
-    return success(content);
+    if (content.trim() === '') return failure('empty', 'empty content');
+    return { ok: true, content, finishReason, httpStatus, generationId, answeredBy, usage, ttftMs, latencyMs: now() - started, rateLimit };
   } finally {
     clearTimeout(afterDone);
     clearTimeout(firstContentTimer);
