@@ -25,8 +25,6 @@ import {
   type SubmissionRow,
   type WritableDB,
 } from '../../store/index.ts';
-import { execute } from '../../store/statements.ts';
-import { sql } from '../../store/sql.ts';
 
 /** What the batch runner needs from the grading logic, per submission. */
 export interface GradingKit {
@@ -221,8 +219,8 @@ export async function runBatch(options: RunOptions): Promise<RunReport> {
         requeueJob(db, job.id, now());
         return;
       }
-      // The request may have reached the provider: the job stays in doubt for resume.
-      execute(db, sql`UPDATE jobs SET status = 'in_doubt', lease_owner = NULL, lease_until = NULL WHERE id = ${job.id} AND status = 'running'`);
+      // The request may have reached the provider (it was marked sent): in doubt for resume.
+      releaseRunningJob(db, job.id, now());
       return;
     }
     if (outcome.error.code === 'BUDGET_EXCEEDED') {
