@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent } from 'undici';
 import { dialectOf, pricesOf, type Config, type ModelConfig } from '../shared/config.ts';
 import { AppError, type AppErrorData } from '../shared/errors.ts';
-import type { EventName, EventPayload } from '../shared/ipc/contract.ts';
+import type { EventListener, Handlers } from '../shared/ipc/contract.ts';
 import type { ModelCheck, ModelView } from '../shared/ipc/models.ts';
 import { CallManager } from './api/call-manager.ts';
 import { checkModel } from './api/check-model.ts';
@@ -12,7 +12,6 @@ import { DEFAULT_TIMEOUTS } from './api/types.ts';
 import { loadConfigFile } from './config/load-config.ts';
 import { startDemoProvider, type DemoProvider } from './demo/demo-provider.ts';
 import { createGradingHandlers } from './grading/handlers.ts';
-import type { Handlers } from './ipc/router.ts';
 import { createMonitor, type Monitor } from './monitor/index.ts';
 import { createMonitorHandlers } from './monitor/handlers.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
@@ -33,8 +32,6 @@ export interface AppOptions {
   log?: Log;
   version?: string;
 }
-
-export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
 export interface GradeDeskApp {
   handlers: Handlers;

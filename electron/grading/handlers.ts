@@ -12,8 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../../shared/errors.ts';
 import type { BatchReportView } from '../../shared/ipc/grading.ts';
-import type { EventListener } from '../app.ts';
-import type { Handlers } from '../ipc/router.ts';
+import type { EventListener, Handlers } from '../../shared/ipc/contract.ts';
 import { gradeFiles, type GradingCore } from './grade-files.ts';
 import { loadRubricFile } from './rubric/index.ts';
 

@@ -1,6 +1,5 @@
 import { AppError, type AppErrorData } from '../../shared/errors.ts';
-import type { z } from 'zod';
-import { isRouteName, routes, type IpcResult, type RouteName, type RouteOutput } from '../../shared/ipc/contract.ts';
+import { isRouteName, routes, type Handlers, type IpcResult } from '../../shared/ipc/contract.ts';
 import { LIMITS } from '../../shared/ipc/common.ts';
 import { formatPath } from '../../shared/config.ts';
 
@@ -11,14 +10,6 @@ export interface SenderInfo {
   /** Sub-frames never get to talk to the core. */
   isMainFrame: boolean;
 }
-
-/** Handlers receive the parsed input (defaults applied), not the raw renderer value. */
-export type HandlerInput<K extends RouteName> = z.output<(typeof routes)[K]['input']>;
-
-/** One handler per route: a route without a handler does not compile. */
-export type Handlers = {
-  [K in RouteName]: (input: HandlerInput<K>) => Promise<RouteOutput<K>> | RouteOutput<K>;
-};
 
 export interface Router {
   handle(route: string, input: unknown, sender: SenderInfo): Promise<IpcResult<unknown>>;

@@ -3,7 +3,7 @@
  * its handler map: `{ ...createMonitorHandlers({ monitor }), ... }`. Read-only: none of them
  * writes anything but the recorder's pending rows (flushed so the answer includes them).
  */
-import type { Handlers } from '../ipc/router.ts';
+import type { Handlers } from '../../shared/ipc/contract.ts';
 import type { QualityMap } from './cost-analysis.ts';
 import type { Monitor } from './index.ts';
 import { toTimeRange } from './range.ts';

@@ -33,6 +33,20 @@ export type RouteOutput<K extends RouteName> = z.output<Routes[K]['output']>;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
+/** Handlers receive the parsed input (defaults applied), not the raw renderer value. */
+export type HandlerInput<K extends RouteName> = z.output<Routes[K]['input']>;
+
+/**
+ * One handler per route: the main process's handler map. A route without a handler does not
+ * compile; each domain (api, monitor, grading, …) supplies its part as a `Pick` of this.
+ */
+export type Handlers = {
+  [K in RouteName]: (input: HandlerInput<K>) => Promise<RouteOutput<K>> | RouteOutput<K>;
+};
+
+/** How the main process announces an event to every window (Electron) or page (browser mode). */
+export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
 export type IpcResult<T> = { ok: true; data: T } | { ok: false; error: AppErrorData };
 
 export type Unsubscribe = () => void;

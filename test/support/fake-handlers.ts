@@ -1,4 +1,4 @@
-import type { Handlers } from '../../electron/ipc/router.ts';
+import type { Handlers } from '../../shared/ipc/contract.ts';
 
 /**
  * A stub for every route of the contract, each answering a valid empty value: tests that care

@@ -7,8 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startBrowserMode, type BrowserModeServer } from '../../../electron/browser-mode/server.ts';
 import { resolveStaticPath } from '../../../electron/static-files.ts';
-import type { EventListener } from '../../../electron/app.ts';
-import type { Handlers } from '../../../electron/ipc/router.ts';
+import type { EventListener } from '../../../shared/ipc/contract.ts';
+import type { Handlers } from '../../../shared/ipc/contract.ts';
 import { makeHandlers } from '../../support/fake-handlers.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'gd-bm-'));

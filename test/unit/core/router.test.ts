@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../shared/errors.ts';
 import { routeNames } from '../../../shared/ipc/contract.ts';
 import { LIMITS } from '../../../shared/ipc/common.ts';
-import { createRouter, type Handlers, type SenderInfo } from '../../../electron/ipc/router.ts';
+import { createRouter, type SenderInfo } from '../../../electron/ipc/router.ts';
+import type { Handlers } from '../../../shared/ipc/contract.ts';
 import { makeHandlers } from '../../support/fake-handlers.ts';
 
 const trusted: SenderInfo = { url: 'app://gradedesk/index.html', isMainFrame: true };

@@ -1,5 +1,6 @@
-import type { AppOptions, EventListener, GradeDeskApp } from '../../../electron/app.ts';
-import type { Handlers } from '../../../electron/ipc/router.ts';
+import type { AppOptions, GradeDeskApp } from '../../../electron/app.ts';
+import type { EventListener } from '../../../shared/ipc/contract.ts';
+import type { Handlers } from '../../../shared/ipc/contract.ts';
 import { makeHandlers } from '../../support/fake-handlers.ts';
 import type { ModelCheck } from '../../../shared/ipc/models.ts';
 

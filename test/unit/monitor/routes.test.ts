@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMonitor, createMonitorHandlers, type Monitor } from '../../../electron/monitor/index.ts';
-import { createRouter, type Handlers, type SenderInfo } from '../../../electron/ipc/router.ts';
+import { createRouter, type SenderInfo } from '../../../electron/ipc/router.ts';
+import type { Handlers } from '../../../shared/ipc/contract.ts';
 import { LIMITS } from '../../../shared/ipc/common.ts';
 import { events, routes } from '../../../shared/ipc/contract.ts';
 import { monitorEvents, monitorRoutes } from '../../../shared/ipc/monitor.ts';
