@@ -5,7 +5,7 @@ import globals from 'globals';
 import svelteConfig from './svelte.config.js';
 
 /** Only these files may touch Electron; everything else must run (and be tested) under plain Node. */
-const ELECTRON_GLUE = ['electron/main.ts', 'electron/preload.ts', 'electron/secrets/safe-storage-store.ts'];
+const ELECTRON_GLUE = ['electron/shell/main.ts', 'electron/shell/preload.ts', 'electron/shell/safe-storage-store.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-electron/**', 'release/**', 'node_modules/**', 'test-results/**', 'bench/results/**'] },

@@ -12,7 +12,7 @@ if (only !== 'renderer') {
   const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
   await esbuild({
     ...common,
-    entryPoints: ['electron/main.ts'],
+    entryPoints: ['electron/shell/main.ts'],
     outfile: 'dist-electron/main.js',
     format: 'esm',
     packages: 'external',
@@ -44,7 +44,7 @@ if (only !== 'renderer') {
   });
   await esbuild({
     ...common,
-    entryPoints: ['electron/preload.ts'],
+    entryPoints: ['electron/shell/preload.ts'],
     outfile: 'dist-electron/preload.cjs',
     format: 'cjs',
     external: ['electron'],

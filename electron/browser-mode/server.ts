@@ -7,8 +7,8 @@ import type { BridgeMessage, BridgeRequest } from '../../shared/ipc/contract.ts'
 import { LIMITS } from '../../shared/ipc/common.ts';
 import type { GradeDeskApp } from '../app.ts';
 import { createRouter, type Router } from '../ipc/router.ts';
-import { contentSecurityPolicy } from '../security.ts';
-import { contentTypeOf, resolveStaticPath } from '../static-files.ts';
+import { contentSecurityPolicy } from '../serve/content-security-policy.ts';
+import { contentTypeOf, resolveStaticPath } from '../serve/static-files.ts';
 
 export interface BrowserModeOptions {
   app: Pick<GradeDeskApp, 'handlers' | 'onEvent'>;

@@ -6,7 +6,7 @@ import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startBrowserMode, type BrowserModeServer } from '../../../electron/browser-mode/server.ts';
-import { resolveStaticPath } from '../../../electron/static-files.ts';
+import { resolveStaticPath } from '../../../electron/serve/static-files.ts';
 import type { EventListener } from '../../../shared/ipc/contract.ts';
 import type { Handlers } from '../../../shared/ipc/contract.ts';
 import { makeHandlers } from '../../support/fake-handlers.ts';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  * require() calls.
  */
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const ELECTRON_GLUE = new Set(['electron/main.ts', 'electron/preload.ts', 'electron/secrets/safe-storage-store.ts']);
+const ELECTRON_GLUE = new Set(['electron/shell/main.ts', 'electron/shell/preload.ts', 'electron/shell/safe-storage-store.ts']);
 const IMPORTS_ELECTRON = /(?:from\s+|import\s*\(\s*|require\s*\(\s*|import\s+)['"]electron(?:\/[^'"]*)?['"]/;
 
 function sourceFiles(dir: string): string[] {

@@ -5,7 +5,7 @@ import {
   senderInfoFromEvent,
   type IpcInvokeListener,
   type IpcMainLike,
-} from '../../../electron/ipc/electron-ipc.ts';
+} from '../../../electron/shell/electron-ipc.ts';
 import type { Router, SenderInfo } from '../../../electron/ipc/router.ts';
 
 function fakeIpcMain(): IpcMainLike & { handlers: Map<string, IpcInvokeListener>; removed: string[] } {

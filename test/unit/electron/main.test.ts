@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type * as ErrorsModuleType from '../../../shared/errors.ts';
 import { eventChannel, invokeChannel, routeNames } from '../../../shared/ipc/contract.ts';
-import { contentSecurityPolicy, webPreferencesFor } from '../../../electron/security.ts';
+import { contentSecurityPolicy } from '../../../electron/serve/content-security-policy.ts';
+import { webPreferencesFor } from '../../../electron/shell/security.ts';
 import { createFakeElectron, FakeWebContents, navigationEvent, type FakeElectron } from './fake-electron.ts';
 import { createFakeCore, type FakeCore } from './fake-app.ts';
 
@@ -68,7 +69,7 @@ async function loadMain(
   const core = createFakeCore(options.failWith ? { failWith: options.failWith(errors) } : {});
   vi.doMock('electron', () => electron.module);
   vi.doMock('../../../electron/app.ts', () => ({ createApp: core.createApp }));
-  await import('../../../electron/main.ts');
+  await import('../../../electron/shell/main.ts');
   return { electron, core, root, appPath, userData };
 }
 

@@ -43,7 +43,7 @@ vi.mock('electron', async () => {
   };
 });
 
-const { buildGradeDeskApi } = await import('../../../electron/preload.ts');
+const { buildGradeDeskApi } = await import('../../../electron/shell/preload.ts');
 
 const checkPayload: EventPayload<'modelChecked'> = {
   modelId: 'm1',
@@ -159,7 +159,7 @@ describe('buildGradeDeskApi', () => {
     vi.resetModules();
     vi.doMock('electron', () => ({ contextBridge: undefined, ipcRenderer: undefined }));
     const before = fake.exposed.length;
-    const module = await import('../../../electron/preload.ts');
+    const module = await import('../../../electron/shell/preload.ts');
     expect(fake.exposed).toHaveLength(before);
     expect(Object.keys(module.buildGradeDeskApi(new FakeIpcRenderer())).sort()).toEqual([...routeNames, 'on'].sort());
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors.ts';
-import { createSafeStorageSecretStore, type SafeStorageLike } from '../../../electron/secrets/safe-storage-store.ts';
+import { createSafeStorageSecretStore, type SafeStorageLike } from '../../../electron/shell/safe-storage-store.ts';
 import { chainSecretStores, createEnvSecretStore, createMemorySecretStore } from '../../../electron/secrets/secret-store.ts';
 import { describeSecretStoreContract } from './secret-store.contract.ts';
 

@@ -5,12 +5,12 @@ import {
   APP_ENTRY_URL,
   APP_ORIGIN,
   APP_SCHEME_PRIVILEGES,
-  contentSecurityPolicy,
   isAppUrl,
   isTrustedSender,
   resolveAppAsset,
   webPreferencesFor,
-} from '../../../electron/security.ts';
+} from '../../../electron/shell/security.ts';
+import { contentSecurityPolicy } from '../../../electron/serve/content-security-policy.ts';
 
 describe('webPreferencesFor', () => {
   it('spells out every secure preference and the preload path', () => {
@@ -209,7 +209,7 @@ describe('resolveAppAsset', () => {
   });
 
   it('does not depend on electron', async () => {
-    const source = await readFile(new URL('../../../electron/security.ts', import.meta.url), 'utf8');
+    const source = await readFile(new URL('../../../electron/shell/security.ts', import.meta.url), 'utf8');
     expect(source).not.toMatch(/from\s+['"]electron['"]/);
   });
 });

@@ -1,7 +1,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { buildGradeDeskApi } from './ipc/preload-api.ts';
+import { buildGradeDeskApi } from './preload-api.ts';
 
-export { buildGradeDeskApi, type IpcRendererLike } from './ipc/preload-api.ts';
+export { buildGradeDeskApi, type IpcRendererLike } from './preload-api.ts';
 
 // Only a preload has a contextBridge. Suites that import this file mock `electron` without one
 // (under plain Node it is only the binary's path, and importing it throws where the binary is

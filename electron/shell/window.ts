@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAppUrl, resolveAppAsset } from './security.ts';
-import { contentTypeOf } from './static-files.ts';
+import { contentTypeOf } from '../serve/static-files.ts';
 
 /**
  * The Electron wiring that applies security.ts's decisions: the app:// file server, the

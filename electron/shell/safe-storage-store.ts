@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AppError } from '../../shared/errors.ts';
-import type { SecretStore } from './secret-store.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
 
 /**
  * The desktop app's keychain adapter: secrets are encrypted with Electron `safeStorage` (the

@@ -1,22 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
-import { AppError } from '../shared/errors.ts';
-import { eventChannel, routeNames } from '../shared/ipc/contract.ts';
-import { createApp, type GradeDeskApp, type Log } from './app.ts';
-import { registerIpcRoutes } from './ipc/electron-ipc.ts';
-import { resolveDataFiles } from './paths.ts';
-import { createRouter } from './ipc/router.ts';
-import { createSafeStorageSecretStore } from './secrets/safe-storage-store.ts';
-import { chainSecretStores, createEnvSecretStore } from './secrets/secret-store.ts';
-import {
-  APP_ENTRY_URL,
-  APP_SCHEME,
-  APP_SCHEME_PRIVILEGES,
-  contentSecurityPolicy,
-  isTrustedSender,
-  webPreferencesFor,
-} from './security.ts';
+import { AppError } from '../../shared/errors.ts';
+import { eventChannel, routeNames } from '../../shared/ipc/contract.ts';
+import { createApp, type GradeDeskApp, type Log } from '../app.ts';
+import { createRouter } from '../ipc/router.ts';
+import { resolveDataFiles } from '../paths.ts';
+import { chainSecretStores, createEnvSecretStore } from '../secrets/secret-store.ts';
+import { contentSecurityPolicy } from '../serve/content-security-policy.ts';
+import { registerIpcRoutes } from './electron-ipc.ts';
+import { createSafeStorageSecretStore } from './safe-storage-store.ts';
+import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isTrustedSender, webPreferencesFor } from './security.ts';
 import { createAppProtocolHandler, denyAllPermissions, hardenWebContents } from './window.ts';
 
 /**

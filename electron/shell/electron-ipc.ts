@@ -1,5 +1,5 @@
 import { invokeChannel, type RouteName } from '../../shared/ipc/contract.ts';
-import type { Router, SenderInfo } from './router.ts';
+import type { Router, SenderInfo } from '../ipc/router.ts';
 
 /**
  * The Electron transport of the router: one `ipcMain.handle` per route of the contract, each
