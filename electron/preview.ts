@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp } from './app.ts';
+import { createApp } from './app/create-app.ts';
 import { startBrowserMode } from './browser-mode/server.ts';
-import { resolveDataFiles } from './paths.ts';
+import { resolveDataFiles } from './app/data-files.ts';
 import { createEnvSecretStore } from './secrets/secret-store.ts';
 
 /**

@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BridgeMessage, BridgeRequest } from '../../shared/ipc/contract.ts';
 import { LIMITS } from '../../shared/ipc/common.ts';
-import type { GradeDeskApp } from '../app.ts';
+import type { GradeDeskApp } from '../app/create-app.ts';
 import { createRouter, type Router } from '../ipc/router.ts';
 import { contentSecurityPolicy } from '../serve/content-security-policy.ts';
 import { contentTypeOf, resolveStaticPath } from '../serve/static-files.ts';

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Config } from '../../shared/config.ts';
 import { AppError } from '../../shared/errors.ts';
-import { createApp, type GradeDeskApp } from '../app.ts';
+import { createApp, type GradeDeskApp } from '../app/create-app.ts';
 import { batchReport, historyReport, type BatchReport } from '../grading/batch/report.ts';
 import { closeExtractionWorkers } from '../grading/documents/index.ts';
 import { exportBatch } from '../grading/export.ts';
@@ -10,7 +10,7 @@ import { gradeFiles, runPlannedBatch, type RunPlannedResult } from '../grading/g
 import { combineWith, parseStoredPlan, type BatchPlan } from '../grading/pipeline.ts';
 import { decodeRosterBytes, parseRoster } from '../grading/privacy/index.ts';
 import { loadRubricFile } from '../grading/rubric/index.ts';
-import { resolveDataFiles } from '../paths.ts';
+import { resolveDataFiles } from '../app/data-files.ts';
 import { createEnvSecretStore } from '../secrets/secret-store.ts';
 import { closeDatabase, getBatch, latestUnfinishedBatch, openDatabase, type WritableDB } from '../store/index.ts';
 import { costByDay, costByModel } from '../store/monitor-queries.ts';

@@ -7,7 +7,7 @@
  */
 import { pricesOf } from '../../shared/config.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { GradeDeskApp } from '../app.ts';
+import type { GradeDeskApp } from '../app/create-app.ts';
 import { setBatchStatus, type BatchStatus } from '../store/index.ts';
 import { batchReport, type BatchReport } from './batch/report.ts';
 import { startPendingRedactions } from './batch/pending-images.ts';

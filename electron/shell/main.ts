@@ -3,9 +3,9 @@ import { join, resolve } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
 import { AppError } from '../../shared/errors.ts';
 import { eventChannel, routeNames } from '../../shared/ipc/contract.ts';
-import { createApp, type GradeDeskApp, type Log } from '../app.ts';
+import { createApp, type GradeDeskApp, type Log } from '../app/create-app.ts';
 import { createRouter } from '../ipc/router.ts';
-import { resolveDataFiles } from '../paths.ts';
+import { resolveDataFiles } from '../app/data-files.ts';
 import { chainSecretStores, createEnvSecretStore } from '../secrets/secret-store.ts';
 import { contentSecurityPolicy } from '../serve/content-security-policy.ts';
 import { registerIpcRoutes } from './electron-ipc.ts';
@@ -14,10 +14,10 @@ import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isTrustedSender, webP
 import { createAppProtocolHandler, denyAllPermissions, hardenWebContents } from './window.ts';
 
 /**
- * The Electron composition: wires security.ts's decisions and the core from app.ts to Electron.
- * Bundled to dist-electron/main.js; the preload to dist-electron/preload.cjs; the renderer to
- * dist/renderer. Every path below is relative to `app.getAppPath()` (the package root, or the
- * asar archive when packaged).
+ * The Electron composition: wires security.ts's decisions and the core (app/create-app.ts) to
+ * Electron. Bundled to dist-electron/main.js; the preload to dist-electron/preload.cjs; the
+ * renderer to dist/renderer. Every path below is relative to `app.getAppPath()` (the package
+ * root, or the asar archive when packaged).
  */
 
 const log: Log = (level, message, details) => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { createApp, type AppOptions, type GradeDeskApp } from '../../electron/app.ts';
+import { createApp, type AppOptions, type GradeDeskApp } from '../../electron/app/create-app.ts';
 import { startBrowserMode, type BrowserModeServer } from '../../electron/browser-mode/server.ts';
 import { launchChromium, openWatchedPage } from './chromium.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type GradeDeskApp } from '../../electron/app.ts';
+import { createApp, type GradeDeskApp } from '../../electron/app/create-app.ts';
 import { historyReport } from '../../electron/grading/batch/report.ts';
 import { createRouter, type Router } from '../../electron/ipc/router.ts';
 import { createMemorySecretStore } from '../../electron/secrets/secret-store.ts';

@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type GradeDeskApp } from '../../../electron/app.ts';
+import { createApp, type GradeDeskApp } from '../../../electron/app/create-app.ts';
 import { runPlannedBatch } from '../../../electron/grading/grade-files.ts';
 import { newPseudonymSecret, prepareBatch, type BatchPlan } from '../../../electron/grading/pipeline.ts';
 import { loadRubricFile } from '../../../electron/grading/rubric/index.ts';

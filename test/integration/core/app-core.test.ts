@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../electron/app.ts';
+import { createApp } from '../../../electron/app/create-app.ts';
 import { createMemorySecretStore } from '../../../electron/secrets/secret-store.ts';
 import { startSimulator, type SimulatorHandle } from '../../../electron/simulator/index.ts';
 import { closeDatabase, listApiCalls, openDatabase } from '../../../electron/store/index.ts';

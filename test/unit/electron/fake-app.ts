@@ -1,10 +1,10 @@
-import type { AppOptions, GradeDeskApp } from '../../../electron/app.ts';
+import type { AppOptions, GradeDeskApp } from '../../../electron/app/create-app.ts';
 import type { EventListener } from '../../../shared/ipc/contract.ts';
 import type { Handlers } from '../../../shared/ipc/contract.ts';
 import { makeHandlers } from '../../support/fake-handlers.ts';
 import type { ModelCheck } from '../../../shared/ipc/models.ts';
 
-/** A stand-in for electron/app.ts: a handler for every route, recorded calls and events. */
+/** A stand-in for electron/app/create-app.ts: a handler for every route, recorded calls and events. */
 export function createFakeCore(options: { failWith?: Error } = {}) {
   const listeners = new Set<EventListener>();
   const calls: Array<{ route: string; input: unknown }> = [];

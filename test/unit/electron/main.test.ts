@@ -30,7 +30,7 @@ afterEach(async () => {
   process.argv = originalArgv;
   vi.unstubAllEnvs();
   vi.doUnmock('electron');
-  vi.doUnmock('../../../electron/app.ts');
+  vi.doUnmock('../../../electron/app/create-app.ts');
   vi.restoreAllMocks();
   for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
 });
@@ -68,7 +68,7 @@ async function loadMain(
   const errors: ErrorsModule = await import('../../../shared/errors.ts');
   const core = createFakeCore(options.failWith ? { failWith: options.failWith(errors) } : {});
   vi.doMock('electron', () => electron.module);
-  vi.doMock('../../../electron/app.ts', () => ({ createApp: core.createApp }));
+  vi.doMock('../../../electron/app/create-app.ts', () => ({ createApp: core.createApp }));
   await import('../../../electron/shell/main.ts');
   return { electron, core, root, appPath, userData };
 }
