@@ -7,15 +7,16 @@ import type { ModelCheck, ModelView } from '../../shared/ipc/models.ts';
 import { CallManager } from '../api/call-manager.ts';
 import { checkModel } from '../api/check-model.ts';
 import { registryFromConfig } from '../api/model-registry.ts';
-import { settingsFromConfig } from '../api/settings-from-config.ts';
 import { DEFAULT_TIMEOUTS } from '../api/types.ts';
-import { loadConfigFile } from '../config/load-config.ts';
-import { startDemoProvider, type DemoProvider } from '../demo/demo-provider.ts';
+import type { DemoProvider } from '../demo/demo-provider.ts';
 import { createGradingHandlers } from '../grading/handlers.ts';
 import { createMonitor, type Monitor } from '../monitor/index.ts';
 import { createMonitorHandlers } from '../monitor/handlers.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { closeDatabase, latestChecks, openDatabase, type ApiCallRow, type WritableDB } from '../store/index.ts';
+import { chooseConfig, coreSettingsFor, type CoreSettings } from './app-config.ts';
+import { createEventHub } from './event-hub.ts';
+import { createAppHandlers } from './handlers.ts';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, message: string, details?: Record<string, unknown>) => void;
@@ -47,99 +48,41 @@ export interface GradeDeskApp {
   close(): Promise<void>;
 }
 
-interface LoadedConfig {
-  config: Config | null;
-  error: AppErrorData | null;
-}
-
-function loadConfig(path: string | null): LoadedConfig {
-  if (path === null) {
-    return { config: null, error: { code: 'CONFIG_NOT_FOUND', message: 'No config file was given.' } };
-  }
-  const result = loadConfigFile(path);
-  return result.ok ? { config: result.data, error: null } : { config: null, error: result.error };
-}
-
-function costOf(model: ModelConfig, providerCost: number | null, promptTokens: number | null, completionTokens: number | null) {
-  if (providerCost !== null) return { costUsd: providerCost, costSource: 'provider' as const };
-  const prices = pricesOf(model);
-  if (prices.input === null || prices.output === null || promptTokens === null || completionTokens === null) {
-    return { costUsd: null, costSource: 'unpriced' as const };
-  }
-  return { costUsd: promptTokens * prices.input + completionTokens * prices.output, costSource: 'estimate' as const };
-}
-
-function checkFromRow(row: ApiCallRow): ModelCheck {
-  return {
-    modelId: row.modelId,
-    checkedAt: new Date(row.startedAt).toISOString(),
-    ok: row.status === 'ok',
-    latencyMs: row.latencyMs,
-    httpStatus: row.httpStatus,
-    errorClass: row.errorClass,
-    error: row.status === 'ok' || row.errorCode === null ? null : { code: row.errorCode, message: row.errorMessage ?? '' },
-  };
-}
-
-/**
- * The composition root: builds the core from config, store and secrets, and returns the
- * handler for every IPC route. Electron's main.ts and browser mode both serve exactly this.
- */
-export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
-  const log: Log = options.log ?? (() => {});
-  let demo: DemoProvider | null = null;
-  let loaded: LoadedConfig;
-  if (options.demo) {
-    demo = await startDemoProvider();
-    loaded = { config: demo.config, error: null };
-  } else if (options.configValue) {
-    loaded = { config: options.configValue, error: null };
-  } else {
-    loaded = loadConfig(options.configPath);
-  }
-  if (loaded.error) log('warn', 'config not loaded', { code: loaded.error.code });
-
-  let db: WritableDB;
+/** Opens the store; a demo provider already started is closed when the store cannot open. */
+async function openStore(dbPath: string, demo: DemoProvider | null): Promise<WritableDB> {
   try {
-    db = openDatabase(options.dbPath);
+    return openDatabase(dbPath);
   } catch (error) {
     await demo?.close();
     throw error;
   }
-  const secrets = demo ? demo.secrets : options.secrets;
+}
+
+interface CoreDeps {
+  db: WritableDB;
+  dbPath: string;
+  config: Config | null;
+  settings: CoreSettings;
+  secrets: SecretStore;
+  emit: EventListener;
+  log: Log;
+}
+
+/** The API call management core and the monitor it reports to, on one connection pool. */
+function createCore({ db, dbPath, config, settings, secrets, emit, log }: CoreDeps) {
   // One keep-alive pool per origin; a connect that takes longer than the connect timeout is a
   // connection failure.
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 32, connect: { timeout: DEFAULT_TIMEOUTS.connectMs } });
-  const listeners = new Set<EventListener>();
-  const emit: EventListener = (event, payload) => {
-    for (const listener of listeners) {
-      try {
-        listener(event, payload);
-      } catch (error) {
-        log('error', 'event listener failed', { event, error: String(error) });
-      }
-    }
-  };
-
-  let settings: ReturnType<typeof settingsFromConfig>;
-  try {
-    settings = settingsFromConfig(loaded.config);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    // A config the core cannot use is reported like a schema error; the app still opens.
-    loaded = { config: null, error: error.toData() };
-    settings = {};
-  }
   // The audit trail on its own thread and connection, without an fsync per commit (see createMonitor).
   const monitor = createMonitor({
     db,
-    auditThread: { dbPath: options.dbPath },
-    config: loaded.config,
+    auditThread: { dbPath },
+    config,
     onAlert: (alert) => emit('alertRaised', alert),
     onError: (error, source) => log('warn', 'monitor', { source, error: String(error) }),
   });
   const calls = new CallManager({
-    models: loaded.config ? registryFromConfig(loaded.config) : [],
+    models: config ? registryFromConfig(config) : [],
     keys: (name) => secrets.get(name),
     sink: monitor.recorder,
     budget: monitor.budget,
@@ -148,6 +91,47 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     settings,
   });
   monitor.setBreakerLookup((id) => calls.breakerState(id));
+  return { dispatcher, monitor, calls };
+}
+
+/**
+ * The composition root: builds the core from config, store and secrets, and returns the
+ * handler for every IPC route. Electron's main.ts and browser mode both serve exactly this.
+ * Only entry points import it (shell/main.ts, browser-mode/preview.ts, the CLI).
+ */
+export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
+  const log: Log = options.log ?? (() => {});
+  const { loaded: chosen, demo } = await chooseConfig(options);
+  if (chosen.error) log('warn', 'config not loaded', { code: chosen.error.code });
+
+  const db = await openStore(options.dbPath, demo);
+  const secrets = demo ? demo.secrets : options.secrets;
+  const events = createEventHub((event, error) => log('error', 'event listener failed', { event, error: String(error) }));
+  const emit = events.emit;
+  const { loaded, settings } = coreSettingsFor(chosen);
+  const { dispatcher, monitor, calls } = createCore({ db, dbPath: options.dbPath, config: loaded.config, settings, secrets, emit, log });
+
+  // The model routes (listModels, checkModel, getRateLimits) and their helpers.
+  function costOf(model: ModelConfig, providerCost: number | null, promptTokens: number | null, completionTokens: number | null) {
+    if (providerCost !== null) return { costUsd: providerCost, costSource: 'provider' as const };
+    const prices = pricesOf(model);
+    if (prices.input === null || prices.output === null || promptTokens === null || completionTokens === null) {
+      return { costUsd: null, costSource: 'unpriced' as const };
+    }
+    return { costUsd: promptTokens * prices.input + completionTokens * prices.output, costSource: 'estimate' as const };
+  }
+
+  function checkFromRow(row: ApiCallRow): ModelCheck {
+    return {
+      modelId: row.modelId,
+      checkedAt: new Date(row.startedAt).toISOString(),
+      ok: row.status === 'ok',
+      latencyMs: row.latencyMs,
+      httpStatus: row.httpStatus,
+      errorClass: row.errorClass,
+      error: row.status === 'ok' || row.errorCode === null ? null : { code: row.errorCode, message: row.errorMessage ?? '' },
+    };
+  }
 
   const models = (): Array<[string, ModelConfig]> => Object.entries(loaded.config?.models ?? {});
   const modelById = (id: string): ModelConfig => {
@@ -163,28 +147,12 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     return (await secrets.get(model.api_key_env)) ? 'set' : 'missing';
   }
 
-  const grading = createGradingHandlers({
-    core: { db, calls, monitor, config: loaded.config, configError: loaded.error },
-    demo: demo !== null,
-    emit,
-  });
-
-  const handlers: Handlers = {
-    ...createMonitorHandlers({ monitor }),
-    ...grading.handlers,
+  const modelHandlers: Pick<Handlers, 'listModels' | 'checkModel' | 'getRateLimits'> = {
     getRateLimits: () =>
       calls.pacer.report(Date.now()).map((scope) => ({
         ...scope,
         blockedUntil: scope.blockedUntil === null ? null : new Date(scope.blockedUntil).toISOString(),
       })),
-
-    getAppInfo: () => ({
-      version: options.version ?? '0.1.0',
-      mode: options.mode,
-      demo: demo !== null,
-      configPath: demo ? null : options.configPath,
-      configError: loaded.error,
-    }),
 
     listModels: async () => {
       const checks = new Map(latestChecks(db).map((row) => [row.modelId, checkFromRow(row)]));
@@ -260,6 +228,24 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     },
   };
 
+  const grading = createGradingHandlers({
+    core: { db, calls, monitor, config: loaded.config, configError: loaded.error },
+    demo: demo !== null,
+    emit,
+  });
+  const handlers: Handlers = {
+    ...createAppHandlers({
+      version: options.version,
+      mode: options.mode,
+      demo: demo !== null,
+      configPath: options.configPath,
+      configError: loaded.error,
+    }),
+    ...createMonitorHandlers({ monitor }),
+    ...grading.handlers,
+    ...modelHandlers,
+  };
+
   return {
     handlers,
     calls,
@@ -267,14 +253,11 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     db,
     config: loaded.config,
     configError: loaded.error,
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onEvent: events.subscribe,
     async close() {
       // A grading in progress stops first (resumable), before the store it writes to closes.
       await grading.close();
-      listeners.clear();
+      events.clear();
       monitor.close();
       await dispatcher.close();
       closeDatabase(db);
