@@ -1,17 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp } from './app/create-app.ts';
-import { startBrowserMode } from './browser-mode/server.ts';
-import { resolveDataFiles } from './app/data-files.ts';
-import { createEnvSecretStore } from './secrets/secret-store.ts';
+import { createApp } from '../app/create-app.ts';
+import { resolveDataFiles } from '../app/data-files.ts';
+import { createEnvSecretStore } from '../secrets/secret-store.ts';
+import { startBrowserMode } from './server.ts';
 
 /**
  * `npm run preview`: the built renderer with the real core, over loopback, for any Chromium.
  * GRADEDESK_CONFIG and GRADEDESK_DB choose the files; `--demo` uses the simulated provider.
  */
 async function main(): Promise<void> {
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const files = resolveDataFiles();
   mkdirSync(dirname(files.dbPath), { recursive: true });
   const demo = process.argv.includes('--demo');
