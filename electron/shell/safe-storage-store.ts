@@ -35,6 +35,67 @@ function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
 }
 
+function encryptionAvailable(safeStorage: SafeStorageLike, platform: NodeJS.Platform): boolean {
+  if (!safeStorage.isEncryptionAvailable()) return false;
+  if (platform === 'linux' && typeof safeStorage.getSelectedStorageBackend === 'function') {
+    return safeStorage.getSelectedStorageBackend() !== 'basic_text';
+  }
+  return true;
+}
+
+async function readMap(filePath: string): Promise<Map<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(filePath, 'utf8');
+  } catch (error) {
+    if (isMissing(error)) return new Map();
+    throw error;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return new Map();
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return new Map();
+  const map = new Map<string, string>();
+  for (const [name, value] of Object.entries(parsed)) {
+    if (typeof value === 'string') map.set(name, value);
+  }
+  return map;
+}
+
+async function writeMap(filePath: string, map: Map<string, string>): Promise<void> {
+  await mkdir(dirname(filePath), { recursive: true, mode: 0o700 });
+  const temp = `${filePath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await open(temp, 'wx', FILE_MODE);
+  try {
+    try {
+      await handle.writeFile(JSON.stringify(Object.fromEntries(map), null, 2) + '\n', 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, filePath);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * One operation at a time: read-modify-write must not interleave, and a get issued after a
+ * set sees it.
+ */
+function serializer(): <T>(operation: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (operation) => {
+    const run = tail.then(operation, operation);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
 /**
  * A `SecretStore` in `filePath`, encrypted with `safeStorage`.
  *
@@ -53,68 +114,12 @@ export function createSafeStorageSecretStore(
   options: SafeStorageSecretStoreOptions = {},
 ): SecretStore {
   const platform = options.platform ?? process.platform;
-
-  function encryptionAvailable(): boolean {
-    if (!safeStorage.isEncryptionAvailable()) return false;
-    if (platform === 'linux' && typeof safeStorage.getSelectedStorageBackend === 'function') {
-      return safeStorage.getSelectedStorageBackend() !== 'basic_text';
-    }
-    return true;
-  }
-
-  async function readMap(): Promise<Map<string, string>> {
-    let text: string;
-    try {
-      text = await readFile(filePath, 'utf8');
-    } catch (error) {
-      if (isMissing(error)) return new Map();
-      throw error;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return new Map();
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return new Map();
-    const map = new Map<string, string>();
-    for (const [name, value] of Object.entries(parsed)) {
-      if (typeof value === 'string') map.set(name, value);
-    }
-    return map;
-  }
-
-  async function writeMap(map: Map<string, string>): Promise<void> {
-    await mkdir(dirname(filePath), { recursive: true, mode: 0o700 });
-    const temp = `${filePath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    const handle = await open(temp, 'wx', FILE_MODE);
-    try {
-      try {
-        await handle.writeFile(JSON.stringify(Object.fromEntries(map), null, 2) + '\n', 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, filePath);
-    } catch (error) {
-      await unlink(temp).catch(() => undefined);
-      throw error;
-    }
-  }
-
-  // One operation at a time: read-modify-write must not interleave, and a get issued after a
-  // set sees it.
-  let tail: Promise<unknown> = Promise.resolve();
-  function serialized<T>(operation: () => Promise<T>): Promise<T> {
-    const run = tail.then(operation, operation);
-    tail = run.catch(() => undefined);
-    return run;
-  }
+  const serialized = serializer();
 
   return {
     get: (name) =>
       serialized(async () => {
-        const encoded = (await readMap()).get(name);
+        const encoded = (await readMap(filePath)).get(name);
         if (encoded === undefined) return null;
         try {
           return safeStorage.decryptString(Buffer.from(encoded, 'base64'));
@@ -125,17 +130,17 @@ export function createSafeStorageSecretStore(
 
     set: (name, value) =>
       serialized(async () => {
-        if (!encryptionAvailable()) throw new AppError('INTERNAL_ERROR', KEYCHAIN_UNAVAILABLE, { secret: name });
-        const map = await readMap();
+        if (!encryptionAvailable(safeStorage, platform)) throw new AppError('INTERNAL_ERROR', KEYCHAIN_UNAVAILABLE, { secret: name });
+        const map = await readMap(filePath);
         map.set(name, safeStorage.encryptString(value).toString('base64'));
-        await writeMap(map);
+        await writeMap(filePath, map);
       }),
 
     delete: (name) =>
       serialized(async () => {
-        const map = await readMap();
+        const map = await readMap(filePath);
         if (!map.delete(name)) return;
-        await writeMap(map);
+        await writeMap(filePath, map);
       }),
   };
 }
