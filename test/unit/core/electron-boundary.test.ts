@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -11,6 +11,9 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 const ELECTRON_GLUE = new Set(['electron/shell/main.ts', 'electron/shell/preload.ts', 'electron/shell/safe-storage-store.ts']);
 const IMPORTS_ELECTRON = /(?:from\s+|import\s*\(\s*|require\s*\(\s*|import\s+)['"]electron(?:\/[^'"]*)?['"]/;
 
+/** A relative import or re-export, type-only ones included. */
+const RELATIVE_IMPORT = /(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
+
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
@@ -19,6 +22,19 @@ function sourceFiles(dir: string): string[] {
     else if (/\.(ts|mts|js|mjs|svelte)$/.test(name)) out.push(path);
   }
   return out;
+}
+
+/** Source files under the given folders, as repository paths with forward slashes. */
+function repoFiles(...dirs: string[]): string[] {
+  return dirs.flatMap((dir) => sourceFiles(join(ROOT, dir))).map((path) => relative(ROOT, path).split('\\').join('/'));
+}
+
+/** The repository paths a source file imports by a relative path. */
+function relativeImports(path: string): string[] {
+  const source = readFileSync(join(ROOT, path), 'utf8');
+  return [...source.matchAll(RELATIVE_IMPORT)].map((match) =>
+    relative(ROOT, resolve(ROOT, dirname(path), match[1]!)).split('\\').join('/'),
+  );
 }
 
 describe('electron import boundary', () => {
@@ -42,6 +58,14 @@ describe('electron import boundary', () => {
       .map((path) => relative(ROOT, path).split('\\').join('/'))
       .filter((path) => !ELECTRON_GLUE.has(path))
       .filter((path) => IMPORTS_ELECTRON.test(readFileSync(join(ROOT, path), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
+  it('nothing outside electron/shell imports the Electron shell', () => {
+    expect(relativeImports('electron/shell/main.ts')).toContain('electron/shell/window.ts');
+    const offenders = repoFiles('electron', 'shared', 'renderer/src')
+      .filter((path) => !path.startsWith('electron/shell/'))
+      .flatMap((path) => relativeImports(path).filter((target) => target.startsWith('electron/shell/')).map((target) => `${path} -> ${target}`));
     expect(offenders).toEqual([]);
   });
 });
