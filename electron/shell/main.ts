@@ -59,7 +59,7 @@ async function start(): Promise<void> {
   const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir, contentSecurityPolicy({ connectSrc: [] })));
 
-  // The same files the CLI and browser mode open (paths.ts); the default config is optional.
+  // The same files the CLI and browser mode open (app/data-files.ts); the default config is optional.
   const userData = app.getPath('userData');
   const files = resolveDataFiles(process.env, userData);
   const configChosen = Boolean(process.env.GRADEDESK_CONFIG);
