@@ -5,7 +5,7 @@ import { loadConfigFile } from '../config/load-config.ts';
 import { startDemoProvider, type DemoProvider } from '../demo/demo-provider.ts';
 
 /** The configuration in force, or why there is none: the app opens either way. */
-export interface LoadedConfig {
+interface LoadedConfig {
   config: Config | null;
   error: AppErrorData | null;
 }
