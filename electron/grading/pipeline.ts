@@ -16,7 +16,7 @@ import {
   type SubmissionRow,
   type WritableDB,
 } from '../store/index.ts';
-import type { GradingKit } from './batch/run-batch.ts';
+import type { GradingKit } from './batch/grade-job.ts';
 import type { CombineGradings, CriterionReport } from './batch/report.ts';
 import { collectFiles, extractDocument, type ExtractedDocument, type PageImage } from './documents/index.ts';
 import type { SubmissionToEstimate } from './estimate/index.ts';

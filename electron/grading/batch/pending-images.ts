@@ -10,7 +10,7 @@ import { pendingSubmissions, queryOne, setSubmissionStatus, sql, type WritableDB
 import { extractDocument, type PageImage } from '../documents/index.ts';
 import { jobModels, releaseRedactedSubmission, type BatchPlan, type ImagesInRedaction } from '../pipeline.ts';
 import { BatchImageRedaction } from '../privacy/index.ts';
-import { Arrivals } from './run-batch.ts';
+import { Arrivals } from './arrivals.ts';
 
 export interface PendingRedactions {
   /** What the runner waits for: one arrival per pending submission. */
