@@ -7,7 +7,8 @@ import { batchReport, historyReport, type BatchReport } from '../grading/batch/r
 import { closeExtractionWorkers } from '../grading/documents/index.ts';
 import { exportBatch } from '../grading/export.ts';
 import { gradeFiles, runPlannedBatch, type RunPlannedResult } from '../grading/grade-files.ts';
-import { combineWith, parseStoredPlan, type BatchPlan } from '../grading/pipeline.ts';
+import { combineWith } from '../grading/batch/combine.ts';
+import { parseStoredPlan, type BatchPlan } from '../grading/batch/plan.ts';
 import { decodeRosterBytes, parseRoster } from '../grading/privacy/index.ts';
 import { loadRubricFile } from '../grading/rubric/index.ts';
 import { resolveDataFiles } from '../paths.ts';

@@ -6,7 +6,8 @@ import type { CallManager, CallOutcome } from '../../../electron/api/call-manage
 import { Arrivals } from '../../../electron/grading/batch/arrivals.ts';
 import type { GradingKit } from '../../../electron/grading/batch/grade-job.ts';
 import { runBatch } from '../../../electron/grading/batch/run-batch.ts';
-import { newPseudonymSecret, prepareBatch, type BatchPlan } from '../../../electron/grading/pipeline.ts';
+import { newPseudonymSecret, type BatchPlan } from '../../../electron/grading/batch/plan.ts';
+import { prepareBatch } from '../../../electron/grading/batch/prepare.ts';
 import { loadRubricFile } from '../../../electron/grading/rubric/index.ts';
 import { closeDatabase, getBatch, jobsOfBatch, latestUnfinishedBatch, openDatabase, setBatchStatus, type WritableDB } from '../../../electron/store/index.ts';
 
