@@ -7,7 +7,6 @@
  */
 import { pricesOf } from '../../shared/config.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { GradeDeskApp } from '../app.ts';
 import { setBatchStatus, type BatchStatus } from '../store/index.ts';
 import { combineWith } from './batch/combine.ts';
 import { gradingKit, type PreparedPseudonymizers } from './batch/kit.ts';
@@ -16,12 +15,10 @@ import { newPseudonymSecret, type BatchPlan } from './batch/plan.ts';
 import { prepareBatch, type ImagesInRedaction, type PrepareResult } from './batch/prepare.ts';
 import { batchReport, type BatchReport } from './batch/report.ts';
 import { runBatch, type RunReport } from './batch/run-batch.ts';
+import type { GradingCore } from './core.ts';
 import { estimateBatchCost, familyOfModel } from './estimate/index.ts';
 import type { RosterEntry } from './privacy/index.ts';
 import type { Rubric } from './rubric/index.ts';
-
-/** The part of the core grading needs. */
-export type GradingCore = Pick<GradeDeskApp, 'db' | 'calls' | 'monitor' | 'config' | 'configError'>;
 
 export interface BatchProgress {
   done: number;

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { AppError } from '../../shared/errors.ts';
 import type { BatchReportView } from '../../shared/ipc/grading.ts';
 import type { EventListener, Handlers } from '../../shared/ipc/contract.ts';
-import { gradeFiles, type GradingCore } from './grade-files.ts';
+import type { GradingCore } from './core.ts';
+import { gradeFiles } from './grade-files.ts';
 import { loadRubricFile } from './rubric/index.ts';
 
 export type GradingRouteName = 'gradeDemoClass';
