@@ -17,7 +17,7 @@ export interface StoredBatch {
 }
 
 /** `costs --json` (DESIGN §6). */
-export interface CostSummary {
+interface CostSummary {
   total_usd: number | null;
   cost_unpriced?: true;
   by_model: Array<{ model: string; calls: number; cost_usd: number | null }>;

@@ -17,7 +17,7 @@ export type { BatchReport } from './batch/report.ts';
 export type { RunPlannedResult } from './grade-files.ts';
 export { findBatchToResume, openGradingRecords } from './records.ts';
 
-export interface ResumeOptions {
+interface ResumeOptions {
   /** A cap for this batch from now on (`--budget`); undefined keeps the one it has. */
   budgetUsd?: number | undefined;
   /** Calls in flight across all models. */

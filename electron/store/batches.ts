@@ -94,7 +94,7 @@ export function insertSubmission(
   return (queryOne<{ id: number }>(db, sql`SELECT id FROM submissions WHERE batch_id = ${s.batchId} AND file = ${s.file}`)?.id ?? -1);
 }
 
-export function insertSubmissionPage(db: WritableDB, p: { submissionId: number; page: number; mime: string; width: number; height: number; data: Uint8Array }): void {
+function insertSubmissionPage(db: WritableDB, p: { submissionId: number; page: number; mime: string; width: number; height: number; data: Uint8Array }): void {
   execute(
     db,
     sql`INSERT OR REPLACE INTO submission_pages (submission_id, page, mime, width, height, data)

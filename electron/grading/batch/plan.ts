@@ -31,7 +31,7 @@ export interface BatchPlan {
 export const jobModels = (plan: Pick<BatchPlan, 'compare' | 'pool'>): string[] => (plan.compare ? [...plan.pool] : ['auto']);
 
 /** The config's `grading` section (snake_case, as in the file) in the prompt's terms. */
-export function gradingSettingsFromConfig(grading: GradingConfig | undefined): GradingSettingsInput {
+function gradingSettingsFromConfig(grading: GradingConfig | undefined): GradingSettingsInput {
   const settings: GradingSettingsInput = {};
   if (grading?.strictness !== undefined) settings.strictness = grading.strictness;
   if (grading?.feedback_language !== undefined) settings.language = grading.feedback_language;
