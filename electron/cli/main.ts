@@ -1,19 +1,20 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Config } from '../../shared/config.ts';
 import { AppError } from '../../shared/errors.ts';
 import { createApp, type GradeDeskApp } from '../app/create-app.ts';
-import { batchReport, historyReport, type BatchReport } from '../grading/batch/report.ts';
-import { closeExtractionWorkers } from '../grading/documents/index.ts';
-import { exportBatch } from '../grading/export.ts';
-import { gradeFiles, runPlannedBatch, type RunPlannedResult } from '../grading/grade-files.ts';
-import { combineWith, parseStoredPlan, type BatchPlan } from '../grading/pipeline.ts';
-import { decodeRosterBytes, parseRoster } from '../grading/privacy/index.ts';
-import { loadRubricFile } from '../grading/rubric/index.ts';
+import {
+  closeExtractionWorkers,
+  createGradingService,
+  findBatchToResume,
+  openGradingRecords,
+  readRosterFile,
+  readRubricFile,
+  type BatchReport,
+  type RunPlannedResult,
+} from '../grading/service.ts';
 import { resolveDataFiles } from '../app/data-files.ts';
 import { createEnvSecretStore } from '../secrets/secret-store.ts';
-import { closeDatabase, getBatch, latestUnfinishedBatch, openDatabase, type WritableDB } from '../store/index.ts';
-import { costByDay, costByModel } from '../store/monitor-queries.ts';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.ts';
 
 /** DESIGN §6 exit codes. */
@@ -53,15 +54,13 @@ async function openCore(args: CliArgs, io: CliIo, configValue?: Config): Promise
 }
 
 /**
- * The store alone, for the commands that only read what was recorded (history, costs, export):
- * no monitor, audit thread or HTTP pool to start and stop. The same file as the app's; opening
- * it migrates an older one, as the app would.
+ * The records alone, for the commands that only read what was recorded (history, costs,
+ * export): no monitor, audit thread or HTTP pool to start and stop.
  */
-function openStore(args: CliArgs, io: CliIo): { db: WritableDB; close: () => void } {
+function openRecords(args: CliArgs, io: CliIo): ReturnType<typeof openGradingRecords> {
   const files = resolveDataFiles({ ...io.env, ...(args.db ? { GRADEDESK_DB: args.db } : {}) });
   mkdirSync(dirname(files.dbPath), { recursive: true });
-  const db = openDatabase(files.dbPath);
-  return { db, close: () => closeDatabase(db) };
+  return openGradingRecords(files.dbPath);
 }
 
 function progressPrinter(io: CliIo): (p: { done: number; failed: number; total: number }) => void {
@@ -94,32 +93,16 @@ function finishRun(result: RunPlannedResult, args: CliArgs, io: CliIo): number {
   return exitFor(result.status, result.report);
 }
 
-async function run(app: GradeDeskApp, plan: BatchPlan, batchId: string, args: CliArgs, io: CliIo): Promise<number> {
-  return finishRun(await runPlannedBatch(app, plan, batchId, { concurrency: args.concurrency ?? 4, signal: io.signal, onProgress: progressPrinter(io) }), args, io);
-}
-
 async function grade(args: CliArgs, io: CliIo): Promise<number> {
   if (!args.rubric) throw new UsageError('grade needs --rubric <file>.');
   if (args.positionals.length === 0) throw new UsageError('grade needs at least one file or folder.');
-  const rubric = await loadRubricFile(args.rubric);
-  if (!rubric.ok) throw new AppError(rubric.error.code, rubric.error.message);
-  let roster = null;
-  if (args.roster) {
-    let text: string;
-    try {
-      text = decodeRosterBytes(readFileSync(args.roster));
-    } catch {
-      throw new AppError('FILE_NOT_FOUND', `No roster file at ${args.roster}.`);
-    }
-    const parsed = parseRoster(text);
-    if (!parsed.ok) throw new AppError(parsed.error.code, parsed.error.message);
-    roster = parsed.data;
-  }
+  const rubric = await readRubricFile(args.rubric);
+  const roster = args.roster ? readRosterFile(args.roster) : null;
   const app = await openCore(args, io);
   try {
-    const outcome = await gradeFiles(app, {
+    const outcome = await createGradingService(app).grade({
       paths: args.positionals,
-      rubric: rubric.data,
+      rubric,
       roster,
       models: args.models,
       compare: args.compare,
@@ -144,88 +127,52 @@ async function resume(args: CliArgs, io: CliIo): Promise<number> {
   // Find the batch first (a read-only look), so the core starts with the config stored with it,
   // unless --config says otherwise.
   const { dbPath } = resolveDataFiles({ ...io.env, ...(args.db ? { GRADEDESK_DB: args.db } : {}) });
-  let batch;
-  try {
-    const db = openDatabase(dbPath, { readonly: true });
-    try {
-      batch = args.positionals[0] ? getBatch(db, args.positionals[0]) : latestUnfinishedBatch(db);
-    } finally {
-      closeDatabase(db);
-    }
-  } catch (error) {
-    if (error instanceof AppError && error.code !== 'DATABASE_TOO_NEW' && error.code !== 'DATABASE_CORRUPT') batch = null;
-    else throw error;
-  }
-  if (!batch) throw new AppError('INVALID_INPUT', args.positionals[0] ? `There is no batch ${args.positionals[0]}.` : 'There is no unfinished batch to resume.');
-  const stored = parseStoredPlan(batch.configJson);
-  if (!stored.ok) throw new AppError(stored.error.code, stored.error.message);
+  const batch = findBatchToResume(dbPath, args.positionals[0]);
   // The stored plan's settings, even with a new --config: one batch, one system prompt.
-  const plan = stored.data;
-  const app = await openCore(args, io, plan.config as Config);
+  const app = await openCore(args, io, batch.plan.config as Config);
   try {
-    if (args.budget !== undefined) app.monitor.budget.setBatchCap(batch.id, args.budget);
-    return await run(app, plan, batch.id, args, io);
+    const result = await createGradingService(app).resume(batch, { budgetUsd: args.budget, concurrency: args.concurrency ?? 4, signal: io.signal, onProgress: progressPrinter(io) });
+    return finishRun(result, args, io);
   } finally {
     await app.close();
   }
 }
 
 async function history(args: CliArgs, io: CliIo): Promise<number> {
-  const app = openStore(args, io);
+  const records = openRecords(args, io);
   try {
     if (args.positionals[0]) {
-      const batch = getBatch(app.db, args.positionals[0]);
-      if (!batch) throw new AppError('INVALID_INPUT', `There is no batch ${args.positionals[0]}.`);
-      const stored = parseStoredPlan(batch.configJson);
-      if (!stored.ok) throw new AppError(stored.error.code, stored.error.message);
-      const report = batchReport(app.db, batch.id, combineWith(stored.data.rubric));
+      const report = records.report(args.positionals[0]);
       if (report) printReport(report, args, io);
       return EXIT.ok;
     }
-    const all = historyReport(app.db);
+    const all = records.history();
     if (args.json) io.stdout(`${JSON.stringify(all, null, 2)}\n`);
     else for (const b of all.batches) io.stdout(`${b.batch_id}\t${b.created_at}\t${b.status}\t${b.rubric}\t${b.graded}/${b.submissions} graded\t${b.total_cost_usd === null ? 'cost unknown' : `$${b.total_cost_usd.toFixed(4)}`}\n`);
     return EXIT.ok;
   } finally {
-    await app.close();
+    records.close();
   }
 }
 
 async function costs(args: CliArgs, io: CliIo): Promise<number> {
-  const app = openStore(args, io);
+  const records = openRecords(args, io);
   try {
-    const byModel = costByModel(app.db, {});
-    const byDay = costByDay(app.db, {});
-    // Null only for answers of a model without a price (DESIGN §6), as in a batch's report: a
-    // cancelled call of unknown cost must not blank every total after it.
-    const unknown = byModel.some((m) => m.unpricedAnswers > 0);
-    const out = {
-      total_usd: unknown ? null : byModel.reduce((s, m) => s + m.costUsd, 0),
-      ...(unknown ? { cost_unpriced: true } : {}),
-      by_model: byModel.map((m) => ({ model: m.modelId, calls: m.calls, cost_usd: m.unpricedAnswers > 0 ? null : m.costUsd })),
-      by_day: byDay.map((d) => ({ day: d.day, cost_usd: d.unpricedAnswers > 0 ? null : d.costUsd })),
-    };
+    const out = records.costSummary();
     if (args.json) io.stdout(`${JSON.stringify(out, null, 2)}\n`);
     else for (const m of out.by_model) io.stdout(`${m.model}\t${m.calls} calls\t${m.cost_usd === null ? 'unknown' : `$${m.cost_usd.toFixed(4)}`}\n`);
     return EXIT.ok;
   } finally {
-    await app.close();
+    records.close();
   }
 }
 
 async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
   const id = args.positionals[0];
   if (!id || !args.format) throw new UsageError('export needs a batch id and --format csv|canvas|moodle.');
-  const app = openStore(args, io);
+  const records = openRecords(args, io);
   try {
-    const batch = getBatch(app.db, id);
-    if (!batch) throw new AppError('INVALID_INPUT', `There is no batch ${id}.`);
-    const stored = parseStoredPlan(batch.configJson);
-    if (!stored.ok) throw new AppError(stored.error.code, stored.error.message);
-    const plan = stored.data;
-    const report = batchReport(app.db, id, combineWith(plan.rubric));
-    if (!report) throw new AppError('INVALID_INPUT', `There is no batch ${id}.`);
-    const text = exportBatch(report, plan.rubric, args.format, plan.roster ?? []);
+    const text = records.exportBatch(id, args.format);
     if (args.out) {
       try {
         writeFileSync(args.out, text);
@@ -236,7 +183,7 @@ async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
     else io.stdout(text);
     return EXIT.ok;
   } finally {
-    await app.close();
+    records.close();
   }
 }
 

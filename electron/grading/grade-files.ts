@@ -7,18 +7,18 @@
  */
 import { pricesOf } from '../../shared/config.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { GradeDeskApp } from '../app/create-app.ts';
 import { setBatchStatus, type BatchStatus } from '../store/index.ts';
-import { batchReport, type BatchReport } from './batch/report.ts';
+import { combineWith } from './batch/combine.ts';
+import { gradingKit, type PreparedPseudonymizers } from './batch/kit.ts';
 import { startPendingRedactions } from './batch/pending-images.ts';
+import { newPseudonymSecret, type BatchPlan } from './batch/plan.ts';
+import { prepareBatch, type ImagesInRedaction, type PrepareResult } from './batch/prepare.ts';
+import { batchReport, type BatchReport } from './batch/report.ts';
 import { runBatch, type RunReport } from './batch/run-batch.ts';
+import type { GradingCore } from './core.ts';
 import { estimateBatchCost, familyOfModel } from './estimate/index.ts';
-import { combineWith, gradingKit, newPseudonymSecret, prepareBatch, type BatchPlan, type ImagesInRedaction, type PrepareResult } from './pipeline.ts';
 import type { RosterEntry } from './privacy/index.ts';
 import type { Rubric } from './rubric/index.ts';
-
-/** The part of the core grading needs. */
-export type GradingCore = Pick<GradeDeskApp, 'db' | 'calls' | 'monitor' | 'config' | 'configError'>;
 
 export interface BatchProgress {
   done: number;
@@ -33,6 +33,8 @@ export interface RunPlannedOptions {
   onProgress?: (progress: BatchProgress) => void;
   /** A new batch's images still being redacted; without it, `pending` submissions are read again. */
   images?: ImagesInRedaction;
+  /** A new batch's pseudonymizers, built when it was prepared; without them, built again from the store. */
+  pseudonymizers?: PreparedPseudonymizers;
 }
 
 export interface RunPlannedResult {
@@ -79,7 +81,7 @@ export async function runPlannedBatch(core: GradingCore, plan: BatchPlan, batchI
       db: core.db,
       calls: core.calls,
       batchId,
-      kit: gradingKit(plan),
+      kit: gradingKit(plan, options.pseudonymizers),
       concurrency: options.concurrency,
       pool: plan.pool,
       arrivals: pending.arrivals,
@@ -190,6 +192,7 @@ export async function gradeFiles(core: GradingCore, request: GradeFilesRequest):
     const ran = await runPlannedBatch(core, plan, prepared.batchId, {
       concurrency: request.concurrency,
       images: prepared.images,
+      pseudonymizers: prepared.pseudonymizers,
       ...(request.signal ? { signal: request.signal } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });

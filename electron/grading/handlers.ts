@@ -4,8 +4,9 @@
  * the store, so a grading in progress stops (resumable) instead of writing to a closed database.
  *
  * `gradeDemoClass`: in demo mode only, grades the sample class shipped with GradeDesk
- * (demo/essays against demo/rubric.json) with the built-in simulated provider, through
- * gradeFiles — the very sequence `gradedesk grade --demo` runs — and answers its report.
+ * (demo/essays against demo/rubric.json) with the built-in simulated provider, through the
+ * grading service's `grade` — the very sequence `gradedesk grade --demo` runs — and answers
+ * its report.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { AppError } from '../../shared/errors.ts';
 import type { BatchReportView } from '../../shared/ipc/grading.ts';
 import type { EventListener, Handlers } from '../../shared/ipc/contract.ts';
-import { gradeFiles, type GradingCore } from './grade-files.ts';
-import { loadRubricFile } from './rubric/index.ts';
+import type { GradingCore } from './core.ts';
+import { createGradingService, readRubricFile } from './service.ts';
 
 export type GradingRouteName = 'gradeDemoClass';
 export type GradingHandlerMap = Pick<Handlers, GradingRouteName>;
@@ -63,18 +64,18 @@ export interface GradingHandlers {
 }
 
 export function createGradingHandlers(deps: GradingHandlerDeps): GradingHandlers {
+  const grading = createGradingService(deps.core);
   let running: { controller: AbortController; task: Promise<BatchReportView> } | null = null;
   let closed = false;
 
   async function gradeSampleClass(signal: AbortSignal): Promise<BatchReportView> {
     const where = deps.demoClass === undefined ? findDemoClass() : deps.demoClass;
     if (!where) throw new AppError('FILE_NOT_FOUND', 'The sample class (demo/rubric.json and demo/essays) is not part of this installation.');
-    const rubric = await loadRubricFile(where.rubric);
-    if (!rubric.ok) throw new AppError(rubric.error.code, rubric.error.message);
+    const rubric = await readRubricFile(where.rubric);
     let batchId = '';
-    const outcome = await gradeFiles(deps.core, {
+    const outcome = await grading.grade({
       paths: [where.essays],
-      rubric: rubric.data,
+      rubric,
       roster: null,
       models: [],
       compare: false,

@@ -94,12 +94,17 @@ export function insertSubmission(
   return (queryOne<{ id: number }>(db, sql`SELECT id FROM submissions WHERE batch_id = ${s.batchId} AND file = ${s.file}`)?.id ?? -1);
 }
 
-export function insertSubmissionPage(db: WritableDB, p: { submissionId: number; page: number; mime: string; width: number; height: number; data: Uint8Array }): void {
+function insertSubmissionPage(db: WritableDB, p: { submissionId: number; page: number; mime: string; width: number; height: number; data: Uint8Array }): void {
   execute(
     db,
     sql`INSERT OR REPLACE INTO submission_pages (submission_id, page, mime, width, height, data)
         VALUES (${p.submissionId}, ${p.page}, ${p.mime}, ${p.width}, ${p.height}, ${Buffer.from(p.data)})`,
   );
+}
+
+/** A submission's page images, numbered from 1 in the order given. */
+export function insertSubmissionPages(db: WritableDB, submissionId: number, images: ReadonlyArray<{ mime: string; width: number; height: number; data: Uint8Array }>): void {
+  images.forEach((image, i) => insertSubmissionPage(db, { submissionId, page: i + 1, mime: image.mime, width: image.width, height: image.height, data: image.data }));
 }
 
 export function submissionPages(db: ReadableDB, submissionId: number): Array<{ page: number; mime: string; data: Buffer }> {
@@ -123,6 +128,12 @@ export function setSubmissionStatus(
           error_code = ${extra.errorCode ?? null}, error_message = ${extra.errorMessage ?? null}
         WHERE id = ${id}`,
   );
+}
+
+/** A submission's status and flags, read inside the transaction that may change them; null when there is none. */
+export function getSubmissionState(db: ReadableDB, id: number): { status: SubmissionStatus; flags: string[] } | null {
+  const row = queryOne<{ status: SubmissionStatus; flags_json: string }>(db, sql`SELECT status, flags_json FROM submissions WHERE id = ${id}`);
+  return row ? { status: row.status, flags: JSON.parse(row.flags_json) as string[] } : null;
 }
 
 /** Submissions of a batch whose images still wait for name redaction, with the file each came from. */

@@ -6,11 +6,14 @@
  * a code the teacher can act on rather than being graded as something else.
  */
 import { AppError } from '../../../shared/errors.ts';
-import { pendingSubmissions, queryOne, setSubmissionStatus, sql, type WritableDB } from '../../store/index.ts';
+import { getSubmissionState, insertSubmissionPages, pendingSubmissions, setSubmissionStatus, type WritableDB } from '../../store/index.ts';
 import { extractDocument, type PageImage } from '../documents/index.ts';
-import { jobModels, releaseRedactedSubmission, type BatchPlan, type ImagesInRedaction } from '../pipeline.ts';
 import { BatchImageRedaction } from '../privacy/index.ts';
-import { Arrivals } from './run-batch.ts';
+import { rubricVersion } from '../rubric/index.ts';
+import { Arrivals } from './arrivals.ts';
+import { jobModels, type BatchPlan } from './plan.ts';
+import type { ImagesInRedaction } from './prepare.ts';
+import { enqueueSubmissionJobs } from './submission-jobs.ts';
 
 export interface PendingRedactions {
   /** What the runner waits for: one arrival per pending submission. */
@@ -85,10 +88,32 @@ async function readAgain(p: { file: string; fileHash: string; sourcePath: string
   return { images: result.data.images, flags };
 }
 
+/**
+ * A `pending` submission's images are redacted: its pages, its image flags and its jobs are
+ * stored in one transaction, and it joins the queue. False when it was not pending any more
+ * (another run released it), so nothing is stored twice.
+ */
+function releaseRedactedSubmission(
+  db: WritableDB,
+  r: { batchId: string; submissionId: number; hash: string; images: readonly PageImage[]; imageFlags: readonly string[]; plan: Pick<BatchPlan, 'compare' | 'pool' | 'rubric'>; now: number },
+): boolean {
+  return db
+    .transaction(() => {
+      const row = getSubmissionState(db, r.submissionId);
+      if (!row || row.status !== 'pending') return false;
+      const flags = [...new Set([...row.flags, ...r.imageFlags])];
+      insertSubmissionPages(db, r.submissionId, r.images);
+      setSubmissionStatus(db, r.submissionId, 'extracted', r.now, { flags });
+      enqueueSubmissionJobs(db, { batchId: r.batchId, submissionId: r.submissionId, hash: r.hash, models: jobModels(r.plan), version: rubricVersion(r.plan.rubric), now: r.now });
+      return true;
+    })
+    .immediate();
+}
+
 /** A pending submission that cannot be read again fails with its reason, unless another run took it. */
 function failPending(db: WritableDB, id: number, error: { code: string; message: string }, at: number): void {
   db.transaction(() => {
-    const row = queryOne<{ status: string }>(db, sql`SELECT status FROM submissions WHERE id = ${id}`);
+    const row = getSubmissionState(db, id);
     if (row?.status === 'pending') setSubmissionStatus(db, id, 'failed', at, { errorCode: error.code, errorMessage: error.message });
   }).immediate();
 }

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { CallManager } from '../../api/call-manager.ts';
-import type { ChatRequest } from '../../api/types.ts';
 import { AppError } from '../../../shared/errors.ts';
 import {
   claimJobs,
-  completeJob,
   countJobs,
-  failJob,
   liveLeaseOwners,
-  markJobSent,
   releaseRunningJob,
   renewLeases,
   recoverInterruptedJobs,
@@ -17,7 +13,6 @@ import {
   setBatchStatus,
   startBatchRun,
   submissionsOfBatch,
-  submissionPages,
   jobsOfBatch,
   setSubmissionStatus,
   type BatchStatus,
@@ -25,13 +20,8 @@ import {
   type SubmissionRow,
   type WritableDB,
 } from '../../store/index.ts';
-
-/** What the batch runner needs from the grading logic, per submission. */
-export interface GradingKit {
-  buildRequest(submission: SubmissionRow, images: Array<{ mime: string; data: Buffer }>): ChatRequest;
-  /** Scores a validated answer: totals in code, never from the model. */
-  score(submission: SubmissionRow, value: unknown): { score: number; maxScore: number; criteria: unknown; flags: string[]; value: unknown };
-}
+import type { Arrivals } from './arrivals.ts';
+import { gradeJob, type GradingKit, type JobContext } from './grade-job.ts';
 
 export interface RunOptions {
   db: WritableDB;
@@ -50,48 +40,6 @@ export interface RunOptions {
   arrivals?: Arrivals;
   /** Jobs each arrival brings: the models of a submission's jobs. */
   jobsPerArrival?: number;
-}
-
-/**
- * Submissions that will join a batch's queue later: those whose images are still being
- * redacted. The runner's workers wait for them instead of ending when the queue is empty.
- */
-export class Arrivals {
-  private waiters: Array<() => void> = [];
-
-  constructor(private outstanding: number) {}
-
-  /** Arrivals still to come. */
-  get pending(): number {
-    return this.outstanding;
-  }
-
-  /** One arrival happened (its jobs are queued) or will not happen (it failed or was stopped). */
-  settle(): void {
-    this.outstanding = Math.max(0, this.outstanding - 1);
-    this.wake();
-  }
-
-  /** Wakes every waiting worker, so it can see that the run is over (a budget stop). */
-  wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
-  }
-
-  /** Waits for the next arrival to settle: false at once when none is to come, or on abort. */
-  async next(signal?: AbortSignal): Promise<boolean> {
-    if (this.outstanding === 0 || signal?.aborted) return false;
-    await new Promise<void>((resolve) => {
-      const onAbort = (): void => resolve();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      });
-    });
-    return !signal?.aborted;
-  }
 }
 
 export interface RunReport {
@@ -127,36 +75,11 @@ function ownerIsAlive(owner: string): boolean {
  * counted as possible duplicate payments; nothing with a stored result is asked twice.
  */
 export async function runBatch(options: RunOptions): Promise<RunReport> {
-  const { db, calls, batchId, kit } = options;
+  const { db, batchId } = options;
   const now = options.now ?? Date.now;
   const owner = `${process.pid}:${randomUUID()}`;
-  const live = liveLeaseOwners(db, batchId, now()).filter(ownerIsAlive);
-  if (live.length > 0) {
-    throw new AppError('BATCH_IN_PROGRESS', 'This batch is being graded right now by another GradeDesk window or command. Let it finish, or stop it, before resuming.', {
-      batchId,
-    });
-  }
-  recoverInterruptedJobs(db, batchId, now());
-  const retriedInDoubt = requeueInDoubt(db, batchId, now());
-  startBatchRun(db, batchId, now());
-
-  const submissions = new Map(submissionsOfBatch(db, batchId).map((s) => [s.id, s]));
-  let budgetStopped = false;
-  let interrupted = false;
-  /** An exception in a worker (the database failed): the others stop, the batch stays resumable. */
-  let crash: unknown = null;
-  const stopper = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
-  const perArrival = options.jobsPerArrival ?? 1;
-  let reported = '';
-  const progress = (): void => {
-    const c = countJobs(db, batchId);
-    const total = Object.values(c).reduce((sum, n) => sum + n, 0) + (options.arrivals?.pending ?? 0) * perArrival;
-    const line = `${c.done}/${c.failed}/${total}`;
-    if (line === reported) return;
-    reported = line;
-    options.onProgress?.({ done: c.done, failed: c.failed, total });
-  };
+  const retriedInDoubt = takeOverQueue(db, batchId, now);
+  const run = new QueueRun(options, owner, now);
   // A call may outlast one lease (long deadlines): the live run keeps its jobs' leases fresh.
   const renewal = setInterval(() => {
     try {
@@ -167,129 +90,131 @@ export async function runBatch(options: RunOptions): Promise<RunReport> {
   }, LEASE_MS / 4);
   renewal.unref();
 
-  const work = async (job: JobRow): Promise<void> => {
-    const submission = submissions.get(job.submissionId);
-    if (!submission || submission.text === null) {
-      failJob(db, job.id, { code: 'UNREADABLE_DOCUMENT', message: 'The submission has no extracted content.', costUsd: null }, now());
-      return;
-    }
-    const request = kit.buildRequest(submission, submissionPages(db, submission.id));
-    markJobSent(db, job.id, now());
-    const outcome = await calls.execute(request, {
-      purpose: 'grading',
-      batchId,
-      jobId: job.id,
-      ...(job.modelId === 'auto' ? (options.pool && options.pool.length > 0 ? { pool: options.pool } : {}) : { pool: [job.modelId] }),
-      signal,
-    });
-    if (outcome.ok) {
-      let scored: ReturnType<GradingKit['score']>;
-      try {
-        scored = kit.score(submission, outcome.value);
-      } catch (error) {
-        const code = (error as { code?: string }).code ?? 'SCHEMA_INVALID';
-        failJob(db, job.id, { code, message: (error as Error).message, costUsd: outcome.costUsd }, now());
-        return;
-      }
-      completeJob(
-        db,
-        job.id,
-        {
-          submissionId: submission.id,
-          modelId: outcome.modelId,
-          criteria: scored.criteria,
-          score: scored.score,
-          maxScore: scored.maxScore,
-          rawOutput: outcome.content,
-          flags: scored.flags,
-          promptTokens: null,
-          completionTokens: null,
-          cachedTokens: null,
-          latencyMs: Math.round(outcome.latencyMs),
-          costUsd: outcome.costUsd,
-          value: scored.value,
-        },
-        now(),
-      );
-      return;
-    }
-    if (outcome.error.code === 'ABORTED') {
-      if (outcome.attempts === 0) {
-        // Stopped while it waited (a slot, the pacer, a Retry-After): nothing left, nothing paid.
-        requeueJob(db, job.id, now());
-        return;
-      }
-      // The request may have reached the provider (it was marked sent): in doubt for resume.
-      releaseRunningJob(db, job.id, now());
-      return;
-    }
-    if (outcome.error.code === 'BUDGET_EXCEEDED') {
-      budgetStopped = true;
-      options.arrivals?.wake();
-      // Nothing was sent for it: back to the queue, so a resume with a larger budget does it.
-      requeueJob(db, job.id, now());
-      return;
-    }
-    failJob(db, job.id, { code: outcome.error.code, message: outcome.error.message, costUsd: outcome.costUsd }, now());
-  };
-
-  const worker = async (): Promise<void> => {
-    while (!budgetStopped && crash === null) {
-      if (options.signal?.aborted) {
-        interrupted = true;
-        return;
-      }
-      let job: JobRow | undefined;
-      try {
-        [job] = claimJobs(db, { batchId, owner, leaseMs: LEASE_MS, limit: 1, now: now() });
-        if (!job) {
-          // Bounded: each wait ends when an arrival settles (there are finitely many) or on abort.
-          if (options.arrivals && (await options.arrivals.next(signal))) continue;
-          if (options.signal?.aborted) interrupted = true;
-          return;
-        }
-        if (signal.aborted) {
-          requeueJob(db, job.id, now());
-          if (options.signal?.aborted) interrupted = true;
-          return;
-        }
-        await work(job);
-        progress();
-      } catch (error) {
-        crash ??= error;
-        stopper.abort();
-        options.arrivals?.wake();
-        if (job) {
-          try {
-            releaseRunningJob(db, job.id, now());
-          } catch {
-            // The database is what failed; a resume recovers the job from its lease.
-          }
-        }
-        return;
-      }
-    }
-  };
   let status: BatchStatus;
   try {
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, () => worker()));
-    if (options.signal?.aborted) interrupted = true;
-    status = settleBatch(db, batchId, { budgetStopped, interrupted: interrupted || crash !== null }, now());
-    progress();
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, () => run.worker()));
+    if (options.signal?.aborted) run.interrupted = true;
+    status = settleBatch(db, batchId, { budgetStopped: run.budgetStopped, interrupted: run.interrupted || run.crash !== null }, now());
+    run.progress();
   } catch (error) {
-    crash ??= error;
+    run.crash ??= error;
     status = 'interrupted';
   } finally {
     clearInterval(renewal);
   }
-  if (crash !== null) {
-    if (crash instanceof AppError) throw crash;
-    throw new AppError('INTERNAL_ERROR', `Grading stopped because GradeDesk could not keep its records (${crash instanceof Error ? crash.message : String(crash)}). Nothing is lost: resume the batch to finish it.`, {
+  if (run.crash !== null) {
+    if (run.crash instanceof AppError) throw run.crash;
+    throw new AppError('INTERNAL_ERROR', `Grading stopped because GradeDesk could not keep its records (${run.crash instanceof Error ? run.crash.message : String(run.crash)}). Nothing is lost: resume the batch to finish it.`, {
       batchId,
       status,
     });
   }
   return { status, retriedInDoubt };
+}
+
+/**
+ * Refuses a batch another live process is working on; else recovers what a dead run left
+ * running, queues the jobs in doubt again, and counts a new run. Answers how many were in doubt.
+ */
+function takeOverQueue(db: WritableDB, batchId: string, now: () => number): number {
+  const live = liveLeaseOwners(db, batchId, now()).filter(ownerIsAlive);
+  if (live.length > 0) {
+    throw new AppError('BATCH_IN_PROGRESS', 'This batch is being graded right now by another GradeDesk window or command. Let it finish, or stop it, before resuming.', {
+      batchId,
+    });
+  }
+  recoverInterruptedJobs(db, batchId, now());
+  const retriedInDoubt = requeueInDoubt(db, batchId, now());
+  startBatchRun(db, batchId, now());
+  return retriedInDoubt;
+}
+
+/** One run's workers over the queue, and what stopped them. */
+class QueueRun {
+  budgetStopped = false;
+  interrupted = false;
+  /** An exception in a worker (the database failed): the others stop, the batch stays resumable. */
+  crash: unknown = null;
+  private readonly stopper = new AbortController();
+  private readonly signal: AbortSignal;
+  private readonly submissions: Map<number, SubmissionRow>;
+  private readonly job: JobContext;
+  private reported = '';
+
+  constructor(
+    private readonly options: RunOptions,
+    private readonly owner: string,
+    private readonly now: () => number,
+  ) {
+    this.submissions = new Map(submissionsOfBatch(options.db, options.batchId).map((s) => [s.id, s]));
+    this.signal = options.signal ? AbortSignal.any([options.signal, this.stopper.signal]) : this.stopper.signal;
+    this.job = {
+      db: options.db,
+      calls: options.calls,
+      batchId: options.batchId,
+      kit: options.kit,
+      pool: options.pool,
+      signal: this.signal,
+      now,
+      onBudgetExceeded: () => {
+        this.budgetStopped = true;
+        options.arrivals?.wake();
+      },
+    };
+  }
+
+  progress(): void {
+    const { db, batchId, arrivals } = this.options;
+    const c = countJobs(db, batchId);
+    const total = Object.values(c).reduce((sum, n) => sum + n, 0) + (arrivals?.pending ?? 0) * (this.options.jobsPerArrival ?? 1);
+    const line = `${c.done}/${c.failed}/${total}`;
+    if (line === this.reported) return;
+    this.reported = line;
+    this.options.onProgress?.({ done: c.done, failed: c.failed, total });
+  }
+
+  async worker(): Promise<void> {
+    const { db, batchId, arrivals } = this.options;
+    const callerSignal = this.options.signal;
+    while (!this.budgetStopped && this.crash === null) {
+      if (callerSignal?.aborted) {
+        this.interrupted = true;
+        return;
+      }
+      let job: JobRow | undefined;
+      try {
+        [job] = claimJobs(db, { batchId, owner: this.owner, leaseMs: LEASE_MS, limit: 1, now: this.now() });
+        if (!job) {
+          // Bounded: each wait ends when an arrival settles (there are finitely many) or on abort.
+          if (arrivals && (await arrivals.next(this.signal))) continue;
+          if (callerSignal?.aborted) this.interrupted = true;
+          return;
+        }
+        if (this.signal.aborted) {
+          requeueJob(db, job.id, this.now());
+          if (callerSignal?.aborted) this.interrupted = true;
+          return;
+        }
+        await gradeJob(this.job, job, this.submissions.get(job.submissionId));
+        this.progress();
+      } catch (error) {
+        this.stop(error, job);
+        return;
+      }
+    }
+  }
+
+  private stop(error: unknown, job: JobRow | undefined): void {
+    this.crash ??= error;
+    this.stopper.abort();
+    this.options.arrivals?.wake();
+    if (!job) return;
+    try {
+      releaseRunningJob(this.options.db, job.id, this.now());
+    } catch {
+      // The database is what failed; a resume recovers the job from its lease.
+    }
+  }
 }
 
 /** Submission and batch statuses from their jobs, in one transaction. */

@@ -14,18 +14,8 @@
 import mammoth from 'mammoth';
 import { AppError } from '../../../shared/errors.ts';
 import { imageFormat } from './detect.ts';
-import {
-  blockParagraphs,
-  commentAuthor,
-  notesText,
-  parseRelationships,
-  parseStyles,
-  resolvePartName,
-  scanHiddenRuns,
-  sectionReferences,
-  NO_STYLES,
-  type Styles,
-} from './docx-xml.ts';
+import { parseStyles, scanHiddenRuns, NO_STYLES, type Styles } from './docx-hidden.ts';
+import { blockParagraphs, commentAuthor, notesText, parseRelationships, resolvePartName, sectionReferences } from './docx-parts.ts';
 import { documentErrors } from './messages.ts';
 import { normalizeText } from './text.ts';
 import { MIN_TEXT_LAYER_CHARS, type ExtractLimits } from './types.ts';

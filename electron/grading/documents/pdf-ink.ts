@@ -11,10 +11,10 @@
  * `cm` followed by nothing before the `Q` that closes it, and is recognised by that.
  */
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
-
-export type Matrix = [number, number, number, number, number, number];
-/** [minX, minY, maxX, maxY] in page space. */
-export type Box = [number, number, number, number];
+import { boxUnder, IDENTITY, isArrayLike, isNearWhiteHex, matrixArg, multiply, num, numbers, type Box, type Matrix } from './pdf-ink-geometry.ts';
+import { categoryOf, type GlyphCategory } from './pdf-glyph-category.ts';
+import { PaintedPage } from './pdf-ink-paint.ts';
+import { cloneState, initialState, type GraphicsState } from './pdf-ink-state.ts';
 
 /** What makes a run of text unreadable, decided while it is drawn. */
 export interface RunFacts {
@@ -25,8 +25,6 @@ export interface RunFacts {
   /** Smaller than 1 pt tall, or squeezed below 1 pt wide per em. */
   tiny: boolean;
 }
-
-export type GlyphCategory = 'char' | 'space' | 'mark' | 'format';
 
 export interface InkGlyph {
   /** The glyph's text as `getTextContent` normalises it. */
@@ -67,85 +65,10 @@ export interface OperatorList {
 
 /** Walk at most this many operations of one page; text after that counts as visible. */
 export const MAX_OPS_PER_PAGE = 250_000;
-/** Painted areas remembered per page; past that, white text is given the benefit of the doubt. */
-const MAX_PAINTED_BOXES = 2_000;
 const TINY_POINTS = 1;
 /** Paint at or below this opacity is invisible. */
 const TRANSPARENT_ALPHA = 0.05;
 const FONT_IDENTITY: Matrix = [0.001, 0, 0, 0.001, 0, 0];
-const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
-
-/** m1 × m2 as pdfjs' `Util.transform` computes it: m2 applied first. */
-export function multiply(m1: readonly number[], m2: readonly number[]): Matrix {
-  const [a1 = 1, b1 = 0, c1 = 0, d1 = 1, e1 = 0, f1 = 0] = m1;
-  const [a2 = 1, b2 = 0, c2 = 0, d2 = 1, e2 = 0, f2 = 0] = m2;
-  return [a1 * a2 + c1 * b2, b1 * a2 + d1 * b2, a1 * c2 + c1 * d2, b1 * c2 + d1 * d2, a1 * e2 + c1 * f2 + e1, b1 * e2 + d1 * f2 + f1];
-}
-
-function apply(m: Matrix, x: number, y: number): [number, number] {
-  return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
-}
-
-/** Bounding box in page space of the rectangle [x0,y0]–[x1,y1] drawn under `m`. */
-function boxUnder(m: Matrix, x0: number, y0: number, x1: number, y1: number): Box {
-  const points = [apply(m, x0, y0), apply(m, x1, y0), apply(m, x0, y1), apply(m, x1, y1)];
-  const xs = points.map((p) => p[0]);
-  const ys = points.map((p) => p[1]);
-  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
-}
-
-const intersects = (a: Box, b: Box): boolean => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
-
-function clippedArea(box: Box, view: Box): number {
-  const w = Math.min(box[2], view[2]) - Math.max(box[0], view[0]);
-  const h = Math.min(box[3], view[3]) - Math.max(box[1], view[1]);
-  return w > 0 && h > 0 ? w * h : 0;
-}
-
-/** `#rrggbb` with every channel at least 0xF0: white to the eye on white paper. */
-export function isNearWhiteHex(color: string): boolean {
-  const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
-  return match !== null && match.slice(1).every((channel) => parseInt(channel, 16) >= 0xf0);
-}
-
-interface GraphicsState {
-  ctm: Matrix;
-  /** `#rrggbb`, or `pattern` for a pattern or shading (never white). */
-  fill: string;
-  stroke: string;
-  fillAlpha: number;
-  strokeAlpha: number;
-  renderMode: number;
-  font: string | null;
-  fontSize: number;
-  charSpacing: number;
-  wordSpacing: number;
-  hScale: number;
-  leading: number;
-  rise: number;
-  tm: Matrix;
-  tlm: Matrix;
-}
-
-const initialState = (): GraphicsState => ({
-  ctm: [...IDENTITY],
-  fill: '#000000',
-  stroke: '#000000',
-  fillAlpha: 1,
-  strokeAlpha: 1,
-  renderMode: 0,
-  font: null,
-  fontSize: 0,
-  charSpacing: 0,
-  wordSpacing: 0,
-  hScale: 1,
-  leading: 0,
-  rise: 0,
-  tm: [...IDENTITY],
-  tlm: [...IDENTITY],
-});
-
-const cloneState = (s: GraphicsState): GraphicsState => ({ ...s, ctm: [...s.ctm], tm: [...s.tm], tlm: [...s.tlm] });
 
 const PAINTS_PATH = new Set<number>([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
 const IMAGE_OPS = new Set<number>([
@@ -160,45 +83,6 @@ const IMAGE_OPS = new Set<number>([
 ]);
 /** Operations that put something on the page: after one, a pending `cm` was not an image's. */
 const DRAWS = new Set<number>([...IMAGE_OPS, OPS.showText, OPS.constructPath, OPS.shadingFill, OPS.paintFormXObjectBegin, OPS.beginText]);
-
-const SPECIAL_CHAR = /^(\s)|(\p{Mn})|(\p{Cf})$/u;
-
-const categories = new Map<string, GlyphCategory>();
-
-/** The category pdfjs' text extraction gives a glyph's text (same expression as pdfjs, cached like pdfjs). */
-function categoryOf(unicode: string): GlyphCategory {
-  let category = categories.get(unicode);
-  if (category === undefined) {
-    category = matchCategory(unicode);
-    if (categories.size < 10_000) categories.set(unicode, category);
-  }
-  return category;
-}
-
-function matchCategory(unicode: string): GlyphCategory {
-  const match = SPECIAL_CHAR.exec(unicode);
-  if (match?.[1] !== undefined) return 'space';
-  if (match?.[2] !== undefined) return 'mark';
-  if (match?.[3] !== undefined) return 'format';
-  return 'char';
-}
-
-const num = (value: unknown, fallback = 0): number => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
-
-const isArrayLike = (value: unknown): value is ArrayLike<unknown> => typeof value === 'object' && value !== null && 'length' in value;
-
-/** An array or typed array of finite numbers (pdfjs passes both), else []. */
-function numbers(value: unknown): number[] {
-  if (!isArrayLike(value)) return [];
-  const out = Array.from(value, (v) => (typeof v === 'number' ? v : NaN));
-  return out.every(Number.isFinite) ? out : [];
-}
-
-function matrixArg(value: unknown): Matrix | null {
-  const [a, b, c, d, e, f, ...rest] = numbers(value);
-  if (a === undefined || b === undefined || c === undefined || d === undefined || e === undefined || f === undefined || rest.length > 0) return null;
-  return [a, b, c, d, e, f];
-}
 
 /**
  * How many text-space units one em is across and up. 1 for ordinary fonts (1000 glyph units at
@@ -223,25 +107,22 @@ interface PdfGlyph {
 class InkWalker {
   private state = initialState();
   private readonly stack: GraphicsState[] = [];
-  private readonly painted: Box[] = [];
-  private paintedOverflow = false;
-  private pendingImage: Box | null = null;
-  private readonly images: Box[] = [];
+  private readonly paint: PaintedPage;
   readonly glyphs: InkGlyph[] = [];
 
   constructor(
     private readonly view: Box,
     private readonly fonts: (name: string) => FontMetrics | undefined,
-  ) {}
+  ) {
+    this.paint = new PaintedPage(view);
+  }
 
   imageCoverage(): number {
-    const area = (this.view[2] - this.view[0]) * (this.view[3] - this.view[1]);
-    if (area <= 0) return 0;
-    return Math.min(1, this.images.reduce((sum, box) => sum + clippedArea(box, this.view), 0) / area);
+    return this.paint.imageCoverage();
   }
 
   step(fn: number, args: readonly unknown[]): void {
-    if (DRAWS.has(fn)) this.pendingImage = null;
+    if (DRAWS.has(fn)) this.paint.drew();
     const s = this.state;
     switch (fn) {
       case OPS.save:
@@ -255,7 +136,7 @@ class InkWalker {
         const m = matrixArg(args);
         if (!m) break;
         s.ctm = multiply(s.ctm, m);
-        this.pendingImage = boxUnder(s.ctm, 0, 0, 1, 1);
+        this.paint.transformed(boxUnder(s.ctm, 0, 0, 1, 1));
         break;
       }
       case OPS.paintFormXObjectBegin: {
@@ -290,10 +171,10 @@ class InkWalker {
         break;
       case OPS.shadingFill:
         // Painted over the clip, which is not tracked: assume it could be anywhere.
-        this.addPainted([-Infinity, -Infinity, Infinity, Infinity]);
+        this.paint.add([-Infinity, -Infinity, Infinity, Infinity]);
         break;
       default:
-        if (IMAGE_OPS.has(fn)) this.addImage(boxUnder(s.ctm, 0, 0, 1, 1));
+        if (IMAGE_OPS.has(fn)) this.paint.addImage(boxUnder(s.ctm, 0, 0, 1, 1));
         else this.textOp(fn, args);
     }
   }
@@ -385,23 +266,12 @@ class InkWalker {
     const bounds = numbers(minMax);
     const [x0, y0, x1, y1] = bounds;
     if (bounds.length !== 4 || x0 === undefined || y0 === undefined || x1 === undefined || y1 === undefined || x0 > x1 || y0 > y1) return;
-    this.addPainted(boxUnder(s.ctm, x0, y0, x1, y1));
-  }
-
-  private addPainted(box: Box): void {
-    if (this.painted.length >= MAX_PAINTED_BOXES) this.paintedOverflow = true;
-    else this.painted.push(box);
+    this.paint.add(boxUnder(s.ctm, x0, y0, x1, y1));
   }
 
   /** A `cm` that nothing was drawn under before its `Q` (or the end of the page) placed an image. */
   flushPendingImage(): void {
-    if (this.pendingImage) this.addImage(this.pendingImage);
-    this.pendingImage = null;
-  }
-
-  private addImage(box: Box): void {
-    this.images.push(box);
-    this.addPainted(box);
+    this.paint.flushPendingImage();
   }
 
   /** The text rendering matrix (text space → page space) at the current glyph, as pdfjs computes it. */
@@ -430,13 +300,9 @@ class InkWalker {
     return {
       invisible: mode === 3 || transparent,
       // Only white text needs the (costlier) look at what was painted under it.
-      white: whitePaint && this.onPaper(this.runBox(start)),
+      white: whitePaint && this.paint.onPaper(this.runBox(start)),
       tiny: Math.min(Math.hypot(trm[2], trm[3]) * emHeight, Math.hypot(trm[0], trm[1]) * emWidth) < TINY_POINTS,
     };
-  }
-
-  private onPaper(box: Box): boolean {
-    return !this.paintedOverflow && !this.painted.some((p) => intersects(p, box));
   }
 
   private showText(items: unknown[]): void {

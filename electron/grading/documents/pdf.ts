@@ -23,7 +23,8 @@ import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/a
 import { AppError } from '../../../shared/errors.ts';
 import { documentErrors } from './messages.ts';
 import { separateHiddenText } from './pdf-hidden.ts';
-import { walkInk, type Box, type FontMetrics, type PageInk } from './pdf-ink.ts';
+import type { Box } from './pdf-ink-geometry.ts';
+import { walkInk, type FontMetrics, type PageInk } from './pdf-ink.ts';
 import { normalizeText } from './text.ts';
 import { MIN_TEXT_LAYER_CHARS, type ExtractLimits, type PageImage, type PartialExtraction } from './types.ts';
 

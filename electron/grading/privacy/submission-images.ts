@@ -12,6 +12,7 @@ import { basename } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import type { PageImage } from '../documents/types.ts';
 import { ImageRedactor } from './image-redaction.ts';
+import type { PersonRef } from './pseudonymizer.ts';
 import type { RosterEntry } from './roster.ts';
 import { privacyForSubmission } from './submission.ts';
 
@@ -72,6 +73,8 @@ export interface BatchDocument {
   hash: string;
   /** The extracted document; null when extraction failed. */
   doc: { text: string; images: PageImage[] } | null;
+  /** The names the text path hides for it, when already known; else found here from the text. */
+  names?: readonly PersonRef[];
 }
 
 /**
@@ -99,7 +102,7 @@ export class BatchImageRedaction {
    * replaced, and rejects with ABORTED (the images left as they were, not to be stored) when
    * the redaction is stopped first.
    */
-  add({ file, hash, doc }: BatchDocument): Promise<string[]> | null {
+  add({ file, hash, doc, names: known }: BatchDocument): Promise<string[]> | null {
     if (doc === null || this.hashes.has(hash)) return null;
     this.hashes.add(hash);
     if (doc.images.length === 0) return null;
@@ -111,7 +114,7 @@ export class BatchImageRedaction {
     }
     this.redactor ??= this.options.redactor ?? new ImageRedactor();
     const redactor = this.redactor;
-    const names = privacyForSubmission({ fileName: basename(file), text: doc.text, roster: this.options.roster, secret: this.options.secret }).names.map((n) => n.name);
+    const names = (known ?? privacyForSubmission({ fileName: basename(file), text: doc.text, roster: this.options.roster, secret: this.options.secret }).names).map((n) => n.name);
     const done = redactSubmissionImages(redactor, doc.images, names, this.signal).then((redacted) => {
       if (redacted === null) throw stoppedBeforeRedaction();
       doc.images = redacted.images;

@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallManager, CallOutcome } from '../../../electron/api/call-manager.ts';
-import { Arrivals, runBatch, type GradingKit } from '../../../electron/grading/batch/run-batch.ts';
-import { newPseudonymSecret, prepareBatch, type BatchPlan } from '../../../electron/grading/pipeline.ts';
+import { Arrivals } from '../../../electron/grading/batch/arrivals.ts';
+import type { GradingKit } from '../../../electron/grading/batch/grade-job.ts';
+import { runBatch } from '../../../electron/grading/batch/run-batch.ts';
+import { newPseudonymSecret, type BatchPlan } from '../../../electron/grading/batch/plan.ts';
+import { prepareBatch } from '../../../electron/grading/batch/prepare.ts';
 import { loadRubricFile } from '../../../electron/grading/rubric/index.ts';
 import { closeDatabase, getBatch, jobsOfBatch, latestUnfinishedBatch, openDatabase, setBatchStatus, type WritableDB } from '../../../electron/store/index.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { GradingCore } from '../../../electron/grading/grade-files.ts';
+import type { GradingCore } from '../../../electron/grading/core.ts';
 import { createGradingHandlers, findDemoClass } from '../../../electron/grading/handlers.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');

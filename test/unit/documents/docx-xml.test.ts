@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  blockParagraphs,
-  commentAuthor,
-  hiddenReason,
-  notesText,
-  parseRelationships,
-  parseStyles,
-  resolvePartName,
-  scanHiddenRuns,
-  scanXml,
-  sectionReferences,
-  wordPrefix,
-} from '../../../electron/grading/documents/docx-xml.ts';
+import { hiddenReason, parseStyles, scanHiddenRuns } from '../../../electron/grading/documents/docx-hidden.ts';
+import { blockParagraphs, commentAuthor, notesText, parseRelationships, resolvePartName, sectionReferences } from '../../../electron/grading/documents/docx-parts.ts';
+import { scanXml, wordPrefix } from '../../../electron/grading/documents/docx-xml.ts';
 
 const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
 const doc = (body: string, prefix = 'w') =>

@@ -2,7 +2,8 @@ import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeExtractionWorkers, extractDocument, type ExtractedDocument } from '../../../electron/grading/documents/index.ts';
 import { separateHiddenText } from '../../../electron/grading/documents/pdf-hidden.ts';
-import { walkInk, type Box, type InkGlyph, type RunFacts } from '../../../electron/grading/documents/pdf-ink.ts';
+import type { Box } from '../../../electron/grading/documents/pdf-ink-geometry.ts';
+import { walkInk, type InkGlyph, type RunFacts } from '../../../electron/grading/documents/pdf-ink.ts';
 import type { Result } from '../../../shared/errors.ts';
 import { buildPdf, pdfText, scribbleJpeg } from './builders.ts';
 

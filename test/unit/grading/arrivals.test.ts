@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Arrivals } from '../../../electron/grading/batch/run-batch.ts';
+import { Arrivals } from '../../../electron/grading/batch/arrivals.ts';
 
 describe('arrivals the batch runner waits for', () => {
   it('answers false at once when nothing is to come', async () => {
