@@ -7,7 +7,8 @@
  */
 import { isRecord } from './json-schema.ts';
 import { type Rng, pick } from './random.ts';
-import { fillSchema, violateSchema } from './schema-filler.ts';
+import { fillSchema } from './schema-filler.ts';
+import { violateSchema } from './schema-violation.ts';
 
 /** The schema a request asks for, and where it came from. */
 export interface RequestedSchema {
