@@ -10,12 +10,6 @@ import { type Rng, pick } from './random.ts';
 import { fillSchema } from './schema-filler.ts';
 import { violateSchema } from './schema-violation.ts';
 
-/** The schema a request asks for, and where it came from. */
-export interface RequestedSchema {
-  schema: unknown;
-  source: 'response_format' | 'prompt';
-}
-
 /** `response_format.json_schema.schema`, if the request has one. */
 export function responseFormatSchema(body: Record<string, unknown>): unknown {
   const format = body.response_format;

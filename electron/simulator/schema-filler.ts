@@ -25,7 +25,7 @@ import {
 } from './json-schema.ts';
 import { pick, randomInt, type Rng } from './random.ts';
 
-export { SchemaError, validateJson, type JsonSchema } from './json-schema.ts';
+export { SchemaError, validateJson } from './json-schema.ts';
 
 /** Depth past which the filler stops adding anything optional. */
 const SOFT_DEPTH = 6;

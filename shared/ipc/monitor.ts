@@ -190,7 +190,6 @@ export const RetryStatsSchema = z.strictObject({
     )
     .max(LIMITS.listItems),
 });
-export type RetryStatsView = z.infer<typeof RetryStatsSchema>;
 
 export const AlertViewSchema = z.strictObject({
   id: count,
