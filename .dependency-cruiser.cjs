@@ -43,7 +43,8 @@ module.exports = {
       severity: 'error',
       comment: 'Only the Electron shell may import electron: the rest must run, and be tested, under plain Node.',
       from: { pathNot: ELECTRON_SHELL },
-      to: { path: '^electron$', dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'unknown', 'undetermined'] },
+      // The resolved path: node_modules may be a symlink, so match the package folder anywhere.
+      to: { path: ['(^|/)node_modules/electron/', '^electron$'] },
     },
     {
       name: 'core-below-domains',
