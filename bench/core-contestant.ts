@@ -13,7 +13,7 @@ import { CallManager, type CallManagerSettings } from '../electron/api/call-mana
 import { modelEntry } from '../electron/api/model-registry.ts';
 import type { AttemptSink } from '../electron/api/ports.ts';
 import type { ChatRequest, StructuredOutput } from '../electron/api/types.ts';
-import { createMonitor } from '../electron/monitor/index.ts';
+import { createMonitor, type Monitor } from '../electron/monitor/index.ts';
 import { closeDatabase, openDatabase, queryAll, sql } from '../electron/store/index.ts';
 import { GRADE_JSON_SCHEMA, GradeAnswer, MAX_TOKENS, SYSTEM_PROMPT, type ContestantContext, type ContestantRun, type RequestResult } from './scenario.ts';
 import type { ClientAttempt } from './retry-after-audit.ts';
@@ -52,6 +52,49 @@ const gradingRequest = (text: string): ChatRequest => ({
   maxTokens: MAX_TOKENS,
 });
 
+/**
+ * The call manager as the app builds it, on the monitor's sink, budget and breakers. Every audit
+ * row also goes to `attemptLog`, for the client-side Retry-After check.
+ */
+function coreManager(ctx: ContestantContext, config: CoreConfig, monitor: Monitor, agent: Agent, attemptLog: ClientAttempt[]): CallManager {
+  const endpoint = `${ctx.baseUrl}/chat/completions`;
+  const entries = ctx.models.map((m) =>
+    modelEntry(m.id, {
+      endpoint,
+      model: m.slug,
+      api_key_env: m.keyEnv,
+      structured_output: true,
+      context_window: 128_000,
+      input_cost_per_token: m.inputCostPerToken,
+      output_cost_per_token: m.outputCostPerToken,
+      rpm: config.rpm,
+      max_concurrency: config.modelConcurrency,
+    }),
+  );
+  const keys = new Map(ctx.models.map((m) => [m.keyEnv, m.key]));
+  const slugOf = new Map(ctx.models.map((m) => [m.id, m.slug]));
+  const sink: AttemptSink = {
+    record: (row) => {
+      attemptLog.push({ slug: slugOf.get(row.modelId) ?? row.modelId, startedAt: row.startedAt, knownAt: row.startedAt + (row.latencyMs ?? 0), httpStatus: row.httpStatus });
+      monitor.recorder.record(row);
+    },
+  };
+  return new CallManager({
+    models: entries,
+    keys: async (name) => keys.get(name) ?? null,
+    sink,
+    budget: monitor.budget,
+    breakers: monitor.breakers,
+    dispatcher: agent,
+    settings: {
+      strategy: config.strategy,
+      maxConcurrency: config.concurrency,
+      timeouts: config.timeouts,
+      stream: true,
+    },
+  });
+}
+
 export async function runCore(ctx: ContestantContext, config: CoreConfig): Promise<ContestantRun> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gradedesk-bench-batch-'));
   const db = openDatabase(path.join(dir, 'batch.sqlite'));
@@ -66,44 +109,8 @@ export async function runCore(ctx: ContestantContext, config: CoreConfig): Promi
   });
   const agent = new Agent({ keepAliveTimeout: 60_000 });
   try {
-    const endpoint = `${ctx.baseUrl}/chat/completions`;
-    const entries = ctx.models.map((m) =>
-      modelEntry(m.id, {
-        endpoint,
-        model: m.slug,
-        api_key_env: m.keyEnv,
-        structured_output: true,
-        context_window: 128_000,
-        input_cost_per_token: m.inputCostPerToken,
-        output_cost_per_token: m.outputCostPerToken,
-        rpm: config.rpm,
-        max_concurrency: config.modelConcurrency,
-      }),
-    );
-    const keys = new Map(ctx.models.map((m) => [m.keyEnv, m.key]));
-    const slugOf = new Map(ctx.models.map((m) => [m.id, m.slug]));
-    // The audit rows also go to a list, for the client-side Retry-After check.
     const attemptLog: ClientAttempt[] = [];
-    const sink: AttemptSink = {
-      record: (row) => {
-        attemptLog.push({ slug: slugOf.get(row.modelId) ?? row.modelId, startedAt: row.startedAt, knownAt: row.startedAt + (row.latencyMs ?? 0), httpStatus: row.httpStatus });
-        monitor.recorder.record(row);
-      },
-    };
-    const manager = new CallManager({
-      models: entries,
-      keys: async (name) => keys.get(name) ?? null,
-      sink,
-      budget: monitor.budget,
-      breakers: monitor.breakers,
-      dispatcher: agent,
-      settings: {
-        strategy: config.strategy,
-        maxConcurrency: config.concurrency,
-        timeouts: config.timeouts,
-        stream: true,
-      },
-    });
+    const manager = coreManager(ctx, config, monitor, agent, attemptLog);
     monitor.setBreakerLookup((id) => manager.breakerState(id));
 
     let attempts = 0;

@@ -14,24 +14,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { CallManager } from '../electron/api/call-manager.ts';
-import { modelEntry } from '../electron/api/model-registry.ts';
+import { modelEntry, type ModelEntry } from '../electron/api/model-registry.ts';
 import type { AttemptSink } from '../electron/api/ports.ts';
 import { buildRequestBody } from '../electron/api/request-body.ts';
 import type { AttemptTarget, ChatRequest } from '../electron/api/types.ts';
 import { spawnSimulator } from '../electron/simulator/index.ts';
 import type { RemoteSimulatorHandle } from '../electron/simulator/index.ts';
-import type { ApiCallRow, WritableDB } from '../electron/store/index.ts';
-import { closeDatabase, openDatabase, queryOne, sql } from '../electron/store/index.ts';
-import type * as MonitorModule from '../electron/monitor/index.ts';
-import { fmt, log, machineInfo, machineLine, markdownTable, pool, summarize, type LatencySummary, type MachineInfo, sourceFingerprint, type SourceFingerprint } from './stats.ts';
+import { ArraySink, makeSink, type SinkSetup } from './overhead-sink.ts';
+import { BLOCKS, emptyPhase, runBlock, runMode, type Caller, type ModeResult, type SideName } from './overhead-timing.ts';
+import { fmt, log, machineInfo, machineLine, markdownTable, type MachineInfo, sourceFingerprint, type SourceFingerprint } from './stats.ts';
 
 const API_KEY = 'sk-bench-overhead';
 const SLUG = 'sim/fast';
 const CONCURRENCY = 64;
-const BLOCKS = 10;
 const GOAL_P50_MS = 0.1;
 const GOAL_P99_MS = 0.5;
 
@@ -53,13 +50,6 @@ function rawBody(): Record<string, unknown> {
   };
 }
 
-type SideName = 'raw' | 'core' | 'coreMemorySink';
-
-interface Caller {
-  name: SideName;
-  call: () => Promise<boolean>;
-}
-
 function rawCaller(endpoint: string, agent: Agent): Caller {
   const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${API_KEY}` };
   return {
@@ -77,89 +67,6 @@ function coreCaller(manager: CallManager, name: SideName = 'core'): Caller {
     name,
     call: async () => (await manager.execute(REQUEST, { purpose: 'bench' })).ok,
   };
-}
-
-interface PhaseSamples {
-  latencies: number[];
-  wallMs: number;
-  calls: number;
-  failures: number;
-}
-
-const emptyPhase = (): PhaseSamples => ({ latencies: [], wallMs: 0, calls: 0, failures: 0 });
-
-/** One call, timed; a throw counts as a failure. */
-async function timedCall(caller: Caller): Promise<{ ms: number; ok: boolean }> {
-  const t0 = performance.now();
-  let ok = false;
-  try {
-    ok = await caller.call();
-  } catch {
-    ok = false;
-  }
-  return { ms: performance.now() - t0, ok };
-}
-
-/** Runs `count` calls, `concurrency` at a time, adding per-call latency and wall time to `into`. */
-async function runBlock(caller: Caller, count: number, concurrency: number, into: PhaseSamples): Promise<void> {
-  const latencies = new Float64Array(count);
-  let failures = 0;
-  const started = performance.now();
-  const one = async (i: number): Promise<void> => {
-    const { ms, ok } = await timedCall(caller);
-    latencies[i] = ms;
-    if (!ok) failures += 1;
-  };
-  if (concurrency <= 1) {
-    for (let i = 0; i < count; i += 1) await one(i);
-  } else {
-    await pool(
-      Array.from({ length: count }, (_, i) => i),
-      concurrency,
-      one,
-    );
-  }
-  into.wallMs += performance.now() - started;
-  into.calls += count;
-  into.failures += failures;
-  for (const v of latencies) into.latencies.push(v);
-}
-
-/**
- * Sequential calls, the sides taking turns call by call (the first side rotating), so a noisy
- * moment of the machine lands on every side alike instead of on one side's block.
- */
-async function runInterleaved(callers: readonly Caller[], count: number, into: Record<SideName, PhaseSamples>): Promise<void> {
-  for (let i = 0; i < count; i += 1) {
-    for (let k = 0; k < callers.length; k += 1) {
-      const caller = callers[(i + k) % callers.length] as Caller;
-      const { ms, ok } = await timedCall(caller);
-      const phase = into[caller.name];
-      phase.latencies.push(ms);
-      phase.wallMs += ms;
-      phase.calls += 1;
-      if (!ok) phase.failures += 1;
-    }
-  }
-}
-
-export interface SideResult {
-  calls: number;
-  failures: number;
-  latency: LatencySummary;
-  throughputPerSec: number;
-}
-
-export interface ModeResult {
-  mode: 'sequential' | 'concurrent';
-  concurrency: number;
-  raw: SideResult;
-  core: SideResult;
-  /** Diagnostic: the same core with rows pushed to an array instead of the monitor (SQLite). */
-  coreMemorySink: SideResult | null;
-  addedP50Ms: number;
-  addedP95Ms: number;
-  addedP99Ms: number;
 }
 
 export interface OverheadResult {
@@ -180,103 +87,94 @@ export interface OverheadResult {
   notes: string[];
 }
 
-function side(samples: PhaseSamples): SideResult {
-  return {
-    calls: samples.calls,
-    failures: samples.failures,
-    latency: summarize(samples.latencies),
-    throughputPerSec: samples.calls / (samples.wallMs / 1000),
+/** The one simulated model, as a teacher's config would declare it. */
+function benchModel(endpoint: string): ModelEntry {
+  return modelEntry('sim-fast', {
+    endpoint,
+    model: SLUG,
+    api: 'openai',
+    api_key_env: 'BENCH_KEY',
+    structured_output: true,
+    input_cost_per_token: 1e-7,
+    output_cost_per_token: 4e-7,
+    max_concurrency: CONCURRENCY,
+  });
+}
+
+/** The bodies must be byte-identical, or the comparison is not fair. */
+function assertSameBody(entry: ModelEntry, endpoint: string): void {
+  const target: AttemptTarget = {
+    modelId: entry.id,
+    endpoint,
+    slug: entry.slug,
+    dialect: entry.dialect,
+    apiKey: API_KEY,
+    prices: entry.prices,
+    structuredOutput: entry.structuredOutput,
+    dataCollection: null,
   };
+  if (JSON.stringify(buildRequestBody(target, REQUEST, false)) !== JSON.stringify(rawBody())) {
+    throw new Error('raw body differs from the body the core sends');
+  }
 }
 
-async function runMode(
-  mode: ModeResult['mode'],
-  concurrency: number,
-  callers: readonly Caller[],
-  n: number,
-  sim: RemoteSimulatorHandle,
-): Promise<ModeResult> {
-  const perBlock = Math.max(1, Math.floor(n / BLOCKS));
-  const samples: Record<SideName, PhaseSamples> = { raw: emptyPhase(), core: emptyPhase(), coreMemorySink: emptyPhase() };
-  for (let b = 0; b < BLOCKS; b += 1) {
-    // Rotate who goes first (and reverse every other block), so a trend during the run favours no side.
-    const rotated = callers.map((_, i) => callers[(i + b) % callers.length] as Caller);
-    const order = b % 2 === 0 ? rotated : rotated.reverse();
-    if (concurrency <= 1) await runInterleaved(order, perBlock, samples);
-    else {
-      for (const caller of order) {
-        await runBlock(caller, perBlock, concurrency, samples[caller.name]);
-      }
-    }
-    // Keep the simulator's request log and ledger small; not timed.
-    await sim.reset();
-    log(`  ${mode} block ${b + 1}/${BLOCKS} done`);
+function benchManager(entry: ModelEntry, sink: AttemptSink, dispatcher: Agent): CallManager {
+  return new CallManager({
+    models: [entry],
+    keys: async (name) => (name === 'BENCH_KEY' ? API_KEY : null),
+    sink,
+    dispatcher,
+    settings: { stream: false, maxConcurrency: CONCURRENCY, strategy: 'performance' },
+  });
+}
+
+async function warmUp(callers: readonly Caller[], warmup: number): Promise<void> {
+  log('  warm-up');
+  for (const caller of callers) {
+    const sink = emptyPhase();
+    await runBlock(caller, warmup, 1, sink);
+    await runBlock(caller, warmup, CONCURRENCY, sink);
+    if (sink.failures > 0) throw new Error(`${caller.name} failed ${sink.failures} warm-up calls`);
   }
-  const rawSide = side(samples.raw);
-  const coreSide = side(samples.core);
+}
+
+interface RunFacts {
+  quick: boolean;
+  n: number;
+  warmup: number;
+  machine: MachineInfo;
+  source: SourceFingerprint;
+  sink: SinkSetup;
+  modes: ModeResult[];
+}
+
+function overheadResult({ quick, n, warmup, machine, source, sink, modes }: RunFacts): OverheadResult {
+  const rowsWritten = sink.rowsWritten();
+  const seq = modes[0] as ModeResult;
+  const p50Met = seq.addedP50Ms <= GOAL_P50_MS;
+  const p99Met = seq.addedP99Ms <= GOAL_P99_MS;
   return {
-    mode,
-    concurrency,
-    raw: rawSide,
-    core: coreSide,
-    coreMemorySink: samples.coreMemorySink.calls > 0 ? side(samples.coreMemorySink) : null,
-    addedP50Ms: coreSide.latency.p50Ms - rawSide.latency.p50Ms,
-    addedP95Ms: coreSide.latency.p95Ms - rawSide.latency.p95Ms,
-    addedP99Ms: coreSide.latency.p99Ms - rawSide.latency.p99Ms,
+    bench: 'overhead',
+    machine,
+    source,
+    loadAverageAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100),
+    quick,
+    callsPerSide: n,
+    blocks: BLOCKS,
+    warmupPerSide: warmup * 2,
+    sink: sink.description,
+    simulator: 'spawnSimulator (own process), latency 0, TTFT 0, one model (sim/fast), JSON answers, no schema',
+    modes,
+    goal: { addedP50Ms: GOAL_P50_MS, addedP99Ms: GOAL_P99_MS, mode: 'sequential', met: p50Met && p99Met, p50Met, p99Met },
+    auditRowsWritten: rowsWritten,
+    notes: [
+      'Latency is per call, from before the call to after the parsed answer (raw) or the CallOutcome (core).',
+      `Sequential: the sides take turns call by call (who goes first rotates), in ${BLOCKS} blocks; throughput is calls over the summed call time. Concurrency ${CONCURRENCY}: the sides alternate in ${BLOCKS} blocks (who goes first rotates). The simulator is reset between blocks (not timed).`,
+      'Both sides use their own undici Agent with the same options (keep-alive 60 s, no connection cap).',
+      'Added latency = core percentile − raw percentile (not a paired difference).',
+      'The diagnostic row (--diagnostic) is the same core with audit rows pushed to an array instead of the monitor, to show what the SQLite recorder costs; the goal is judged on the row with the monitor.',
+    ],
   };
-}
-
-/**
- * Rows go into an array (emptied every `cap` rows so memory stays flat): the fallback when the
- * monitor is not available, and the diagnostic side that shows what the SQLite recorder costs.
- */
-class ArraySink implements AttemptSink {
-  private rows: ApiCallRow[] = [];
-  count = 0;
-  constructor(private readonly cap = 10_000) {}
-  record(row: ApiCallRow): void {
-    if (this.rows.length >= this.cap) this.rows = [];
-    this.rows.push(row);
-    this.count += 1;
-  }
-}
-
-interface SinkSetup {
-  sink: AttemptSink;
-  description: string;
-  rowsWritten: () => number;
-  close: () => void;
-}
-
-/** The monitor's recorder on a real SQLite file when the monitor module provides one. */
-async function makeSink(dir: string): Promise<SinkSetup> {
-  let monitorModule: typeof MonitorModule | null = null;
-  try {
-    monitorModule = await import('../electron/monitor/index.ts');
-  } catch (error) {
-    log(`monitor module not loadable (${String(error)}); using an in-memory sink`);
-  }
-  if (monitorModule && typeof monitorModule.createMonitor === 'function') {
-    const file = path.join(dir, 'bench.sqlite');
-    const db: WritableDB = openDatabase(file);
-    // As the app composes it: the audit trail on its own thread and connection (synchronous=NORMAL).
-    const monitor = monitorModule.createMonitor({ db, auditThread: { dbPath: file }, config: null, idleTickMs: 0, onError: (error, source) => log(`monitor ${source} error: ${String(error)}`) });
-    monitor.flush(); // the audit thread has started before anything is timed
-    return {
-      sink: monitor.recorder,
-      description: 'createMonitor(...).recorder (live metrics + alert engine on the main thread; audit rows written to a SQLite file in a temp dir by the audit thread, WAL, synchronous=NORMAL, as the app composes it)',
-      rowsWritten: () => {
-        monitor.flush();
-        return queryOne<{ n: number }>(db, sql`SELECT count(*) AS n FROM api_calls`)?.n ?? 0;
-      },
-      close: () => {
-        monitor.close();
-        closeDatabase(db);
-      },
-    };
-  }
-  const sink = new ArraySink();
-  return { sink, description: 'in-memory array sink (monitor recorder not available)', rowsWritten: () => sink.count, close: () => undefined };
 }
 
 export async function runOverhead(options: { quick: boolean; calls?: number; diagnostic?: boolean }): Promise<OverheadResult> {
@@ -297,87 +195,20 @@ export async function runOverhead(options: { quick: boolean; calls?: number; dia
     sim = await spawnSimulator({ seed: 1, profile: { latencyMs: 0, ttftMs: 0 } });
     const endpoint = `${sim.baseUrl}/chat/completions`;
     sinkSetup = await makeSink(dir);
-    const entry = modelEntry('sim-fast', {
-      endpoint,
-      model: SLUG,
-      api: 'openai',
-      api_key_env: 'BENCH_KEY',
-      structured_output: true,
-      input_cost_per_token: 1e-7,
-      output_cost_per_token: 4e-7,
-      max_concurrency: CONCURRENCY,
-    });
-    // The bodies must be byte-identical, or the comparison is not fair.
-    const target: AttemptTarget = {
-      modelId: entry.id,
-      endpoint,
-      slug: entry.slug,
-      dialect: entry.dialect,
-      apiKey: API_KEY,
-      prices: entry.prices,
-      structuredOutput: entry.structuredOutput,
-      dataCollection: null,
-    };
-    if (JSON.stringify(buildRequestBody(target, REQUEST, false)) !== JSON.stringify(rawBody())) {
-      throw new Error('raw body differs from the body the core sends');
-    }
-    const manager = new CallManager({
-      models: [entry],
-      keys: async (name) => (name === 'BENCH_KEY' ? API_KEY : null),
-      sink: sinkSetup.sink,
-      dispatcher: coreAgent,
-      settings: { stream: false, maxConcurrency: CONCURRENCY, strategy: 'performance' },
-    });
-    const memorySink = new ArraySink();
-    const managerMemorySink = new CallManager({
-      models: [entry],
-      keys: async (name) => (name === 'BENCH_KEY' ? API_KEY : null),
-      sink: memorySink,
-      dispatcher: memoryAgent,
-      settings: { stream: false, maxConcurrency: CONCURRENCY, strategy: 'performance' },
-    });
+    const entry = benchModel(endpoint);
+    assertSameBody(entry, endpoint);
+    const manager = benchManager(entry, sinkSetup.sink, coreAgent);
+    const managerMemorySink = benchManager(entry, new ArraySink(), memoryAgent);
     const callers = [rawCaller(endpoint, rawAgent), coreCaller(manager)];
     if (options.diagnostic) callers.push(coreCaller(managerMemorySink, 'coreMemorySink'));
 
-    log('  warm-up');
-    for (const caller of callers) {
-      const sink = emptyPhase();
-      await runBlock(caller, warmup, 1, sink);
-      await runBlock(caller, warmup, CONCURRENCY, sink);
-      if (sink.failures > 0) throw new Error(`${caller.name} failed ${sink.failures} warm-up calls`);
-    }
+    await warmUp(callers, warmup);
     await sim.reset();
 
     const modes: ModeResult[] = [];
     modes.push(await runMode('sequential', 1, callers, n, sim));
     modes.push(await runMode('concurrent', CONCURRENCY, callers, n, sim));
-    const rowsWritten = sinkSetup.rowsWritten();
-
-    const seq = modes[0] as ModeResult;
-    const p50Met = seq.addedP50Ms <= GOAL_P50_MS;
-    const p99Met = seq.addedP99Ms <= GOAL_P99_MS;
-    return {
-      bench: 'overhead',
-      machine,
-      source,
-      loadAverageAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100),
-      quick: options.quick,
-      callsPerSide: n,
-      blocks: BLOCKS,
-      warmupPerSide: warmup * 2,
-      sink: sinkSetup.description,
-      simulator: 'spawnSimulator (own process), latency 0, TTFT 0, one model (sim/fast), JSON answers, no schema',
-      modes,
-      goal: { addedP50Ms: GOAL_P50_MS, addedP99Ms: GOAL_P99_MS, mode: 'sequential', met: p50Met && p99Met, p50Met, p99Met },
-      auditRowsWritten: rowsWritten,
-      notes: [
-        'Latency is per call, from before the call to after the parsed answer (raw) or the CallOutcome (core).',
-        `Sequential: the sides take turns call by call (who goes first rotates), in ${BLOCKS} blocks; throughput is calls over the summed call time. Concurrency ${CONCURRENCY}: the sides alternate in ${BLOCKS} blocks (who goes first rotates). The simulator is reset between blocks (not timed).`,
-        'Both sides use their own undici Agent with the same options (keep-alive 60 s, no connection cap).',
-        'Added latency = core percentile − raw percentile (not a paired difference).',
-        'The diagnostic row (--diagnostic) is the same core with audit rows pushed to an array instead of the monitor, to show what the SQLite recorder costs; the goal is judged on the row with the monitor.',
-      ],
-    };
+    return overheadResult({ quick: options.quick, n, warmup, machine, source, sink: sinkSetup, modes });
   } finally {
     sinkSetup?.close();
     await Promise.allSettled([rawAgent.close(), coreAgent.close(), memoryAgent.close()]);

@@ -13,7 +13,8 @@
  */
 import { runBatch, batchTable, seedsTable, type BatchResult } from './batch.ts';
 import { overheadTable, runOverhead } from './overhead.ts';
-import { pipelineFailure, pipelineTable, runPipeline } from './pipeline.ts';
+import { runPipeline } from './pipeline.ts';
+import { pipelineFailure, pipelineTable } from './pipeline-report.ts';
 import { argValue, log, writeResult } from './stats.ts';
 
 async function main(): Promise<number> {

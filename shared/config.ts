@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, type Result, ok, fail } from './errors.ts';
+import { type Result, ok, fail } from './errors.ts';
 
 /**
  * The configuration file of DESIGN §4. Every object is loose: fields this version does not
@@ -178,10 +178,4 @@ export function pricesOf(model: ModelConfig): Prices {
     input: model.input_cost_per_token ?? model.cost_per_token ?? null,
     output: model.output_cost_per_token ?? model.cost_per_token ?? null,
   };
-}
-
-export function assertConfig(value: unknown): Config {
-  const r = parseConfig(value);
-  if (!r.ok) throw new AppError(r.error.code, r.error.message);
-  return r.data;
 }

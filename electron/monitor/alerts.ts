@@ -21,7 +21,7 @@
  * sorts each model's window once (bounded size).
  */
 import { CODE_OF_CLASS, type ErrorClass } from '../api/error-classes.ts';
-import type { AlertView } from '../../shared/ipc/monitor.ts';
+import { ALERT_KINDS, type AlertView } from '../../shared/ipc/monitor.ts';
 import {
   insertAlert,
   lastAlertTimes,
@@ -35,7 +35,6 @@ import {
 } from '../store/index.ts';
 import type { LiveMetrics, NameLookup } from './metrics.ts';
 
-export const ALERT_KINDS = ['response_time', 'error_rate', 'cost_per_hour'] as const;
 export type ManagedAlertKind = (typeof ALERT_KINDS)[number];
 
 export interface AlertThresholds {

@@ -14,6 +14,7 @@
  * it costs a few outcomes of history, not a wrongly closed breaker. Write errors are reported,
  * never thrown into the call.
  */
+import { BREAKER_STATES } from '../../shared/ipc/monitor.ts';
 import { DEFAULT_BREAKER, type BreakerSnapshot, type BreakerState } from '../api/circuit-breaker.ts';
 import type { BreakerPersistence } from '../api/ports.ts';
 import { loadBreakerStates, saveBreakerState, type BreakerStateRow, type WritableDB } from '../store/index.ts';
@@ -37,7 +38,7 @@ export function joinBreakerKey(modelId: string, endpoint: string): string {
 }
 
 function isState(v: unknown): v is BreakerState {
-  return v === 'closed' || v === 'open' || v === 'half_open';
+  return (BREAKER_STATES as readonly unknown[]).includes(v);
 }
 
 /** Reads a stored row back into a snapshot; anything malformed falls back to safe defaults. */

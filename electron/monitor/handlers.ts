@@ -5,7 +5,7 @@
  */
 import type { Handlers } from '../../shared/ipc/contract.ts';
 import type { QualityMap } from './cost-analysis.ts';
-import type { Monitor } from './index.ts';
+import type { Monitor } from './types.ts';
 import { toTimeRange } from './range.ts';
 
 export type MonitorRouteName = 'getOverview' | 'getModelMetrics' | 'getCostAnalysis' | 'listAlerts' | 'listAttempts' | 'getRetryStats';

@@ -4,13 +4,9 @@
  * p99 of 40 s means some call really took 40 s. Exact is affordable because the windows are
  * bounded (see RollingWindow); a sketch would only pay off for unbounded streams.
  */
-export interface Percentiles {
-  p50: number;
-  p95: number;
-  p99: number;
-  /** How many values they were computed from. */
-  count: number;
-}
+import type { PercentilesView } from '../../shared/ipc/monitor.ts';
+
+export type Percentiles = PercentilesView;
 
 /** Nearest-rank percentile of values already sorted ascending; `p` in (0, 100]. */
 export function percentileOfSorted(sorted: readonly number[], p: number): number {

@@ -82,14 +82,12 @@ function adviceFor(cls: string): string {
   }
 }
 
-/** Every suggestion that applies, most urgent kinds first. */
-export function suggest(inputs: SuggestionInputs): Suggestion[] {
-  const rules = { ...DEFAULT_RULES, ...inputs.rules };
-  const name = inputs.name ?? ((id: string) => id);
-  const out: Suggestion[] = [];
+type RuleInputs = Pick<SuggestionInputs, 'byModel' | 'retry' | 'lastHour'> & { rules: SuggestionRules; name: NameLookup };
 
-  // failing: the last hour, with the dominant error code and what to do about it.
-  for (const h of inputs.lastHour) {
+/** failing: the last hour, with the dominant error code and what to do about it. */
+function failing({ lastHour, rules, name }: RuleInputs): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const h of lastHour) {
     const decided = h.calls - h.cancelledCalls;
     if (decided < rules.minCalls || h.errorRate === null || h.errorRate < rules.failingShare) continue;
     const top = h.errors[0];
@@ -103,9 +101,13 @@ export function suggest(inputs: SuggestionInputs): Suggestion[] {
       numbers: { share: h.errorRate, failedCalls: h.failedCalls, calls: decided, topErrorCount: top?.count ?? 0 },
     });
   }
+  return out;
+}
 
-  // rate_limited: over the range.
-  for (const m of inputs.retry.byModel) {
+/** rate_limited: over the range. */
+function rateLimited({ retry, rules, name }: RuleInputs): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const m of retry.byModel) {
     if (m.attempts < rules.minCalls) continue;
     const share = m.rateLimitedAttempts / m.attempts;
     if (share < rules.rateLimitedShare) continue;
@@ -117,9 +119,13 @@ export function suggest(inputs: SuggestionInputs): Suggestion[] {
       numbers: { share, rateLimitedCalls: m.rateLimitedAttempts, calls: m.attempts },
     });
   }
+  return out;
+}
 
-  // wasted_retries: money spent on attempts that failed.
-  for (const m of inputs.retry.byModel) {
+/** wasted_retries: money spent on attempts that failed. */
+function wastedRetries({ retry, rules, name }: RuleInputs): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const m of retry.byModel) {
     if (m.attempts < rules.minCalls || m.costUsd <= 0 || m.wastedCostUsd < rules.minWastedUsd) continue;
     const share = m.wastedCostUsd / m.costUsd;
     if (share < rules.wastedShare) continue;
@@ -133,19 +139,29 @@ export function suggest(inputs: SuggestionInputs): Suggestion[] {
       numbers: { share, wastedCostUsd: m.wastedCostUsd, costUsd: m.costUsd, failedAttempts: m.failedAttempts },
     });
   }
+  return out;
+}
 
-  // expensive: cost per successful call against the cheapest model with the same success rate.
-  const comparable = inputs.byModel.filter(
+/** The model with the same success rate that `m` costs the most times more than, if the ratio reaches the rule. */
+function cheaperPeer(m: ModelCost, comparable: readonly ModelCost[], rules: SuggestionRules): { other: ModelCost; ratio: number } | null {
+  let best: { other: ModelCost; ratio: number } | null = null;
+  for (const other of comparable) {
+    if (other === m || other.costPerSuccessUsd! <= 0) continue;
+    if (Math.abs(other.successRate! - m.successRate!) > rules.sameSuccessRate) continue;
+    const ratio = m.costPerSuccessUsd! / other.costPerSuccessUsd!;
+    if (ratio >= rules.expensiveRatio && (best === null || ratio > best.ratio)) best = { other, ratio };
+  }
+  return best;
+}
+
+/** expensive: cost per successful call against the cheapest model with the same success rate. */
+function expensive({ byModel, rules, name }: RuleInputs): Suggestion[] {
+  const out: Suggestion[] = [];
+  const comparable = byModel.filter(
     (m) => m.calls >= rules.minCalls && m.okCalls >= rules.minSuccesses && m.costPerSuccessUsd !== null && m.successRate !== null,
   );
   for (const m of comparable) {
-    let best: { other: ModelCost; ratio: number } | null = null;
-    for (const other of comparable) {
-      if (other === m || other.costPerSuccessUsd! <= 0) continue;
-      if (Math.abs(other.successRate! - m.successRate!) > rules.sameSuccessRate) continue;
-      const ratio = m.costPerSuccessUsd! / other.costPerSuccessUsd!;
-      if (ratio >= rules.expensiveRatio && (best === null || ratio > best.ratio)) best = { other, ratio };
-    }
+    const best = cheaperPeer(m, comparable, rules);
     if (!best) continue;
     const o = best.other;
     out.push({
@@ -165,19 +181,33 @@ export function suggest(inputs: SuggestionInputs): Suggestion[] {
       },
     });
   }
+  return out;
+}
 
-  // unpriced: costs and budgets cannot count what has no price.
-  for (const m of inputs.byModel) {
-    if (m.unpricedCalls === 0) continue;
-    out.push({
-      kind: 'unpriced',
+/** unpriced: costs and budgets cannot count what has no price. */
+function unpriced({ byModel, name }: RuleInputs): Suggestion[] {
+  return byModel
+    .filter((m) => m.unpricedCalls !== 0)
+    .map((m) => ({
+      kind: 'unpriced' as const,
       modelId: m.modelId,
       relatedModelId: null,
       message:
         `${name(m.modelId)} made ${m.unpricedCalls} call${m.unpricedCalls === 1 ? '' : 's'} whose cost is unknown: add ` +
         'input_cost_per_token and output_cost_per_token to its config so costs and budgets include them.',
       numbers: { unpricedCalls: m.unpricedCalls, calls: m.calls },
-    });
-  }
+    }));
+}
+
+/** Every suggestion that applies, most urgent kinds first. */
+export function suggest(inputs: SuggestionInputs): Suggestion[] {
+  const rule: RuleInputs = {
+    byModel: inputs.byModel,
+    retry: inputs.retry,
+    lastHour: inputs.lastHour,
+    rules: { ...DEFAULT_RULES, ...inputs.rules },
+    name: inputs.name ?? ((id: string) => id),
+  };
+  const out = [...failing(rule), ...rateLimited(rule), ...wastedRetries(rule), ...expensive(rule), ...unpriced(rule)];
   return out.slice(0, 100);
 }

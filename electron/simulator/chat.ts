@@ -23,12 +23,27 @@ import { cacheScope, promptShape } from './prefix-cache.ts';
 import { rngFor, seedFrom } from './random.ts';
 import { formatResetSeconds } from './rate-limiter.ts';
 import type { SimulatorState } from './state.ts';
-import { countPrompt, promptText, textTokens } from './tokens.ts';
-import type { ReceivedRequest } from './types.ts';
+import { countPrompt, promptText, textTokens, type PromptCount } from './tokens.ts';
+import type { ReceivedRequest, SimModel } from './types.ts';
 
 /** Headers of an honest retry hint: whole seconds (rounded up) and exact milliseconds. */
 export function retryHeaders(ms: number): Record<string, string> {
   return { 'retry-after': String(Math.ceil(ms / 1000)), 'retry-after-ms': String(Math.ceil(ms)) };
+}
+
+/** A caller the simulator knows, asking a model it serves, with messages. */
+interface ChatRequest {
+  body: Record<string, unknown>;
+  key: string;
+  slug: string;
+  model: SimModel;
+  messages: unknown[];
+}
+
+/** What the rate limiter and the maintenance window let through. */
+interface Admission {
+  profile: EffectiveProfile;
+  rateHeaders: Record<string, string>;
 }
 
 export async function handleChat(state: SimulatorState, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
@@ -40,6 +55,65 @@ export async function handleChat(state: SimulatorState, req: IncomingMessage, re
     body: null,
     outcome: 'ok',
   });
+  const body = await parseBody(req, res, record);
+  if (body === null) return;
+  const request = identify(state, record, body, res);
+  if (request === null) return;
+  const admission = admit(state, record, request, res);
+  if (admission === null) return;
+  const { profile } = admission;
+
+  const prompt = countPrompt(request.messages);
+  const fault = pickFault(profile.faults, record.n, (n, purpose) => state.uniform(n, purpose));
+  if (fault !== null && PRE_GENERATION_FAULTS.has(fault)) {
+    record.outcome = fault;
+    return injectPreGeneration(state, fault, {
+      slug: request.slug,
+      promptTokens: prompt.promptTokens,
+      contextWindow: request.model.context_window,
+      prompt: promptText(request.messages),
+      profile,
+      req,
+      res,
+      signal,
+    });
+  }
+  if (!canAnswer(record, request, prompt, res)) return;
+
+  // Prefix caching (prefix-cache.ts): only for models with a cached price, only for admitted requests.
+  if (request.model.cached_input_cost_per_token !== undefined) {
+    const scope = cacheScope(request.key, request.slug, body.response_format);
+    prompt.cachedTokens = state.prefixCache.lookup(scope, promptShape(request.messages), prompt.promptTokens);
+  }
+
+  const generationFault = fault as GenerationFault | null;
+  record.outcome = generationFault ?? 'ok';
+  const answer = composeContent(state, record, request, generationFault, res);
+  if (answer === null) return;
+  const streamOptions = body.stream_options;
+  await runGeneration(
+    state,
+    {
+      n: record.n,
+      id: `gen-${record.n}-${randomBytes(6).toString('hex')}`,
+      model: request.slug,
+      key: request.key,
+      stream: body.stream === true,
+      includeUsage: isRecord(streamOptions) && streamOptions.include_usage === true,
+      prompt,
+      content: answer.content,
+      finishReason: answer.finishReason,
+      fault: generationFault,
+      profile,
+      headers: admission.rateHeaders,
+    },
+    res,
+    signal,
+  );
+}
+
+/** The JSON object in the body; null once the request has been answered (too large, not JSON, not an object). */
+async function parseBody(req: IncomingMessage, res: ServerResponse, record: ReceivedRequest): Promise<Record<string, unknown> | null> {
   let raw: Buffer;
   try {
     raw = await readBody(req);
@@ -48,45 +122,51 @@ export async function handleChat(state: SimulatorState, req: IncomingMessage, re
       record.outcome = 'bad_request_400';
       sendJson(res, 413, errorFor('bad_request_400', error.message).body, { connection: 'close' });
     }
-    return;
+    return null;
   }
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));
   } catch {
-    return refuse(res, record, 'bad_request_400', errorFor('bad_request_400', 'The request body is not valid JSON.'));
+    return refused(res, record, 'bad_request_400', errorFor('bad_request_400', 'The request body is not valid JSON.'));
   }
   record.body = body;
-  if (!isRecord(body)) return refuse(res, record, 'bad_request_400', errorFor('bad_request_400', 'The request body must be a JSON object.'));
+  if (!isRecord(body)) return refused(res, record, 'bad_request_400', errorFor('bad_request_400', 'The request body must be a JSON object.'));
   if (typeof body.model === 'string') record.model = body.model;
+  return body;
+}
 
-  // Who is asking.
+/** Who is asking, and for what; null once refused. */
+function identify(state: SimulatorState, record: ReceivedRequest, body: Record<string, unknown>, res: ServerResponse): ChatRequest | null {
   const key = record.key;
-  if (key === null) return refuse(res, record, 'unauthorized_401', errorFor('unauthorized_401', 'No auth credentials found.'));
+  if (key === null) return refused(res, record, 'unauthorized_401', errorFor('unauthorized_401', 'No auth credentials found.'));
   if (state.keys !== null && !Object.hasOwn(state.keys, key)) {
-    return refuse(res, record, 'unauthorized_401', errorFor('unauthorized_401', 'Incorrect API key provided.'));
+    return refused(res, record, 'unauthorized_401', errorFor('unauthorized_401', 'Incorrect API key provided.'));
   }
-
-  // What for.
   if (typeof body.model !== 'string' || body.model === '') {
-    return refuse(res, record, 'bad_request_400', errorFor('bad_request_400', 'The "model" field is required.'));
+    return refused(res, record, 'bad_request_400', errorFor('bad_request_400', 'The "model" field is required.'));
   }
   const slug = body.model;
   const model = state.models[slug];
   if (model === undefined) {
-    return refuse(res, record, 'not_found_404', errorFor('not_found_404', `The model "${slug}" does not exist.`));
+    return refused(res, record, 'not_found_404', errorFor('not_found_404', `The model "${slug}" does not exist.`));
   }
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) {
-    return refuse(res, record, 'bad_request_400', errorFor('bad_request_400', 'The "messages" field must be a non-empty list.'));
+    return refused(res, record, 'bad_request_400', errorFor('bad_request_400', 'The "messages" field must be a non-empty list.'));
   }
+  return { body, key, slug, model, messages };
+}
 
+/** The model's maintenance window, then the rate limit, then the key's credits; null once refused. */
+function admit(state: SimulatorState, record: ReceivedRequest, request: ChatRequest, res: ServerResponse): Admission | null {
+  const { key, slug } = request;
   const profile = state.profileFor(slug);
   if (profile.downBetweenMs !== null) {
     const [from, to] = profile.downBetweenMs;
     const elapsed = state.sinceEpoch();
     if (elapsed >= from && elapsed < to) {
-      return refuse(res, record, 'unavailable_503', errorFor('unavailable_503', `${slug} is down for maintenance.`), retryHeaders(to - elapsed));
+      return refused(res, record, 'unavailable_503', errorFor('unavailable_503', `${slug} is down for maintenance.`), retryHeaders(to - elapsed));
     }
   }
 
@@ -102,51 +182,45 @@ export async function handleChat(state: SimulatorState, req: IncomingMessage, re
     };
     if (!decision.admitted) {
       const error = errorFor('rate_limit_429', `Rate limit exceeded: ${decision.limit} requests per window. Retry in ${decision.retryAfterMs} ms.`);
-      return refuse(res, record, 'rate_limit_429', error, { ...rateHeaders, ...retryHeaders(decision.retryAfterMs) });
+      return refused(res, record, 'rate_limit_429', error, { ...rateHeaders, ...retryHeaders(decision.retryAfterMs) });
     }
   }
 
   const credits = state.keys?.[key]?.credits_usd;
   if (credits !== undefined && state.ledger.spentBy(key) >= credits) {
     const spent = state.ledger.spentBy(key);
-    return refuse(res, record, 'payment_required_402', errorFor('payment_required_402', `Insufficient credits: this key has used ${spent} of ${credits} USD.`));
+    return refused(res, record, 'payment_required_402', errorFor('payment_required_402', `Insufficient credits: this key has used ${spent} of ${credits} USD.`));
   }
+  return { profile, rateHeaders };
+}
 
-  const prompt = countPrompt(messages);
-  const fault = pickFault(profile.faults, record.n, (n, purpose) => state.uniform(n, purpose));
-  if (fault !== null && PRE_GENERATION_FAULTS.has(fault)) {
-    record.outcome = fault;
-    return injectPreGeneration(state, fault, {
-      slug,
-      promptTokens: prompt.promptTokens,
-      contextWindow: model.context_window,
-      prompt: promptText(messages),
-      profile,
-      req,
-      res,
-      signal,
-    });
-  }
-
-  // What the model cannot do.
+/** What the model cannot do: images without vision, a schema without structured output, a prompt over its context. */
+function canAnswer(record: ReceivedRequest, request: ChatRequest, prompt: PromptCount, res: ServerResponse): boolean {
+  const { body, slug, model } = request;
   if (prompt.images > 0 && !model.vision) {
-    return refuse(res, record, 'bad_request_400', errorFor('bad_request_400', `${slug} does not support image input.`));
+    refuse(res, record, 'bad_request_400', errorFor('bad_request_400', `${slug} does not support image input.`));
+    return false;
   }
   if (responseFormatSchema(body) !== undefined && !model.structured_output) {
-    return refuse(res, record, 'bad_request_400', errorFor('bad_request_400', `${slug} does not support response_format json_schema.`));
+    refuse(res, record, 'bad_request_400', errorFor('bad_request_400', `${slug} does not support response_format json_schema.`));
+    return false;
   }
   if (prompt.promptTokens > model.context_window) {
-    return refuse(res, record, 'context_length_400', contextLengthError(model.context_window, prompt.promptTokens));
+    refuse(res, record, 'context_length_400', contextLengthError(model.context_window, prompt.promptTokens));
+    return false;
   }
+  return true;
+}
 
-  // Prefix caching (prefix-cache.ts): only for models with a cached price, only for admitted requests.
-  if (model.cached_input_cost_per_token !== undefined) {
-    const scope = cacheScope(key, slug, body.response_format);
-    prompt.cachedTokens = state.prefixCache.lookup(scope, promptShape(messages), prompt.promptTokens);
-  }
-
-  const generationFault = fault as GenerationFault | null;
-  record.outcome = generationFault ?? 'ok';
+/** The answer's text, cut at max_tokens; null once refused for an invalid response_format schema. */
+function composeContent(
+  state: SimulatorState,
+  record: ReceivedRequest,
+  request: ChatRequest,
+  generationFault: GenerationFault | null,
+  res: ServerResponse,
+): { content: string; finishReason: 'stop' | 'length' } | null {
+  const { body, slug, messages } = request;
   const text = promptText(messages);
   let content: string;
   try {
@@ -157,7 +231,7 @@ export async function handleChat(state: SimulatorState, req: IncomingMessage, re
     );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return refuse(res, record, 'bad_request_400', errorFor('bad_request_400', `Invalid response_format schema: ${message}`));
+    return refused(res, record, 'bad_request_400', errorFor('bad_request_400', `Invalid response_format schema: ${message}`));
   }
   let finishReason: 'stop' | 'length' = 'stop';
   const maxTokens = maxTokensOf(body);
@@ -165,26 +239,13 @@ export async function handleChat(state: SimulatorState, req: IncomingMessage, re
     content = content.slice(0, maxTokens * 4);
     finishReason = 'length';
   }
-  const streamOptions = body.stream_options;
-  await runGeneration(
-    state,
-    {
-      n: record.n,
-      id: `gen-${record.n}-${randomBytes(6).toString('hex')}`,
-      model: slug,
-      key,
-      stream: body.stream === true,
-      includeUsage: isRecord(streamOptions) && streamOptions.include_usage === true,
-      prompt,
-      content,
-      finishReason,
-      fault: generationFault,
-      profile,
-      headers: rateHeaders,
-    },
-    res,
-    signal,
-  );
+  return { content, finishReason };
+}
+
+/** refuse, for steps that answer null once the request is settled. */
+function refused(res: ServerResponse, record: ReceivedRequest, outcome: FaultKind, error: ErrorResponse, headers?: Record<string, string>): null {
+  refuse(res, record, outcome, error, headers);
+  return null;
 }
 
 function refuse(

@@ -7,13 +7,8 @@
  */
 import { isRecord } from './json-schema.ts';
 import { type Rng, pick } from './random.ts';
-import { fillSchema, violateSchema } from './schema-filler.ts';
-
-/** The schema a request asks for, and where it came from. */
-export interface RequestedSchema {
-  schema: unknown;
-  source: 'response_format' | 'prompt';
-}
+import { fillSchema } from './schema-filler.ts';
+import { violateSchema } from './schema-violation.ts';
 
 /** `response_format.json_schema.schema`, if the request has one. */
 export function responseFormatSchema(body: Record<string, unknown>): unknown {

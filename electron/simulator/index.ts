@@ -5,22 +5,11 @@
  */
 export { startSimulator } from './server.ts';
 export { spawnSimulator } from './spawn.ts';
-export { DEFAULT_MODELS, decimalString } from './catalog.ts';
-export { costOf } from './ledger.ts';
-export { FAULT_KINDS, FaultProfileError, parseFaultProfile } from './fault-profile.ts';
-export type { Dist, FaultKind, FaultProfile, FaultSpec, ModelFaultProfile, RateLimitSpec } from './fault-profile.ts';
-export { fillSchema, violateSchema, validateJson, SchemaError, type JsonSchema } from './schema-filler.ts';
-export { TOKENS_PER_IMAGE, TOKENS_PER_MESSAGE, TOKENS_PER_PROMPT, countPrompt, textTokens } from './tokens.ts';
-export { CACHE_INCREMENT_TOKENS, CACHE_MIN_TOKENS, CACHE_TTL_MS, PrefixCache, billableCachedTokens, sharedPrefixTokens } from './prefix-cache.ts';
-export type {
-  LedgerEntry,
-  LedgerReport,
-  ModelSpend,
-  ReceivedRequest,
-  RemoteSimulatorHandle,
-  RequestOutcome,
-  SimKey,
-  SimModel,
-  SimulatorHandle,
-  SimulatorOptions,
-} from './types.ts';
+export { DEFAULT_MODELS } from './catalog.ts';
+export { FaultProfileError, parseFaultProfile } from './fault-profile.ts';
+export type { FaultKind, FaultProfile } from './fault-profile.ts';
+export { fillSchema, validateJson, SchemaError } from './schema-filler.ts';
+export { violateSchema } from './schema-violation.ts';
+export { textTokens } from './tokens.ts';
+export { CACHE_TTL_MS, PrefixCache, billableCachedTokens, sharedPrefixTokens } from './prefix-cache.ts';
+export type { LedgerReport, ReceivedRequest, RemoteSimulatorHandle, SimModel, SimulatorHandle, SimulatorOptions } from './types.ts';

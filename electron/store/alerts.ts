@@ -2,14 +2,15 @@
  * Threshold alerts (table alerts): raised by the monitor's alert engine, resolved when the
  * condition clears, listed newest first for the teacher.
  */
+import type { ALERT_KINDS, AlertSeverityView } from '../../shared/ipc/monitor.ts';
 import type { ReadableDB, WritableDB } from './db-types.ts';
 import type { JsonValue } from './settings.ts';
 import { sql, type SqlFragment } from './sql.ts';
 import { execute, queryAll, queryOne } from './statements.ts';
 
 /** The kinds the engine raises today; the column is open for more (e.g. 'budget'). */
-export type AlertKind = 'response_time' | 'error_rate' | 'cost_per_hour' | (string & {});
-export type AlertSeverity = 'info' | 'warning' | 'critical';
+export type AlertKind = (typeof ALERT_KINDS)[number] | (string & {});
+export type AlertSeverity = AlertSeverityView;
 
 export interface AlertRow {
   id: number;

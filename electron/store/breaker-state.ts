@@ -2,12 +2,13 @@
  * Circuit breaker state per model and endpoint, persisted so that an open breaker is still
  * open after a restart (instead of hammering a failing provider again).
  */
+import type { BreakerStateView } from '../../shared/ipc/monitor.ts';
 import type { ReadableDB, WritableDB } from './db-types.ts';
 import type { JsonValue } from './settings.ts';
 import { sql } from './sql.ts';
 import { execute, queryAll } from './statements.ts';
 
-export type BreakerStateName = 'closed' | 'open' | 'half_open';
+export type BreakerStateName = BreakerStateView;
 
 export interface BreakerStateRow {
   modelId: string;

@@ -18,7 +18,6 @@ export const RateLimitScopeSchema = z.strictObject({
   rateLimited: count,
   preemptiveWaits: count,
 });
-export type RateLimitScopeView = z.infer<typeof RateLimitScopeSchema>;
 
 export const coreRoutes = {
   /** What the retry manager learned about each provider's rate limits, and what it enforces now. */

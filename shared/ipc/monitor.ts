@@ -29,8 +29,10 @@ export const PercentilesSchema = z.strictObject({
   p50: z.number().nonnegative(),
   p95: z.number().nonnegative(),
   p99: z.number().nonnegative(),
+  /** How many values they were computed from. */
   count,
 });
+export type PercentilesView = z.infer<typeof PercentilesSchema>;
 
 export const TokensSchema = z.strictObject({ prompt: count, completion: count, cached: count });
 
@@ -54,7 +56,10 @@ export const WindowStatsSchema = z.strictObject({
 });
 export type WindowStatsView = z.infer<typeof WindowStatsSchema>;
 
-export const BreakerStateSchema = z.enum(['closed', 'open', 'half_open']);
+/** A circuit breaker's states; the breaker_state table stores the same names. */
+export const BREAKER_STATES = ['closed', 'open', 'half_open'] as const;
+export const BreakerStateSchema = z.enum(BREAKER_STATES);
+export type BreakerStateView = z.infer<typeof BreakerStateSchema>;
 
 export const CostLineSchema = z.strictObject({ calls: count, costUsd: usd, unpricedCalls: count });
 
@@ -190,13 +195,17 @@ export const RetryStatsSchema = z.strictObject({
     )
     .max(LIMITS.listItems),
 });
-export type RetryStatsView = z.infer<typeof RetryStatsSchema>;
+
+/** The kinds the alert engine raises today; the alerts table (and `kind` below) is open for more, e.g. 'budget'. */
+export const ALERT_KINDS = ['response_time', 'error_rate', 'cost_per_hour'] as const;
+export const AlertSeveritySchema = z.enum(['info', 'warning', 'critical']);
+export type AlertSeverityView = z.infer<typeof AlertSeveritySchema>;
 
 export const AlertViewSchema = z.strictObject({
   id: count,
   createdAt: isoTime,
   kind: z.string().max(LIMITS.id),
-  severity: z.enum(['info', 'warning', 'critical']),
+  severity: AlertSeveritySchema,
   modelId: IdSchema.nullable(),
   batchId: IdSchema.nullable(),
   message: z.string().max(LIMITS.message),
