@@ -1,22 +1,22 @@
-import { timeOrderedId } from '../store/time-ordered-id.ts';
+import { timeOrderedId } from '../common/time-ordered-id.ts';
 import type { Dispatcher } from 'undici';
 import { AppError, type AppErrorData, type ErrorCode } from '../../shared/errors.ts';
 import type { ApiCallRow } from '../store/api-calls.ts';
-import { CircuitBreaker, DEFAULT_BREAKER, type BreakerSettings } from './circuit-breaker.ts';
-import { sendAttempt } from './client.ts';
-import { CODE_OF_CLASS, MESSAGE_OF_CLASS, type ErrorClass } from './error-classes.ts';
-import { estimatePromptTokens, hasImages } from './estimate.ts';
-import { exclusionOf, keyScope, modelScope, type ModelEntry } from './model-registry.ts';
+import { CircuitBreaker, DEFAULT_BREAKER, type BreakerSettings } from './routing/circuit-breaker.ts';
+import { sendAttempt } from './client/send-attempt.ts';
+import { CODE_OF_CLASS, MESSAGE_OF_CLASS, type ErrorClass } from './retry/error-classes.ts';
+import { estimatePromptTokens, hasImages } from './client/estimate.ts';
+import { exclusionOf, keyScope, modelScope, type ModelEntry } from './routing/model-registry.ts';
 import type { AttemptSink, BreakerPersistence, BudgetGuard, KeyLookup, Reservation } from './ports.ts';
-import { costFromUsage, lookupGenerationCost, type AttemptCost } from './pricing.ts';
-import { RatePacer, type PacerSlot } from './rate-pacer.ts';
-import { decide, RETRY_TABLE, type Decision } from './retry-policy.ts';
-import type { BackoffKind } from './backoff.ts';
-import { Semaphore } from './semaphore.ts';
-import { sleep, waitFor } from './sleep.ts';
-import { freshStats, orderModels, recordOutcome, STRATEGY_OF_PRIORITY, type ModelStats, type Priority, type Strategy } from './strategies.ts';
-import { checkStructuredAnswer } from './structured-answer.ts';
-import { DEFAULT_TIMEOUTS, type AttemptResult, type AttemptTarget, type ChatRequest, type Timeouts } from './types.ts';
+import { costFromUsage, lookupGenerationCost, type AttemptCost } from './client/pricing.ts';
+import { RatePacer, type PacerSlot } from './pacing/rate-pacer.ts';
+import { decide, RETRY_TABLE, type Decision } from './retry/retry-policy.ts';
+import type { BackoffKind } from './retry/backoff.ts';
+import { Semaphore } from './pacing/semaphore.ts';
+import { sleep, waitFor } from '../common/sleep.ts';
+import { freshStats, orderModels, recordOutcome, STRATEGY_OF_PRIORITY, type ModelStats, type Priority, type Strategy } from './routing/strategies.ts';
+import { checkStructuredAnswer } from './client/structured-answer.ts';
+import { DEFAULT_TIMEOUTS, type AttemptResult, type AttemptTarget, type ChatRequest, type Timeouts } from './client/types.ts';
 
 export interface CallManagerSettings {
   strategy: Strategy;

@@ -1,5 +1,5 @@
 import type { ApiCallRow } from '../store/api-calls.ts';
-import type { BreakerSnapshot } from './circuit-breaker.ts';
+import type { BreakerSnapshot } from './routing/circuit-breaker.ts';
 
 /** Where the audit trail goes: one row per HTTP attempt. Must not block the call path. */
 export interface AttemptSink {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseGradingSection, type GradingConfig } from '../../shared/config.ts';
 import { AppError, fail, ok, type Result } from '../../shared/errors.ts';
-import type { ChatRequest } from '../api/types.ts';
+import type { ChatRequest } from '../api/client/types.ts';
 import {
   enqueueJob,
   insertBatch,

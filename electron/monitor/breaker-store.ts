@@ -14,7 +14,7 @@
  * it costs a few outcomes of history, not a wrongly closed breaker. Write errors are reported,
  * never thrown into the call.
  */
-import { DEFAULT_BREAKER, type BreakerSnapshot, type BreakerState } from '../api/circuit-breaker.ts';
+import { DEFAULT_BREAKER, type BreakerSnapshot, type BreakerState } from '../api/routing/circuit-breaker.ts';
 import type { BreakerPersistence } from '../api/ports.ts';
 import { loadBreakerStates, saveBreakerState, type BreakerStateRow, type WritableDB } from '../store/index.ts';
 

@@ -1,7 +1,7 @@
 /**
  * The audit trail of HTTP attempts: one row per attempt, written in batches by the monitor.
  */
-import { timeOrderedId } from './time-ordered-id.ts';
+import { timeOrderedId } from '../common/time-ordered-id.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { ReadableDB, WritableDB } from './db-types.ts';
 import { sql, sqlJoin, type SqlFragment } from './sql.ts';

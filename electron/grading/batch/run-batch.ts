@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CallManager } from '../../api/call-manager.ts';
-import type { ChatRequest } from '../../api/types.ts';
+import type { ChatRequest } from '../../api/client/types.ts';
 import { AppError } from '../../../shared/errors.ts';
 import {
   claimJobs,

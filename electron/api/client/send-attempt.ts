@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { getGlobalDispatcher, request, type Dispatcher } from 'undici';
-import { classifyHttpStatus, classifyThrown, retryAfterMs, type HeaderBag } from './classify.ts';
-import type { ErrorClass } from './error-classes.ts';
+import { classifyHttpStatus, classifyThrown, retryAfterMs, type HeaderBag } from '../retry/classify.ts';
+import type { ErrorClass } from '../retry/error-classes.ts';
 import { buildRequestBody } from './request-body.ts';
 import type { AttemptFailure, AttemptResult, AttemptTarget, ChatRequest, RateLimitHint, Timeouts, Usage } from './types.ts';
 

@@ -1,5 +1,5 @@
 import { request, type Dispatcher } from 'undici';
-import type { Prices } from '../../shared/config.ts';
+import type { Prices } from '../../../shared/config.ts';
 import type { Usage } from './types.ts';
 
 export type CostSource = 'provider' | 'estimate' | 'unpriced' | 'generation_lookup';

@@ -1,9 +1,9 @@
 import type { Config } from '../../shared/config.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { BackoffKind } from './backoff.ts';
+import type { BackoffKind } from './retry/backoff.ts';
 import { DEFAULT_SETTINGS, type CallManagerSettings } from './call-manager.ts';
-import { CODE_OF_CLASS, type ErrorClass } from './error-classes.ts';
-import { isStrategy, STRATEGIES } from './strategies.ts';
+import { CODE_OF_CLASS, type ErrorClass } from './retry/error-classes.ts';
+import { isStrategy, STRATEGIES } from './routing/strategies.ts';
 
 const BACKOFFS: readonly BackoffKind[] = ['exponential', 'linear', 'immediate'];
 

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
-import type { ErrorCode } from '../../shared/errors.ts';
-import { sendAttempt } from './client.ts';
-import { CODE_OF_CLASS, MESSAGE_OF_CLASS, type ErrorClass } from './error-classes.ts';
+import type { ErrorCode } from '../../../shared/errors.ts';
+import { sendAttempt } from '../client/send-attempt.ts';
+import { CODE_OF_CLASS, MESSAGE_OF_CLASS, type ErrorClass } from '../retry/error-classes.ts';
 
 export interface CheckTarget {
   endpoint: string;

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../shared/errors.ts';
+import type { ErrorCode } from '../../../shared/errors.ts';
 import { backoffDelay, type BackoffKind, type BackoffSettings } from './backoff.ts';
 import { CODE_OF_CLASS, type ErrorClass } from './error-classes.ts';
 

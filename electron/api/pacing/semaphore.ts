@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 /**
  * A counting semaphore whose waiters can be cancelled. p-limit queues functions; the call
