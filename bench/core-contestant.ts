@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
-import { CallManager, type CallManagerSettings } from '../electron/api/call-manager.ts';
+import { CallManager, type CallManagerSettings } from '../electron/api/index.ts';
 import { modelEntry } from '../electron/api/routing/model-registry.ts';
 import type { AttemptSink } from '../electron/api/ports.ts';
 import type { ChatRequest, StructuredOutput } from '../electron/api/client/types.ts';

@@ -48,6 +48,12 @@ export const RETRY_TABLE: Readonly<Record<ErrorClass, ClassRule>> = {
   aborted: { action: 'stop', sameModelTries: 0, backoff: 'immediate', breaker: false, disableModel: false },
 };
 
+/** Failures another try (on any model) may cure. */
+export function isTransient(cls: ErrorClass): boolean {
+  const action = RETRY_TABLE[cls].action;
+  return action === 'retry' || action === 'wait' || cls === 'stall_first_byte' || cls === 'gateway_timeout';
+}
+
 export type Decision =
   | { kind: 'retry_same'; waitMs: number }
   | { kind: 'switch'; needLargerContext: boolean }

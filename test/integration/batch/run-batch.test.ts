@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CallManager, CallOutcome } from '../../../electron/api/call-manager.ts';
+import type { CallManager, CallOutcome } from '../../../electron/api/index.ts';
 import { Arrivals, runBatch, type GradingKit } from '../../../electron/grading/batch/run-batch.ts';
 import { newPseudonymSecret, prepareBatch, type BatchPlan } from '../../../electron/grading/pipeline.ts';
 import { loadRubricFile } from '../../../electron/grading/rubric/index.ts';
