@@ -11,25 +11,18 @@
  * - a cancelled attempt ('aborted') is counted but is neither a success nor a failure;
  * - a cost that is unknown is counted in `unpricedCalls`, never added as 0.
  */
-import type { CostLine } from '../store/monitor-queries.ts';
-import type { AttemptFacts } from '../store/monitor-queries.ts';
 import type { ModelMetricsView, OverviewView, WindowStatsView } from '../../shared/ipc/monitor.ts';
+import type { AttemptFacts } from '../store/api-calls.ts';
+import type { CostLine } from '../store/monitor-queries.ts';
 import { percentiles } from './percentiles.ts';
 import { RollingSum, RollingWindow, type Timed } from './rolling-window.ts';
 
 export type WindowStats = WindowStatsView;
-export type { AttemptFacts } from '../store/monitor-queries.ts';
 
-interface Sample extends Timed {
+/** One attempt in a window: its facts, with the status read once into success or cancellation. */
+interface Sample extends Timed, Pick<AttemptFacts, 'errorClass' | 'ttftMs' | 'latencyMs' | 'promptTokens' | 'completionTokens' | 'cachedTokens' | 'costUsd'> {
   ok: boolean;
   cancelled: boolean;
-  errorClass: string | null;
-  ttftMs: number | null;
-  latencyMs: number | null;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  cachedTokens: number | null;
-  costUsd: number | null;
 }
 
 export const DEFAULT_WINDOW_MS = 15 * 60_000;

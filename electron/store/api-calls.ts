@@ -209,6 +209,29 @@ export function latestChecksQuery(): SqlFragment {
     ORDER BY c.model_id`;
 }
 
+/** The facts of one attempt the live windows need. */
+export type AttemptFacts = Pick<
+  ApiCallRow,
+  'modelId' | 'status' | 'errorClass' | 'errorCode' | 'ttftMs' | 'latencyMs' | 'promptTokens' | 'completionTokens' | 'cachedTokens' | 'costUsd'
+>;
+
+/**
+ * The newest `limit` attempts started at or after `since`, oldest first: what the live windows
+ * are warmed with when the app starts, so an overview right after a restart is not empty.
+ */
+export function recentAttempts(db: ReadableDB, since: number, limit: number): Array<AttemptFacts & { startedAt: number }> {
+  const rows = queryAll<AttemptFacts & { startedAt: number }>(
+    db,
+    sql`SELECT model_id AS modelId, status, error_class AS errorClass, error_code AS errorCode,
+               ttft_ms AS ttftMs, latency_ms AS latencyMs, prompt_tokens AS promptTokens,
+               completion_tokens AS completionTokens, cached_tokens AS cachedTokens,
+               cost_usd AS costUsd, started_at AS startedAt
+        FROM api_calls WHERE started_at >= ${since}
+        ORDER BY started_at DESC, seq DESC LIMIT ${Math.max(0, Math.trunc(limit))}`,
+  );
+  return rows.reverse();
+}
+
 export interface ListApiCallsOptions {
   /** Page size, 1..1000. */
   limit: number;
