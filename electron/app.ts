@@ -4,11 +4,8 @@ import { dialectOf, pricesOf, type Config, type ModelConfig } from '../shared/co
 import { AppError, type AppErrorData } from '../shared/errors.ts';
 import type { EventListener, Handlers } from '../shared/ipc/contract.ts';
 import type { ModelCheck, ModelView } from '../shared/ipc/models.ts';
-import { CallManager } from './api/call-manager.ts';
+import { CallManager, DEFAULT_TIMEOUTS, registryFromConfig, settingsFromConfig } from './api/index.ts';
 import { checkModel } from './api/routing/check-model.ts';
-import { registryFromConfig } from './api/routing/model-registry.ts';
-import { settingsFromConfig } from './api/settings.ts';
-import { DEFAULT_TIMEOUTS } from './api/client/types.ts';
 import { loadConfigFile } from './config/load-config.ts';
 import { startDemoProvider, type DemoProvider } from './demo/demo-provider.ts';
 import { createGradingHandlers } from './grading/handlers.ts';
