@@ -16,7 +16,7 @@ import { checkModel } from './routing/check-model.ts';
 import { modelEntry, type ModelEntry } from './routing/model-registry.ts';
 
 /** What a recorded check says: an audit-trail row, or the record just made. */
-export interface StoredCheck {
+interface StoredCheck {
   modelId: string;
   startedAt: number;
   status: 'ok' | 'error';
@@ -27,7 +27,7 @@ export interface StoredCheck {
   errorMessage: string | null;
 }
 
-export interface ApiHandlerDeps {
+interface ApiHandlerDeps {
   /** The configuration in force; null when none could be loaded. */
   config: () => Config | null;
   keys: KeyLookup;
@@ -42,7 +42,7 @@ export interface ApiHandlerDeps {
   dispatcher?: Dispatcher;
 }
 
-export type ApiHandlers = Pick<Handlers, 'listModels' | 'checkModel' | 'getRateLimits'>;
+type ApiHandlers = Pick<Handlers, 'listModels' | 'checkModel' | 'getRateLimits'>;
 
 function checkView(check: StoredCheck): ModelCheck {
   return {

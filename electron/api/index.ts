@@ -6,8 +6,8 @@
  * in through ports.ts.
  */
 export { CallManager } from './call-manager.ts';
-export type { CallOptions, CallOutcome } from './call.ts';
-export { DEFAULT_TIMEOUTS, type ChatRequest } from './client/types.ts';
-export { createApiHandlers, type ApiHandlerDeps, type ApiHandlers } from './handlers.ts';
+export type { CallOutcome } from './call.ts';
+export { DEFAULT_TIMEOUTS } from './client/types.ts';
+export { createApiHandlers } from './handlers.ts';
 export { registryFromConfig } from './routing/model-registry.ts';
 export { settingsFromConfig, type CallManagerSettings } from './settings.ts';

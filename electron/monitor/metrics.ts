@@ -25,10 +25,10 @@ interface Sample extends Timed, Pick<AttemptFacts, 'errorClass' | 'ttftMs' | 'la
   cancelled: boolean;
 }
 
-export const DEFAULT_WINDOW_MS = 15 * 60_000;
+const DEFAULT_WINDOW_MS = 15 * 60_000;
 /** Per model: a busy model's 15 minutes; beyond this the window is "the last K samples". */
-export const DEFAULT_MAX_SAMPLES_PER_MODEL = 5_000;
-export const DEFAULT_MAX_SAMPLES_OVERALL = 20_000;
+const DEFAULT_MAX_SAMPLES_PER_MODEL = 5_000;
+const DEFAULT_MAX_SAMPLES_OVERALL = 20_000;
 const HOUR_MS = 60 * 60_000;
 
 export interface LiveMetricsOptions {
@@ -40,7 +40,7 @@ export interface LiveMetricsOptions {
 const EMPTY_TOKENS = { prompt: 0, completion: 0, cached: 0 };
 
 /** The figures of one window's samples. */
-export function summarize(samples: readonly Sample[], windowMs: number): WindowStats {
+function summarize(samples: readonly Sample[], windowMs: number): WindowStats {
   let ok = 0;
   let failed = 0;
   let cancelled = 0;

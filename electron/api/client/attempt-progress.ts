@@ -153,7 +153,7 @@ export class AttemptProgress {
  * A provider's error text as it may be kept (the audit trail, the attempts log): some gateways
  * echo the credential they refused, so the key, and anything that looks like one, is masked.
  */
-export function withoutSecrets(text: string, apiKey: string | null): string {
+function withoutSecrets(text: string, apiKey: string | null): string {
   let out = apiKey && apiKey.length >= 8 ? text.split(apiKey).join('[key]') : text;
   out = out.replace(/\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [key]');
   return out.replace(/\b(sk|pk|rk)-[A-Za-z0-9_-]{12,}/g, '[key]');

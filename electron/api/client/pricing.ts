@@ -63,7 +63,7 @@ export function mayHaveBilled(result: AttemptResult): boolean {
 }
 
 /** `https://host/api/v1/chat/completions` → `https://host/api/v1/generation?id=…` (OpenRouter). */
-export function generationUrl(endpoint: string, id: string): string {
+function generationUrl(endpoint: string, id: string): string {
   const base = endpoint.replace(/\/chat\/completions\/?$/, '');
   return `${base}/generation?id=${encodeURIComponent(id)}`;
 }
@@ -72,7 +72,7 @@ export function generationUrl(endpoint: string, id: string): string {
  * Asks an OpenRouter-style endpoint what a generation cost, for answers that broke off before
  * their final usage chunk. Returns null when it cannot tell (not that dialect, not found, slow).
  */
-export async function lookupGenerationCost(
+async function lookupGenerationCost(
   endpoint: string,
   generationId: string,
   apiKey: string | null,

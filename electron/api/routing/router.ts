@@ -46,7 +46,7 @@ export interface RouteRequest {
   readonly contextLargerThan: number | null;
 }
 
-export interface RouterSettings {
+interface RouterSettings {
   fallbacks: Readonly<Record<string, readonly string[]>>;
   breaker: BreakerSettings;
   dataCollection: 'allow' | 'deny' | null;
