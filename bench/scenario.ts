@@ -3,7 +3,7 @@
  * contestant sends the same prompts, with the same schema, to the same models and keys.
  */
 import { z } from 'zod';
-import type { JsonSchema } from '../electron/api/types.ts';
+import type { JsonSchema } from '../electron/api/client/types.ts';
 import type { FaultProfile, SimModel } from '../electron/simulator/index.ts';
 import type { ClientAttempt } from './retry-after-audit.ts';
 

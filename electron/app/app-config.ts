@@ -1,6 +1,6 @@
 import type { Config } from '../../shared/config.ts';
 import { AppError, type AppErrorData } from '../../shared/errors.ts';
-import { settingsFromConfig } from '../api/settings-from-config.ts';
+import { settingsFromConfig } from '../api/index.ts';
 import { loadConfigFile } from '../config/load-config.ts';
 import { startDemoProvider, type DemoProvider } from '../demo/demo-provider.ts';
 

@@ -1,19 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { Agent } from 'undici';
-import { dialectOf, pricesOf, type Config, type ModelConfig } from '../../shared/config.ts';
-import { AppError, type AppErrorData } from '../../shared/errors.ts';
+import type { Config } from '../../shared/config.ts';
+import type { AppErrorData } from '../../shared/errors.ts';
 import type { EventListener, Handlers } from '../../shared/ipc/contract.ts';
-import type { ModelCheck, ModelView } from '../../shared/ipc/models.ts';
-import { CallManager } from '../api/call-manager.ts';
-import { checkModel } from '../api/check-model.ts';
-import { registryFromConfig } from '../api/model-registry.ts';
-import { DEFAULT_TIMEOUTS } from '../api/types.ts';
+import { CallManager, createApiHandlers, DEFAULT_TIMEOUTS, registryFromConfig } from '../api/index.ts';
 import type { DemoProvider } from '../demo/demo-provider.ts';
 import { createGradingHandlers } from '../grading/handlers.ts';
 import { createMonitor, type Monitor } from '../monitor/index.ts';
 import { createMonitorHandlers } from '../monitor/handlers.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
-import { closeDatabase, latestChecks, openDatabase, type ApiCallRow, type WritableDB } from '../store/index.ts';
+import { closeDatabase, latestChecks, openDatabase, type WritableDB } from '../store/index.ts';
 import { chooseConfig, coreSettingsFor, type CoreSettings } from './app-config.ts';
 import { createEventHub } from './event-hub.ts';
 import { createAppHandlers } from './handlers.ts';
@@ -111,123 +106,6 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
   const { loaded, settings } = coreSettingsFor(chosen);
   const { dispatcher, monitor, calls } = createCore({ db, dbPath: options.dbPath, config: loaded.config, settings, secrets, emit, log });
 
-  // The model routes (listModels, checkModel, getRateLimits) and their helpers.
-  function costOf(model: ModelConfig, providerCost: number | null, promptTokens: number | null, completionTokens: number | null) {
-    if (providerCost !== null) return { costUsd: providerCost, costSource: 'provider' as const };
-    const prices = pricesOf(model);
-    if (prices.input === null || prices.output === null || promptTokens === null || completionTokens === null) {
-      return { costUsd: null, costSource: 'unpriced' as const };
-    }
-    return { costUsd: promptTokens * prices.input + completionTokens * prices.output, costSource: 'estimate' as const };
-  }
-
-  function checkFromRow(row: ApiCallRow): ModelCheck {
-    return {
-      modelId: row.modelId,
-      checkedAt: new Date(row.startedAt).toISOString(),
-      ok: row.status === 'ok',
-      latencyMs: row.latencyMs,
-      httpStatus: row.httpStatus,
-      errorClass: row.errorClass,
-      error: row.status === 'ok' || row.errorCode === null ? null : { code: row.errorCode, message: row.errorMessage ?? '' },
-    };
-  }
-
-  const models = (): Array<[string, ModelConfig]> => Object.entries(loaded.config?.models ?? {});
-  const modelById = (id: string): ModelConfig => {
-    const model = loaded.config?.models[id];
-    if (!model || !Object.hasOwn(loaded.config?.models ?? {}, id)) {
-      throw new AppError('MODEL_NOT_FOUND', `There is no model "${id}" in the config.`);
-    }
-    return model;
-  };
-
-  async function keyStatus(model: ModelConfig): Promise<ModelView['keyStatus']> {
-    if (!model.api_key_env) return 'not_needed';
-    return (await secrets.get(model.api_key_env)) ? 'set' : 'missing';
-  }
-
-  const modelHandlers: Pick<Handlers, 'listModels' | 'checkModel' | 'getRateLimits'> = {
-    getRateLimits: () =>
-      calls.pacer.report(Date.now()).map((scope) => ({
-        ...scope,
-        blockedUntil: scope.blockedUntil === null ? null : new Date(scope.blockedUntil).toISOString(),
-      })),
-
-    listModels: async () => {
-      const checks = new Map(latestChecks(db).map((row) => [row.modelId, checkFromRow(row)]));
-      return Promise.all(
-        models().map(async ([id, model]): Promise<ModelView> => {
-          const prices = pricesOf(model);
-          return {
-            id,
-            name: model.name ?? id,
-            provider: model.provider ?? '',
-            endpoint: model.endpoint,
-            slug: model.model ?? id,
-            api: dialectOf(model),
-            inputCostPerToken: prices.input,
-            outputCostPerToken: prices.output,
-            contextWindow: model.context_window ?? null,
-            maxTokens: model.max_tokens ?? null,
-            vision: model.vision ?? false,
-            structuredOutput: model.structured_output ?? false,
-            supportedTasks: model.supported_tasks ?? [],
-            keyStatus: await keyStatus(model),
-            lastCheck: checks.get(id) ?? null,
-          };
-        }),
-      );
-    },
-
-    checkModel: async ({ modelId }) => {
-      const model = modelById(modelId);
-      const apiKey = model.api_key_env ? await secrets.get(model.api_key_env) : null;
-      if (model.api_key_env && apiKey === null) {
-        throw new AppError(
-          'MISSING_API_KEY',
-          `No API key for "${model.name ?? modelId}": set ${model.api_key_env} or add the key in Settings.`,
-        );
-      }
-      const startedAt = Date.now();
-      const outcome = await checkModel({ endpoint: model.endpoint, slug: model.model ?? modelId, apiKey }, { dispatcher });
-      const cost = costOf(model, outcome.providerCostUsd, outcome.promptTokens, outcome.completionTokens);
-      const row: ApiCallRow = {
-        id: randomUUID(),
-        requestId: randomUUID(),
-        purpose: 'check',
-        batchId: null,
-        jobId: null,
-        modelId,
-        endpoint: model.endpoint,
-        startedAt,
-        attempt: 1,
-        status: outcome.ok ? 'ok' : 'error',
-        httpStatus: outcome.httpStatus,
-        errorClass: outcome.errorClass,
-        errorCode: outcome.code,
-        errorMessage: outcome.message,
-        decision: outcome.ok ? 'done' : 'fail',
-        waitedMs: 0,
-        ttftMs: null,
-        latencyMs: Math.round(outcome.latencyMs),
-        promptTokens: outcome.promptTokens,
-        completionTokens: outcome.completionTokens,
-        cachedTokens: null,
-        costUsd: cost.costUsd,
-        costSource: cost.costSource,
-        generationId: outcome.generationId,
-      };
-      // Through the monitor, so checks show in the live metrics too; flushed at once so a
-      // reload right after shows the result.
-      monitor.recorder.record(row);
-      monitor.recorder.flush();
-      const check = checkFromRow(row);
-      emit('modelChecked', check);
-      return check;
-    },
-  };
-
   const grading = createGradingHandlers({
     core: { db, calls, monitor, config: loaded.config, configError: loaded.error },
     demo: demo !== null,
@@ -243,7 +121,20 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     }),
     ...createMonitorHandlers({ monitor }),
     ...grading.handlers,
-    ...modelHandlers,
+    ...createApiHandlers({
+      config: () => loaded.config,
+      keys: (name) => secrets.get(name),
+      rateLimits: (now) => calls.pacer.report(now),
+      recordCheck: (record) => {
+        // Through the monitor, so checks show in the live metrics too; flushed at once so a
+        // reload right after shows the result.
+        monitor.recorder.record(record);
+        monitor.recorder.flush();
+      },
+      latestChecks: () => latestChecks(db),
+      onChecked: (check) => emit('modelChecked', check),
+      dispatcher,
+    }),
   };
 
   return {

@@ -20,7 +20,7 @@
  * from a timer, at most once per `evaluateEveryMs` (1 s), one trailing a burst; an evaluation
  * sorts each model's window once (bounded size).
  */
-import { CODE_OF_CLASS, type ErrorClass } from '../api/error-classes.ts';
+import { CODE_OF_CLASS, type ErrorClass } from '../api/retry/error-classes.ts';
 import { ALERT_KINDS, type AlertView } from '../../shared/ipc/monitor.ts';
 import {
   insertAlert,

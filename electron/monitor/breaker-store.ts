@@ -15,7 +15,7 @@
  * never thrown into the call.
  */
 import { BREAKER_STATES } from '../../shared/ipc/monitor.ts';
-import { DEFAULT_BREAKER, type BreakerSnapshot, type BreakerState } from '../api/circuit-breaker.ts';
+import { DEFAULT_BREAKER, type BreakerSnapshot, type BreakerState } from '../api/routing/circuit-breaker.ts';
 import type { BreakerPersistence } from '../api/ports.ts';
 import { loadBreakerStates, saveBreakerState, type BreakerStateRow, type WritableDB } from '../store/index.ts';
 

@@ -11,31 +11,24 @@
  * - a cancelled attempt ('aborted') is counted but is neither a success nor a failure;
  * - a cost that is unknown is counted in `unpricedCalls`, never added as 0.
  */
-import type { CostLine } from '../store/monitor-queries.ts';
-import type { AttemptFacts } from '../store/monitor-queries.ts';
 import type { ModelMetricsView, OverviewView, WindowStatsView } from '../../shared/ipc/monitor.ts';
+import type { AttemptFacts } from '../store/api-calls.ts';
+import type { CostLine } from '../store/monitor-queries.ts';
 import { percentiles } from './percentiles.ts';
 import { RollingSum, RollingWindow, type Timed } from './rolling-window.ts';
 
 export type WindowStats = WindowStatsView;
-export type { AttemptFacts } from '../store/monitor-queries.ts';
 
-interface Sample extends Timed {
+/** One attempt in a window: its facts, with the status read once into success or cancellation. */
+interface Sample extends Timed, Pick<AttemptFacts, 'errorClass' | 'ttftMs' | 'latencyMs' | 'promptTokens' | 'completionTokens' | 'cachedTokens' | 'costUsd'> {
   ok: boolean;
   cancelled: boolean;
-  errorClass: string | null;
-  ttftMs: number | null;
-  latencyMs: number | null;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  cachedTokens: number | null;
-  costUsd: number | null;
 }
 
-export const DEFAULT_WINDOW_MS = 15 * 60_000;
+const DEFAULT_WINDOW_MS = 15 * 60_000;
 /** Per model: a busy model's 15 minutes; beyond this the window is "the last K samples". */
-export const DEFAULT_MAX_SAMPLES_PER_MODEL = 5_000;
-export const DEFAULT_MAX_SAMPLES_OVERALL = 20_000;
+const DEFAULT_MAX_SAMPLES_PER_MODEL = 5_000;
+const DEFAULT_MAX_SAMPLES_OVERALL = 20_000;
 const HOUR_MS = 60 * 60_000;
 
 export interface LiveMetricsOptions {
@@ -47,7 +40,7 @@ export interface LiveMetricsOptions {
 const EMPTY_TOKENS = { prompt: 0, completion: 0, cached: 0 };
 
 /** The figures of one window's samples. */
-export function summarize(samples: readonly Sample[], windowMs: number): WindowStats {
+function summarize(samples: readonly Sample[], windowMs: number): WindowStats {
   let ok = 0;
   let failed = 0;
   let cancelled = 0;

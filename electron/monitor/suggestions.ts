@@ -5,7 +5,7 @@
  * skip models whose cost is partly unknown (an unpriced model must not look cheap).
  */
 import type { SuggestionView } from '../../shared/ipc/monitor.ts';
-import { CODE_OF_CLASS, type ErrorClass } from '../api/error-classes.ts';
+import { CODE_OF_CLASS, type ErrorClass } from '../api/retry/error-classes.ts';
 import type { ModelCost, ModelHealth, RetryStats } from '../store/index.ts';
 import type { NameLookup } from './metrics.ts';
 

@@ -1,20 +1,16 @@
 /**
  * The audit trail of HTTP attempts: one row per attempt, written in batches by the monitor.
  */
-import { timeOrderedId } from './time-ordered-id.ts';
 import { AppError } from '../../shared/errors.ts';
+// Types only: the row stores what the core's port reports, and the store runs none of the core.
+import type { CallPurpose, CostSource } from '../api/ports.ts';
+import { timeOrderedId } from '../common/time-ordered-id.ts';
 import type { ReadableDB, WritableDB } from './db-types.ts';
 import { sql, sqlJoin, type SqlFragment } from './sql.ts';
 import { prepareCached, queryAll, queryOne } from './statements.ts';
 
-/** Why a call was made. 'check' is a model health check; others may be added. */
-export type ApiCallPurpose = 'check' | 'grading' | (string & {});
+export type { CallPurpose as ApiCallPurpose, CostSource } from '../api/ports.ts';
 export type ApiCallStatus = 'ok' | 'error';
-/**
- * Where cost_usd came from: the provider's `usage.cost`, our price table, a later
- * `/generation?id=` lookup, or nowhere ('unpriced': costUsd is null, never 0).
- */
-export type CostSource = 'provider' | 'estimate' | 'unpriced' | 'generation_lookup';
 
 /** One recorded HTTP attempt. Times are epoch milliseconds; money is USD; null = unknown. */
 export interface ApiCallRow {
@@ -22,7 +18,7 @@ export interface ApiCallRow {
   id: string;
   /** Groups the attempts (retries, fallbacks) of one logical request. */
   requestId: string;
-  purpose: ApiCallPurpose;
+  purpose: CallPurpose;
   batchId: string | null;
   jobId: number | null;
   modelId: string;
@@ -211,6 +207,29 @@ export function latestChecksQuery(): SqlFragment {
     )
     WHERE models.model_id IS NOT NULL
     ORDER BY c.model_id`;
+}
+
+/** The facts of one attempt the live windows need. */
+export type AttemptFacts = Pick<
+  ApiCallRow,
+  'modelId' | 'status' | 'errorClass' | 'errorCode' | 'ttftMs' | 'latencyMs' | 'promptTokens' | 'completionTokens' | 'cachedTokens' | 'costUsd'
+>;
+
+/**
+ * The newest `limit` attempts started at or after `since`, oldest first: what the live windows
+ * are warmed with when the app starts, so an overview right after a restart is not empty.
+ */
+export function recentAttempts(db: ReadableDB, since: number, limit: number): Array<AttemptFacts & { startedAt: number }> {
+  const rows = queryAll<AttemptFacts & { startedAt: number }>(
+    db,
+    sql`SELECT model_id AS modelId, status, error_class AS errorClass, error_code AS errorCode,
+               ttft_ms AS ttftMs, latency_ms AS latencyMs, prompt_tokens AS promptTokens,
+               completion_tokens AS completionTokens, cached_tokens AS cachedTokens,
+               cost_usd AS costUsd, started_at AS startedAt
+        FROM api_calls WHERE started_at >= ${since}
+        ORDER BY started_at DESC, seq DESC LIMIT ${Math.max(0, Math.trunc(limit))}`,
+  );
+  return rows.reverse();
 }
 
 export interface ListApiCallsOptions {

@@ -1,6 +1,6 @@
 /**
  * Read-only analyses of the audit trail (api_calls) for the monitor: retry statistics, cost
- * breakdowns, per-model health, and recent samples to warm the live windows after a restart.
+ * breakdowns and per-model health.
  *
  * Money follows the store's rule: sums are of known costs only, and calls whose cost is
  * unknown are counted beside the sum (`unpricedCalls`), never added as 0.
@@ -8,9 +8,13 @@
  * A cancelled attempt (error_class 'aborted') is the teacher's doing, not the provider's: it is
  * counted as `cancelled` and left out of failure rates.
  */
+import type { CostTotals } from './api-calls.ts';
 import type { ReadableDB } from './db-types.ts';
 import { sql, sqlJoin, type SqlFragment } from './sql.ts';
 import { queryAll, queryOne } from './statements.ts';
+
+// The warm-up read lives with the table's other row reads; named here too for the store's index.
+export { recentAttempts, type AttemptFacts } from './api-calls.ts';
 
 export interface TimeRange {
   /** Inclusive, epoch ms. */
@@ -29,13 +33,8 @@ function rangeOn(column: SqlFragment, range: TimeRange, extra: SqlFragment[] = [
 
 const STARTED_AT = sql`started_at`;
 
-export interface CostLine {
-  calls: number;
-  /** Sum of the known costs, USD. */
-  costUsd: number;
-  /** Calls whose cost is unknown, not in costUsd. */
-  unpricedCalls: number;
-}
+/** Calls and what they cost: the known sum, and the calls of unknown cost beside it. */
+export type CostLine = CostTotals;
 
 /** Calls and what they cost in a time range (e.g. the last hour, today). */
 export function sumCostBetween(db: ReadableDB, range: TimeRange): CostLine {
@@ -45,37 +44,6 @@ export function sumCostBetween(db: ReadableDB, range: TimeRange): CostLine {
         FROM api_calls ${rangeOn(STARTED_AT, range)}`,
   );
   return { calls: row?.calls ?? 0, costUsd: row?.cost ?? 0, unpricedCalls: row?.unpriced ?? 0 };
-}
-
-/** The facts of one attempt the live windows need (a subset of ApiCallRow). */
-export interface AttemptFacts {
-  modelId: string;
-  status: 'ok' | 'error';
-  errorClass: string | null;
-  errorCode: string | null;
-  ttftMs: number | null;
-  latencyMs: number | null;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  cachedTokens: number | null;
-  costUsd: number | null;
-}
-
-/**
- * The newest `limit` attempts started at or after `since`, oldest first: what the live windows
- * are warmed with when the app starts, so an overview right after a restart is not empty.
- */
-export function recentAttempts(db: ReadableDB, since: number, limit: number): Array<AttemptFacts & { startedAt: number }> {
-  const rows = queryAll<AttemptFacts & { startedAt: number }>(
-    db,
-    sql`SELECT model_id AS modelId, status, error_class AS errorClass, error_code AS errorCode,
-               ttft_ms AS ttftMs, latency_ms AS latencyMs, prompt_tokens AS promptTokens,
-               completion_tokens AS completionTokens, cached_tokens AS cachedTokens,
-               cost_usd AS costUsd, started_at AS startedAt
-        FROM api_calls WHERE started_at >= ${since}
-        ORDER BY started_at DESC, seq DESC LIMIT ${Math.max(0, Math.trunc(limit))}`,
-  );
-  return rows.reverse();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,15 +126,27 @@ export function retryStats(db: ReadableDB, range: TimeRange = {}): RetryStats {
     sql`SELECT total(cost_usd) AS wasted, count(*) - count(cost_usd) AS unpriced
         FROM api_calls ${rangeOn(STARTED_AT, range, [sql`status = 'error'`])}`,
   );
-  const byClass = queryAll<{
-    error_class: string;
-    error_code: string | null;
-    attempts: number;
-    requests: number;
-    recovered: number;
-    wasted: number;
-    unpriced: number;
-  }>(
+  const requests = summary?.requests ?? 0;
+  const succeeded = summary?.succeeded ?? 0;
+  const attempts = summary?.attempts ?? 0;
+  const afterRetry = summary?.after_retry ?? 0;
+  return {
+    requests,
+    succeeded,
+    failed: requests - succeeded,
+    attempts,
+    attemptsPerSuccess: ratio(attempts, succeeded),
+    successAfterRetryRate: ratio(afterRetry, succeeded),
+    succeededAfterRetry: afterRetry,
+    wastedCostUsd: wasted?.wasted ?? 0,
+    wastedUnpricedAttempts: wasted?.unpriced ?? 0,
+    byErrorClass: retriesByClass(db, where),
+    byModel: retriesByModel(db, where),
+  };
+}
+
+function retriesByClass(db: ReadableDB, where: SqlFragment): RetryByClass[] {
+  return queryAll<{ error_class: string; error_code: string | null; attempts: number; requests: number; recovered: number; wasted: number; unpriced: number }>(
     db,
     sql`WITH scope AS (
           SELECT request_id, status, error_class, error_code, cost_usd FROM api_calls ${where}),
@@ -178,8 +158,19 @@ export function retryStats(db: ReadableDB, range: TimeRange = {}): RetryStats {
         FROM scope AS s JOIN req AS r ON r.request_id = s.request_id
         WHERE s.status = 'error'
         GROUP BY 1 ORDER BY attempts DESC, error_class`,
-  );
-  const byModel = queryAll<{
+  ).map((r) => ({
+    errorClass: r.error_class,
+    errorCode: r.error_code,
+    attempts: r.attempts,
+    requests: r.requests,
+    recoveredRequests: r.recovered,
+    wastedCostUsd: r.wasted,
+    unpricedAttempts: r.unpriced,
+  }));
+}
+
+function retriesByModel(db: ReadableDB, where: SqlFragment): RetryByModel[] {
+  return queryAll<{
     model_id: string;
     attempts: number;
     ok_attempts: number;
@@ -200,45 +191,19 @@ export function retryStats(db: ReadableDB, range: TimeRange = {}): RetryStats {
                count(CASE WHEN status = 'error' AND cost_usd IS NULL THEN 1 END) AS wasted_unpriced,
                total(cost_usd) AS cost
         FROM api_calls ${where} GROUP BY model_id ORDER BY attempts DESC, model_id`,
-  );
-
-  const requests = summary?.requests ?? 0;
-  const succeeded = summary?.succeeded ?? 0;
-  const attempts = summary?.attempts ?? 0;
-  const afterRetry = summary?.after_retry ?? 0;
-  return {
-    requests,
-    succeeded,
-    failed: requests - succeeded,
-    attempts,
-    attemptsPerSuccess: ratio(attempts, succeeded),
-    successAfterRetryRate: ratio(afterRetry, succeeded),
-    succeededAfterRetry: afterRetry,
-    wastedCostUsd: wasted?.wasted ?? 0,
-    wastedUnpricedAttempts: wasted?.unpriced ?? 0,
-    byErrorClass: byClass.map((r) => ({
-      errorClass: r.error_class,
-      errorCode: r.error_code,
-      attempts: r.attempts,
-      requests: r.requests,
-      recoveredRequests: r.recovered,
-      wastedCostUsd: r.wasted,
-      unpricedAttempts: r.unpriced,
-    })),
-    byModel: byModel.map((r) => ({
-      modelId: r.model_id,
-      attempts: r.attempts,
-      okAttempts: r.ok_attempts,
-      failedAttempts: r.attempts - r.ok_attempts,
-      requests: r.requests,
-      attemptsPerSuccess: ratio(r.attempts, r.ok_attempts),
-      successAfterRetryRate: ratio(r.ok_after_retry, r.ok_attempts),
-      rateLimitedAttempts: r.rate_limited,
-      wastedCostUsd: r.wasted,
-      wastedUnpricedAttempts: r.wasted_unpriced,
-      costUsd: r.cost,
-    })),
-  };
+  ).map((r) => ({
+    modelId: r.model_id,
+    attempts: r.attempts,
+    okAttempts: r.ok_attempts,
+    failedAttempts: r.attempts - r.ok_attempts,
+    requests: r.requests,
+    attemptsPerSuccess: ratio(r.attempts, r.ok_attempts),
+    successAfterRetryRate: ratio(r.ok_after_retry, r.ok_attempts),
+    rateLimitedAttempts: r.rate_limited,
+    wastedCostUsd: r.wasted,
+    wastedUnpricedAttempts: r.wasted_unpriced,
+    costUsd: r.cost,
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------

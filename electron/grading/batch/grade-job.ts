@@ -4,7 +4,7 @@
  * doubt (sent, and maybe paid, without an answer).
  */
 import type { CallManager } from '../../api/call-manager.ts';
-import type { ChatRequest } from '../../api/types.ts';
+import type { ChatRequest } from '../../api/client/types.ts';
 import { completeJob, failJob, markJobSent, releaseRunningJob, requeueJob, submissionPages, type JobRow, type SubmissionRow, type WritableDB } from '../../store/index.ts';
 
 /** What the batch runner needs from the grading logic, per submission. */

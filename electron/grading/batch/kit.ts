@@ -1,7 +1,7 @@
 /** The grading logic the batch runner calls for each submission (its GradingKit). */
 import { basename } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
-import type { ChatRequest } from '../../api/types.ts';
+import type { ChatRequest } from '../../api/client/types.ts';
 import type { SubmissionRow } from '../../store/index.ts';
 import { privacyForSubmission, pseudonymizesNames, type Pseudonymizer } from '../privacy/index.ts';
 import { buildGradingRequest } from '../prompt/index.ts';

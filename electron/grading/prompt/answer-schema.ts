@@ -16,7 +16,7 @@
  * `$schema`), and `validate` parses with it.
  */
 import { z } from 'zod';
-import type { JsonSchema, StructuredOutput, Validation } from '../../api/types.ts';
+import type { JsonSchema, StructuredOutput, Validation } from '../../api/client/types.ts';
 import type { Rubric } from '../rubric/schema.ts';
 
 export const ANSWER_SCHEMA_NAME = 'grading';

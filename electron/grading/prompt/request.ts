@@ -7,7 +7,7 @@
  * The caller pseudonymizes `submissionText` first (privacy/); nothing here knows names.
  */
 import { AppError } from '../../../shared/errors.ts';
-import type { ChatRequest, ContentPart } from '../../api/types.ts';
+import type { ChatRequest, ContentPart } from '../../api/client/types.ts';
 import type { Rubric } from '../rubric/schema.ts';
 import { answerSchemaFor, type AnswerSchema } from './answer-schema.ts';
 import { closeLine, newMarker, openLine, type MarkerRandom } from './marker.ts';

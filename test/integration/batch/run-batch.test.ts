@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CallManager, CallOutcome } from '../../../electron/api/call-manager.ts';
+import type { CallManager, CallOutcome } from '../../../electron/api/index.ts';
 import { Arrivals } from '../../../electron/grading/batch/arrivals.ts';
 import type { GradingKit } from '../../../electron/grading/batch/grade-job.ts';
 import { runBatch } from '../../../electron/grading/batch/run-batch.ts';

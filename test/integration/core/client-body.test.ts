@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendAttempt } from '../../../electron/api/client.ts';
-import type { AttemptTarget, ChatRequest } from '../../../electron/api/types.ts';
+import { sendAttempt } from '../../../electron/api/client/send-attempt.ts';
+import type { AttemptTarget, ChatRequest } from '../../../electron/api/client/types.ts';
 
 /**
  * Bodies the provider simulator does not send: an error page far larger than anything useful,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { ApiCallRow } from '../../../electron/store/api-calls.ts';
-import { CallManager, type CallManagerSettings } from '../../../electron/api/call-manager.ts';
-import { modelEntry, type ModelEntry } from '../../../electron/api/model-registry.ts';
+import { CallManager, type CallManagerSettings } from '../../../electron/api/index.ts';
+import { modelEntry, type ModelEntry } from '../../../electron/api/routing/model-registry.ts';
 import type { AttemptSink, BudgetGuard } from '../../../electron/api/ports.ts';
-import type { ChatRequest, StructuredOutput } from '../../../electron/api/types.ts';
+import type { ChatRequest, StructuredOutput } from '../../../electron/api/client/types.ts';
 import type { ModelConfig } from '../../../shared/config.ts';
 
 export const GradeSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { modelScope } from '../../../electron/api/model-registry.ts';
+import { modelScope } from '../../../electron/api/routing/model-registry.ts';
 import { startSimulator, type SimulatorHandle } from '../../../electron/simulator/index.ts';
 import type { ApiCallRow } from '../../../electron/store/api-calls.ts';
 import { CollectingSink, gradingRequest, makeManager, simModels } from './helpers.ts';

@@ -2,9 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendAttempt } from '../../../electron/api/client.ts';
-import { modelEntry } from '../../../electron/api/model-registry.ts';
-import type { AttemptTarget, ChatRequest } from '../../../electron/api/types.ts';
+import { sendAttempt } from '../../../electron/api/client/send-attempt.ts';
+import { modelEntry } from '../../../electron/api/routing/model-registry.ts';
+import type { AttemptTarget, ChatRequest } from '../../../electron/api/client/types.ts';
 import { CollectingSink, gradingRequest, makeManager } from './helpers.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallManager } from '../../../electron/api/call-manager.ts';
 import { startSimulator, type FaultProfile, type SimulatorHandle } from '../../../electron/simulator/index.ts';
-import { modelEntry } from '../../../electron/api/model-registry.ts';
+import { modelEntry } from '../../../electron/api/routing/model-registry.ts';
 import { CollectingSink, gradingRequest, makeManager, simModels } from './helpers.ts';
 
 let sim: SimulatorHandle | null = null;

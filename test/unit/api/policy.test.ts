@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../../electron/api/backoff.ts';
-import { CircuitBreaker } from '../../../electron/api/circuit-breaker.ts';
-import { CODE_OF_CLASS, type ErrorClass } from '../../../electron/api/error-classes.ts';
-import { modelEntry } from '../../../electron/api/model-registry.ts';
-import { LIMITED_SPACING_MS, RatePacer } from '../../../electron/api/rate-pacer.ts';
-import { decide, RETRY_TABLE } from '../../../electron/api/retry-policy.ts';
-import { freshStats, orderModels, type ModelStats, type OrderContext } from '../../../electron/api/strategies.ts';
-import { checkStructuredAnswer } from '../../../electron/api/structured-answer.ts';
+import { backoffDelay } from '../../../electron/api/retry/backoff.ts';
+import { CircuitBreaker } from '../../../electron/api/routing/circuit-breaker.ts';
+import { CODE_OF_CLASS, type ErrorClass } from '../../../electron/api/retry/error-classes.ts';
+import { modelEntry } from '../../../electron/api/routing/model-registry.ts';
+import { LIMITED_SPACING_MS, RatePacer } from '../../../electron/api/pacing/rate-pacer.ts';
+import { decide, RETRY_TABLE } from '../../../electron/api/retry/retry-policy.ts';
+import { freshStats, orderModels, type ModelStats, type OrderContext } from '../../../electron/api/routing/strategies.ts';
+import { checkStructuredAnswer } from '../../../electron/api/client/structured-answer.ts';
 
 describe('backoff', () => {
   it('exponential with equal jitter stays within [step/2, step] and the cap', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyHttpStatus, classifyThrown, parseDurationMs, retryAfterMs } from '../../../electron/api/classify.ts';
+import { classifyHttpStatus, classifyThrown, parseDurationMs, retryAfterMs } from '../../../electron/api/retry/classify.ts';
 
 describe('retryAfterMs', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');

@@ -7,8 +7,8 @@
  */
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRequestBody } from '../../../electron/api/request-body.ts';
-import type { AttemptTarget } from '../../../electron/api/types.ts';
+import { buildRequestBody } from '../../../electron/api/client/request-body.ts';
+import type { AttemptTarget } from '../../../electron/api/client/types.ts';
 import { buildGradingRequest } from '../../../electron/grading/prompt/index.ts';
 import { scoreAnswer } from '../../../electron/grading/scoring/index.ts';
 import { startSimulator, type SimulatorHandle } from '../../../electron/simulator/index.ts';

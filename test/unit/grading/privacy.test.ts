@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildRequestBody } from '../../../electron/api/request-body.ts';
-import type { AttemptTarget } from '../../../electron/api/types.ts';
+import { buildRequestBody } from '../../../electron/api/client/request-body.ts';
+import type { AttemptTarget } from '../../../electron/api/client/types.ts';
 import {
   EMAIL_REMOVED,
   createPseudonymizer,

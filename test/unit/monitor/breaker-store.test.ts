@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CircuitBreaker, DEFAULT_BREAKER, type BreakerSnapshot } from '../../../electron/api/circuit-breaker.ts';
+import { CircuitBreaker, DEFAULT_BREAKER, type BreakerSnapshot } from '../../../electron/api/routing/circuit-breaker.ts';
 import { BreakerStore, splitBreakerKey } from '../../../electron/monitor/breaker-store.ts';
 import { closeDatabase, loadBreakerStates, openDatabase, saveBreakerState } from '../../../electron/store/index.ts';
 import { manualClock, tempDb } from './helpers.ts';

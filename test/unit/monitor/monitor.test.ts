@@ -4,8 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallManager } from '../../../electron/api/call-manager.ts';
-import { modelEntry } from '../../../electron/api/model-registry.ts';
-import type { ChatRequest } from '../../../electron/api/types.ts';
+import { modelEntry } from '../../../electron/api/routing/model-registry.ts';
+import type { ChatRequest } from '../../../electron/api/client/types.ts';
 import { createMonitor, type Monitor } from '../../../electron/monitor/index.ts';
 import { startSimulator } from '../../../electron/simulator/index.ts';
 import type { SimulatorHandle } from '../../../electron/simulator/types.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeOrderedId } from '../../../electron/store/time-ordered-id.ts';
+import { timeOrderedId } from '../../../electron/common/time-ordered-id.ts';
 
 describe('timeOrderedId', () => {
   it('is a UUIDv7 whose first 48 bits are the epoch milliseconds', () => {

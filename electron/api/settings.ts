@@ -1,9 +1,41 @@
 import type { Config } from '../../shared/config.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { BackoffKind } from './backoff.ts';
-import { DEFAULT_SETTINGS, type CallManagerSettings } from './call-manager.ts';
-import { CODE_OF_CLASS, type ErrorClass } from './error-classes.ts';
-import { isStrategy, STRATEGIES } from './strategies.ts';
+import { DEFAULT_TIMEOUTS, type Timeouts } from './client/types.ts';
+import type { BackoffKind } from './retry/backoff.ts';
+import { CODE_OF_CLASS, type ErrorClass } from './retry/error-classes.ts';
+import { DEFAULT_BREAKER, type BreakerSettings } from './routing/circuit-breaker.ts';
+import { isStrategy, STRATEGIES, type Strategy } from './routing/strategies.ts';
+
+export interface CallManagerSettings {
+  strategy: Strategy;
+  /** Explicit fallback order per primary model (`routing.fallbacks`). */
+  fallbacks: Readonly<Record<string, readonly string[]>>;
+  maxAttempts: number;
+  deadlineMs: number;
+  backoff: { kind: BackoffKind; baseMs: number; maxMs: number };
+  /** Per error class backoff kinds, overriding the table. */
+  backoffByClass: Partial<Record<ErrorClass, BackoffKind>>;
+  timeouts: Timeouts;
+  /** Calls in flight across all models. */
+  maxConcurrency: number;
+  dataCollection: 'allow' | 'deny' | null;
+  breaker: BreakerSettings;
+  stream: boolean;
+}
+
+export const DEFAULT_SETTINGS: CallManagerSettings = {
+  strategy: 'performance',
+  fallbacks: {},
+  maxAttempts: 5,
+  deadlineMs: 300_000,
+  backoff: { kind: 'exponential', baseMs: 500, maxMs: 30_000 },
+  backoffByClass: {},
+  timeouts: DEFAULT_TIMEOUTS,
+  maxConcurrency: 16,
+  dataCollection: null,
+  breaker: DEFAULT_BREAKER,
+  stream: true,
+};
 
 const BACKOFFS: readonly BackoffKind[] = ['exponential', 'linear', 'immediate'];
 

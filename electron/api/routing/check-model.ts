@@ -1,7 +1,8 @@
 import type { Dispatcher } from 'undici';
-import type { ErrorCode } from '../../shared/errors.ts';
-import { sendAttempt } from './client.ts';
-import { CODE_OF_CLASS, MESSAGE_OF_CLASS, type ErrorClass } from './error-classes.ts';
+import type { ErrorCode } from '../../../shared/errors.ts';
+import { sendAttempt } from '../client/send-attempt.ts';
+import type { AttemptResult } from '../client/types.ts';
+import { CODE_OF_CLASS, MESSAGE_OF_CLASS, type ErrorClass } from '../retry/error-classes.ts';
 
 export interface CheckTarget {
   endpoint: string;
@@ -22,6 +23,8 @@ export interface CheckOutcome {
   /** What the provider reported (`usage.cost`); null when it did not say. */
   providerCostUsd: number | null;
   generationId: string | null;
+  /** The attempt itself, for the audit trail. */
+  attempt: AttemptResult;
 }
 
 export interface CheckOptions {
@@ -69,5 +72,6 @@ export async function checkModel(target: CheckTarget, options: CheckOptions = {}
     completionTokens: result.usage?.completionTokens ?? null,
     providerCostUsd: result.usage?.providerCostUsd ?? null,
     generationId: result.generationId,
+    attempt: result,
   };
 }

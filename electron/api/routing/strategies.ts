@@ -37,13 +37,13 @@ export function recordOutcome(stats: ModelStats, ok: boolean, latencyMs: number 
   if (ok && ttftMs !== null) stats.ttftMs = stats.ttftMs === null ? ttftMs : stats.ttftMs * (1 - ALPHA) + ttftMs * ALPHA;
 }
 
-export interface RequestEstimate {
+interface RequestEstimate {
   promptTokens: number;
   outputTokens: number;
 }
 
 /** Expected cost of this request on this model; unpriced models are Infinity (tried last). */
-export function expectedCost(model: ModelEntry, est: RequestEstimate): number {
+function expectedCost(model: ModelEntry, est: RequestEstimate): number {
   if (model.prices.input === null || model.prices.output === null) return Number.POSITIVE_INFINITY;
   return est.promptTokens * model.prices.input + est.outputTokens * model.prices.output;
 }
@@ -126,7 +126,7 @@ export function orderModels(strategy: Strategy, models: readonly ModelEntry[], c
  * Success rate and quality per cost and per second. Success counts twice (a failed call costs
  * a retry), quality falls back to the success rate until the teacher's reviews give agreement.
  */
-export function performanceScore(model: ModelEntry, stats: ModelStats, est: RequestEstimate): number {
+function performanceScore(model: ModelEntry, stats: ModelStats, est: RequestEstimate): number {
   const quality = stats.quality ?? stats.successRate;
   const cost = expectedCost(model, est);
   const costFactor = Number.isFinite(cost) ? 1 / Math.sqrt(cost * 1000 + 0.001) : 0.01;

@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 /**
  * A counting semaphore whose waiters can be cancelled. p-limit queues functions; the call
@@ -9,7 +9,7 @@ export class Semaphore {
   private active = 0;
   private readonly waiters: Array<{ resolve: () => void; reject: (e: unknown) => void; signal?: AbortSignal; onAbort: () => void }> = [];
 
-  constructor(private limit: number) {}
+  constructor(private readonly limit: number) {}
 
   get inFlight(): number {
     return this.active;
@@ -17,11 +17,6 @@ export class Semaphore {
 
   get waiting(): number {
     return this.waiters.length;
-  }
-
-  setLimit(limit: number): void {
-    this.limit = Math.max(1, limit);
-    this.drain();
   }
 
   /** A slot now, or null when the caller must queue: the common case without a promise. */

@@ -1,7 +1,11 @@
 import { request, type Dispatcher } from 'undici';
-import type { Prices } from '../../shared/config.ts';
-import type { Usage } from './types.ts';
+import type { Prices } from '../../../shared/config.ts';
+import type { AttemptResult, AttemptTarget, Usage } from './types.ts';
 
+/**
+ * Where an attempt's cost came from: the provider's `usage.cost`, our price table, a later
+ * `/generation?id=` lookup, or nowhere ('unpriced': costUsd is null, never 0).
+ */
 export type CostSource = 'provider' | 'estimate' | 'unpriced' | 'generation_lookup';
 
 export interface AttemptCost {
@@ -24,8 +28,42 @@ export function costFromUsage(usage: Usage | null, prices: Prices | null): Attem
   return { costUsd: cost, source: 'estimate' };
 }
 
+/**
+ * What the attempt cost: the answering model's price (`prices`), the provider's word, or
+ * (OpenRouter, no usage in the answer) a lookup by generation id at the target it went to.
+ * Synchronous unless it must look up: this is on every call's path.
+ */
+export function attemptCost(
+  result: AttemptResult,
+  prices: Prices,
+  target: AttemptTarget,
+  signal: AbortSignal | undefined,
+  dispatcher: Dispatcher | undefined,
+): AttemptCost | Promise<AttemptCost> {
+  const fromUsage = costFromUsage(result.usage, prices);
+  if (fromUsage.costUsd !== null) return fromUsage;
+  // Refused or failed before generation: nothing was billed.
+  if (!mayHaveBilled(result)) return { costUsd: 0, source: 'estimate' };
+  if (result.generationId && target.dialect === 'openrouter') return lookUpCost(target, result.generationId, signal, dispatcher, fromUsage);
+  return fromUsage;
+}
+
+async function lookUpCost(target: AttemptTarget, generationId: string, signal: AbortSignal | undefined, dispatcher: Dispatcher | undefined, otherwise: AttemptCost): Promise<AttemptCost> {
+  const looked = await lookupGenerationCost(target.endpoint, generationId, target.apiKey, { dispatcher, signal });
+  return looked === null ? otherwise : { costUsd: looked, source: 'generation_lookup' };
+}
+
+/** Whether the provider may have billed this attempt: a generation started or may have. */
+export function mayHaveBilled(result: AttemptResult): boolean {
+  if (result.ok || result.contentStarted) return true;
+  // Accepted (a 2xx) and then lost before any content: the model may well have been working.
+  if (result.httpStatus !== null && result.httpStatus >= 200 && result.httpStatus < 300) return true;
+  // A body arrived (or began to): the generation ran even if we could not read it.
+  return ['stall_mid_stream', 'truncated', 'stream_error', 'malformed', 'empty', 'schema_invalid'].includes(result.errorClass);
+}
+
 /** `https://host/api/v1/chat/completions` → `https://host/api/v1/generation?id=…` (OpenRouter). */
-export function generationUrl(endpoint: string, id: string): string {
+function generationUrl(endpoint: string, id: string): string {
   const base = endpoint.replace(/\/chat\/completions\/?$/, '');
   return `${base}/generation?id=${encodeURIComponent(id)}`;
 }
@@ -34,7 +72,7 @@ export function generationUrl(endpoint: string, id: string): string {
  * Asks an OpenRouter-style endpoint what a generation cost, for answers that broke off before
  * their final usage chunk. Returns null when it cannot tell (not that dialect, not found, slow).
  */
-export async function lookupGenerationCost(
+async function lookupGenerationCost(
   endpoint: string,
   generationId: string,
   apiKey: string | null,

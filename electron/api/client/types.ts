@@ -1,5 +1,5 @@
-import type { ApiDialect, Prices } from '../../shared/config.ts';
-import type { ErrorClass } from './error-classes.ts';
+import type { ApiDialect, Prices } from '../../../shared/config.ts';
+import type { ErrorClass } from '../retry/error-classes.ts';
 
 export type ContentPart =
   | { type: 'text'; text: string }

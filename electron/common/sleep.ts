@@ -38,3 +38,6 @@ export function waitFor(event: Promise<unknown>, ms: number, signal?: AbortSigna
     event.then(finish, finish);
   });
 }
+
+/** One turn of the event loop's I/O phase: answers already in a socket are read first. */
+export const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../shared/errors.ts';
+import type { ErrorCode } from '../../../shared/errors.ts';
 
 /**
  * Every way a call can fail (DESIGN §7), as one closed set. The retry manager decides what to

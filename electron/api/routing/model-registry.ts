@@ -1,4 +1,4 @@
-import { dialectOf, pricesOf, type ApiDialect, type Config, type ModelConfig, type Prices } from '../../shared/config.ts';
+import { dialectOf, pricesOf, type ApiDialect, type Config, type ModelConfig, type Prices } from '../../../shared/config.ts';
 
 /** One configured model with what the router needs to know about it. */
 export interface ModelEntry {

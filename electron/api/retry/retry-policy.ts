@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../shared/errors.ts';
+import type { ErrorCode } from '../../../shared/errors.ts';
 import { backoffDelay, type BackoffKind, type BackoffSettings } from './backoff.ts';
 import { CODE_OF_CLASS, type ErrorClass } from './error-classes.ts';
 
@@ -47,6 +47,12 @@ export const RETRY_TABLE: Readonly<Record<ErrorClass, ClassRule>> = {
   empty: { action: 'retry', sameModelTries: 1, backoff: 'immediate', breaker: false, disableModel: false },
   aborted: { action: 'stop', sameModelTries: 0, backoff: 'immediate', breaker: false, disableModel: false },
 };
+
+/** Failures another try (on any model) may cure. */
+export function isTransient(cls: ErrorClass): boolean {
+  const action = RETRY_TABLE[cls].action;
+  return action === 'retry' || action === 'wait' || cls === 'stall_first_byte' || cls === 'gateway_timeout';
+}
 
 export type Decision =
   | { kind: 'retry_same'; waitMs: number }

@@ -1,4 +1,4 @@
-import type { RateLimitHint } from './types.ts';
+import type { RateLimitHint } from '../client/types.ts';
 
 const WINDOW_MS = 60_000;
 const MIN_REQUESTS_TO_LEARN = 5;

@@ -1,7 +1,7 @@
 import type { ChatRequest } from './types.ts';
 
 /** A flat per-image token cost; providers differ (tiles, patches), this errs on the high side. */
-export const TOKENS_PER_IMAGE = 1100;
+const TOKENS_PER_IMAGE = 1100;
 
 /**
  * A quick prompt-size estimate for routing (context filter) and budget reservations: about four
