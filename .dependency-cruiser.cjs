@@ -5,24 +5,13 @@
  */
 
 /**
- * Entry points: the only modules that may import the composition root. Browser mode counts as a
- * whole: its server is the preview's bridge, serving the app's handlers as main.ts does over IPC.
+ * Entry points: the only modules that may import the composition root (the Electron main, the
+ * browser-mode preview, the CLI). Browser mode's server takes a narrow interface instead.
  */
-const ENTRY_POINTS = [
-  '^electron/(shell/)?main\\.ts$',
-  '^electron/(shell/|browser-mode/)?preview\\.ts$',
-  '^electron/browser-mode/',
-  '^electron/cli\\.ts$',
-  '^electron/cli/',
-];
+const ENTRY_POINTS = ['^electron/shell/main\\.ts$', '^electron/browser-mode/preview\\.ts$', '^electron/cli\\.ts$', '^electron/cli/main\\.ts$'];
 
 /** The Electron shell: the only code that needs Electron; everything else runs under plain Node. */
-const ELECTRON_SHELL = [
-  '^electron/main\\.ts$',
-  '^electron/preload\\.ts$',
-  '^electron/secrets/safe-storage-store\\.ts$',
-  '^electron/shell/',
-];
+const ELECTRON_SHELL = ['^electron/shell/'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -80,11 +80,6 @@ export function resolveAlert(db: WritableDB, id: number, at: number): boolean {
   return execute(db, sql`UPDATE alerts SET resolved_at = ${at} WHERE id = ${id} AND resolved_at IS NULL`) > 0;
 }
 
-/** Marks an alert seen by the teacher; returns whether it changed. */
-export function acknowledgeAlert(db: WritableDB, id: number, at: number): boolean {
-  return execute(db, sql`UPDATE alerts SET acknowledged_at = ${at} WHERE id = ${id} AND acknowledged_at IS NULL`) > 0;
-}
-
 export const MAX_ALERT_PAGE = 200;
 
 export interface ListAlertsOptions {

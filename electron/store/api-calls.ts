@@ -9,7 +9,6 @@ import type { ReadableDB, WritableDB } from './db-types.ts';
 import { sql, sqlJoin, type SqlFragment } from './sql.ts';
 import { prepareCached, queryAll, queryOne } from './statements.ts';
 
-export type { CallPurpose as ApiCallPurpose, CostSource } from '../api/ports.ts';
 export type ApiCallStatus = 'ok' | 'error';
 
 /** One recorded HTTP attempt. Times are epoch milliseconds; money is USD; null = unknown. */

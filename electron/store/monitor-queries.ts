@@ -14,7 +14,7 @@ import { sql, sqlJoin, type SqlFragment } from './sql.ts';
 import { queryAll, queryOne } from './statements.ts';
 
 // The warm-up read lives with the table's other row reads; named here too for the store's index.
-export { recentAttempts, type AttemptFacts } from './api-calls.ts';
+export { recentAttempts } from './api-calls.ts';
 
 export interface TimeRange {
   /** Inclusive, epoch ms. */

@@ -18,4 +18,4 @@ export const STORE_TABLES = [
   'spend_reservations',
 ] as const;
 
-export type StoreTable = (typeof STORE_TABLES)[number];
+

@@ -7,16 +7,8 @@
  * - `extractDocument` reads one file within the limits of {@link DEFAULT_LIMITS};
  * - `closeExtractionWorkers` stops the parser threads (app quit, end of tests).
  */
-export { collectFiles, isSkippedName, type CollectedFile, type CollectOptions, type CollectResult } from './collect.ts';
+export { collectFiles, isSkippedName } from './collect.ts';
 export { detectKind } from './detect.ts';
-export { extractDocument, type ExtractInput, type ExtractOptions } from './extract.ts';
+export { extractDocument } from './extract.ts';
 export { closeExtractionWorkers, BUNDLED_WORKER_FILE } from './pool.ts';
-export {
-  DEFAULT_LIMITS,
-  resolveLimits,
-  type DocumentFlag,
-  type DocumentKind,
-  type ExtractedDocument,
-  type ExtractLimits,
-  type PageImage,
-} from './types.ts';
+export { DEFAULT_LIMITS, type ExtractedDocument, type PageImage } from './types.ts';

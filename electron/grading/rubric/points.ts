@@ -23,7 +23,3 @@ export function levelsAscending(criterion: Criterion): Level[] {
 export function levelRank(criterion: Criterion, points: number): number {
   return levelsAscending(criterion).findIndex((level) => level.points === points);
 }
-
-export function findCriterion(rubric: Rubric, id: string): Criterion | undefined {
-  return rubric.criteria.find((criterion) => criterion.id === id);
-}
