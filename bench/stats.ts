@@ -76,7 +76,7 @@ export interface SourceFingerprint {
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** The core's sources: what benches 1 and 2 measure. */
-export const CORE_SOURCE_DIRS: readonly string[] = ['electron/api', 'electron/monitor', 'electron/store', 'electron/simulator'];
+export const CORE_SOURCE_DIRS: readonly string[] = ['electron/api', 'electron/common', 'electron/monitor', 'electron/store', 'electron/simulator'];
 
 export function sourceFingerprint(dirs: readonly string[] = CORE_SOURCE_DIRS): SourceFingerprint {
   const hash = createHash('sha256');

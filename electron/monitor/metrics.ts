@@ -11,7 +11,7 @@
  * - a cancelled attempt ('aborted') is counted but is neither a success nor a failure;
  * - a cost that is unknown is counted in `unpricedCalls`, never added as 0.
  */
-import type { ModelMetricsView, OverviewView, WindowStatsView } from '../../shared/ipc/monitor.ts';
+import { BREAKER_STATES, type BreakerStateView, type ModelMetricsView, type OverviewView, type WindowStatsView } from '../../shared/ipc/monitor.ts';
 import type { AttemptFacts } from '../store/api-calls.ts';
 import type { CostLine } from '../store/monitor-queries.ts';
 import { percentiles } from './percentiles.ts';
@@ -152,7 +152,7 @@ export type NameLookup = (modelId: string) => string;
 
 function breakerOf(lookup: BreakerLookup | undefined, modelId: string): ModelMetricsView['breaker'] {
   const state = lookup?.(modelId);
-  return state === 'closed' || state === 'open' || state === 'half_open' ? state : null;
+  return (BREAKER_STATES as readonly unknown[]).includes(state) ? (state as BreakerStateView) : null;
 }
 
 /** Configured models first (in config order), then any others seen in the windows. */

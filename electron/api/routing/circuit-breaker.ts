@@ -1,4 +1,7 @@
-export type BreakerState = 'closed' | 'open' | 'half_open';
+import type { BreakerStateView } from '../../../shared/ipc/monitor.ts';
+
+/** One list of breaker states for the core, the store and the screens (shared/ipc/monitor.ts). */
+export type BreakerState = BreakerStateView;
 
 export interface BreakerSettings {
   /** Consecutive failures that open the breaker (low traffic: a teacher's batch is small). */
