@@ -5,22 +5,11 @@
 import { timeOrderedId } from '../common/time-ordered-id.ts';
 import type { AttemptCost } from './client/pricing.ts';
 import type { AttemptResult } from './client/types.ts';
-import type { AttemptRecord, CallPurpose } from './ports.ts';
+import type { AttemptRecord } from './ports.ts';
 import { CODE_OF_CLASS, type ErrorClass } from './retry/error-classes.ts';
 
-/** Where an attempt belongs: its request, its model, and when it started. */
-export interface AttemptOrigin {
-  requestId: string;
-  purpose: CallPurpose;
-  batchId: string | null;
-  jobId: number | null;
-  modelId: string;
-  endpoint: string;
-  startedAt: number;
-  attempt: number;
-  /** Waited since the request's previous attempt (probe, pacing, backoff). */
-  waitedMs: number;
-}
+/** Where an attempt belongs: its request, its model, when it started, and what it waited first. */
+export type AttemptOrigin = Pick<AttemptRecord, 'requestId' | 'purpose' | 'batchId' | 'jobId' | 'modelId' | 'endpoint' | 'startedAt' | 'attempt' | 'waitedMs'>;
 
 /** What came of an attempt: its class (null for an answer), the message kept, the decision, its cost. */
 export interface AttemptVerdict {
