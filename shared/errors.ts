@@ -55,6 +55,7 @@ export type ErrorCode =
   | 'BATCH_IN_PROGRESS'
   | 'RUBRIC_INVALID'
   | 'ROSTER_INVALID'
+  | 'GRADEBOOK_REQUIRED'
   // the app's own grading routes
   | 'DEMO_ONLY'
   | 'GRADING_IN_PROGRESS';

@@ -8,7 +8,8 @@ export const USAGE = `Usage:
             [--concurrency <n>] [--json]
   gradedesk history [<batch-id>] [--db <file>] [--json]
   gradedesk costs [--db <file>] [--json]
-  gradedesk export <batch-id> --format csv|canvas|moodle [--out <file>] [--db <file>]
+  gradedesk export <batch-id> --format csv|canvas|moodle [--gradebook <file>]
+            [--assignment <name>] [--out <file>] [--db <file>]
   gradedesk models [--config <file>] [--json]`;
 
 export class UsageError extends Error {}
@@ -28,6 +29,10 @@ export interface CliArgs {
   demo: boolean;
   format?: 'csv' | 'canvas' | 'moodle';
   out?: string;
+  /** Canvas/Moodle: the teacher's downloaded gradebook or grading worksheet, to fill. */
+  gradebook?: string;
+  /** Canvas: the assignment column to fill (default: the rubric's title). */
+  assignment?: string;
 }
 
 /** DESIGN §6, exactly; anything else is a usage error (exit 2) before any call is made. */
@@ -51,6 +56,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
         demo: { type: 'boolean' },
         format: { type: 'string' },
         out: { type: 'string' },
+        gradebook: { type: 'string' },
+        assignment: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -86,5 +93,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (concurrency !== undefined) args.concurrency = concurrency;
   if (format !== undefined) args.format = format;
   if (values.out !== undefined) args.out = values.out;
+  if (values.gradebook !== undefined) args.gradebook = values.gradebook;
+  if (values.assignment !== undefined) args.assignment = values.assignment;
   return args;
 }

@@ -8,6 +8,7 @@ import {
   createGradingService,
   findBatchToResume,
   openGradingRecords,
+  readGradebookFile,
   readRosterFile,
   readRubricFile,
   type BatchReport,
@@ -172,7 +173,8 @@ async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
   if (!id || !args.format) throw new UsageError('export needs a batch id and --format csv|canvas|moodle.');
   const records = openRecords(args, io);
   try {
-    const text = records.exportBatch(id, args.format);
+    const gradebook = args.gradebook === undefined ? undefined : { text: readGradebookFile(args.gradebook), ...(args.assignment ? { assignment: args.assignment } : {}) };
+    const { text, unmatched } = records.exportBatch(id, args.format, gradebook);
     if (args.out) {
       try {
         writeFileSync(args.out, text);
@@ -181,7 +183,10 @@ async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
       }
     }
     else io.stdout(text);
-    return EXIT.ok;
+    if (unmatched.length === 0) return EXIT.ok;
+    // Written, but not whole: these grades must be entered by hand (or the names corrected).
+    io.stderr(`Not in the gradebook, so not filled in (${unmatched.length}): ${unmatched.join(', ')}. Enter their grades by hand, or correct the names and export again.\n`);
+    return EXIT.someFailed;
   } finally {
     records.close();
   }

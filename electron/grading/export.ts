@@ -1,6 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Rubric } from './rubric/index.ts';
 import type { BatchReport } from './batch/report.ts';
+import { AppError } from '../../shared/errors.ts';
+import { fillGradebook, gradebookKind, gradesOf, readGradebook } from './gradebook-fill.ts';
 
 export type ExportFormat = 'csv' | 'canvas' | 'moodle';
 
@@ -20,31 +22,48 @@ export function safeCell(value: string | number | null | undefined): string | nu
 
 const csv = (rows: ReadonlyArray<ReadonlyArray<string | number | null | undefined>>): string => BOM + stringify(rows.map((row) => row.map(safeCell)));
 
+/** The teacher's own gradebook file, to fill (Canvas, Moodle). */
+export interface GradebookInput {
+  text: string;
+  /** The Canvas assignment column to fill; the rubric's title when absent. */
+  assignment?: string;
+}
+
+export interface ExportResult {
+  text: string;
+  /** Graded students the teacher's gradebook has no row for: to be entered by hand. */
+  unmatched: string[];
+}
+
+const HOW_TO_DOWNLOAD: Record<'canvas' | 'moodle', string> = {
+  canvas: 'In Canvas open Grades, choose Export → Export Entire Gradebook, and pass that file with --gradebook.',
+  moodle: 'In Moodle open the assignment, choose View all submissions → Grading action → Download grading worksheet, and pass that file with --gradebook.',
+};
+
 /**
  * The gradebook files of DESIGN §6. Generic: one row per submission, one column per criterion.
- * Canvas: its gradebook import columns (Student, ID, SIS User ID, SIS Login ID, Section, and
- * the assignment). Moodle: the offline grading worksheet columns (Identifier, Full name,
- * Email address, Grade, Maximum Grade, Feedback comments).
+ * Canvas and Moodle: the teacher's own downloaded gradebook (Canvas) or grading worksheet
+ * (Moodle), filled by matching students, because each LMS imports a row by an id that only its
+ * own file holds; a file written without it put grades on the wrong students.
  */
-export function exportBatch(report: BatchReport, rubric: Rubric, format: ExportFormat, roster: Array<{ name: string; studentId?: string | null; email?: string | null }> = []): string {
-  const graded = report.submissions.filter((s) => s.status === 'graded');
-  const entry = (student: string | undefined) => roster.find((r) => r.name === student);
-  if (format === 'canvas') {
-    const assignment = rubric.title;
-    const rows = graded.map((s) => [s.student ?? s.file, entry(s.student)?.studentId ?? '', entry(s.student)?.studentId ?? '', entry(s.student)?.email ?? '', '', s.score ?? '']);
-    return csv([['Student', 'ID', 'SIS User ID', 'SIS Login ID', 'Section', assignment], ['Points Possible', '', '', '', '', graded[0]?.max_score ?? ''], ...rows]);
-  }
-  if (format === 'moodle') {
-    const rows = graded.map((s, i) => [
-      `Participant ${i + 1}`,
-      s.student ?? s.file,
-      entry(s.student)?.email ?? '',
-      s.score ?? '',
-      s.max_score ?? '',
-      (s.criteria ?? []).map((c) => `${c.id}: ${c.points}/${c.max_points} ${c.feedback}`).join('\n'),
-    ]);
-    return csv([['Identifier', 'Full name', 'Email address', 'Grade', 'Maximum Grade', 'Feedback comments'], ...rows]);
-  }
+export function exportBatch(
+  report: BatchReport,
+  rubric: Rubric,
+  format: ExportFormat,
+  roster: Array<{ name: string; studentId?: string | null; email?: string | null }> = [],
+  gradebook?: GradebookInput,
+): ExportResult {
+  if (format === 'csv') return { text: genericCsv(report, rubric), unmatched: [] };
+  if (!gradebook) throw new AppError('GRADEBOOK_REQUIRED', `${format === 'canvas' ? 'Canvas' : 'Moodle'} matches grades by its own student IDs, so GradeDesk fills in the file you download from your course. ${HOW_TO_DOWNLOAD[format]}`);
+  const table = readGradebook(gradebook.text);
+  const kind = gradebookKind(table[0] ?? []);
+  if (kind !== null && kind !== format) throw new AppError('INVALID_INPUT', `That file is a ${kind === 'canvas' ? 'Canvas gradebook' : 'Moodle grading worksheet'}, not what --format ${format} fills. ${HOW_TO_DOWNLOAD[format]}`);
+  const grades = gradesOf(report.submissions, roster).map((g) => ({ ...g, feedback: String(safeCell(g.feedback)) }));
+  const filled = fillGradebook(table, grades, gradebook.assignment ?? rubric.title);
+  return { text: BOM + stringify(filled.rows), unmatched: filled.unmatched };
+}
+
+function genericCsv(report: BatchReport, rubric: Rubric): string {
   const ids = rubric.criteria.map((c) => c.id);
   const header = ['file', 'student', 'status', 'score', 'max_score', ...ids, 'flags', 'cost_usd', 'error'];
   const rows = report.submissions.map((s) => [

@@ -8,7 +8,7 @@ import { closeDatabase, costByDay, costByModel, getBatch, latestUnfinishedBatch,
 import { combineWith } from './batch/combine.ts';
 import { parseStoredPlan, type BatchPlan } from './batch/plan.ts';
 import { batchReport, historyReport, type BatchReport } from './batch/report.ts';
-import { exportBatch, type ExportFormat } from './export.ts';
+import { exportBatch, type ExportFormat, type ExportResult, type GradebookInput } from './export.ts';
 
 /** A stored batch and the plan it was started with (settings resolved, pseudonym secret, config). */
 export interface StoredBatch {
@@ -30,7 +30,7 @@ export interface GradingRecords {
   /** `history --json` without a batch id. */
   history(): ReturnType<typeof historyReport>;
   /** The gradebook file of a stored batch (DESIGN §6). INVALID_INPUT when there is no such batch. */
-  exportBatch(batchId: string, format: ExportFormat): string;
+  exportBatch(batchId: string, format: ExportFormat, gradebook?: GradebookInput): ExportResult;
   costSummary(): CostSummary;
 }
 
@@ -67,10 +67,10 @@ export function gradingRecords(db: ReadableDB): GradingRecords {
   return {
     report: (batchId) => storedReport(db, batchId).report,
     history: () => historyReport(db),
-    exportBatch(batchId, format) {
+    exportBatch(batchId, format, gradebook) {
       const { plan, report } = storedReport(db, batchId);
       if (!report) throw new AppError('INVALID_INPUT', `There is no batch ${batchId}.`);
-      return exportBatch(report, plan.rubric, format, plan.roster ?? []);
+      return exportBatch(report, plan.rubric, format, plan.roster ?? [], gradebook);
     },
     costSummary: () => costSummary(db),
   };

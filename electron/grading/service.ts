@@ -55,6 +55,15 @@ export async function readRubricFile(path: string): Promise<Rubric> {
   return rubric.data;
 }
 
+/** The teacher's downloaded gradebook (Canvas) or grading worksheet (Moodle), in any common encoding. */
+export function readGradebookFile(path: string): string {
+  try {
+    return decodeRosterBytes(readFileSync(path));
+  } catch {
+    throw new AppError('FILE_NOT_FOUND', `No gradebook file at ${path}. Pass the file you downloaded from your course.`);
+  }
+}
+
 /** A roster CSV in any common encoding; FILE_NOT_FOUND when it cannot be read. */
 export function readRosterFile(path: string): RosterEntry[] {
   let text: string;

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSimulator, type RemoteSimulatorHandle } from '../../../electron/simulator/index.ts';
@@ -74,6 +74,18 @@ describe('gradedesk grade: 50 submissions against the simulator in its own proce
     const csv = (await cli(['export', report.batch_id, '--format', 'csv', '--db', db])).stdout;
     expect(csv.startsWith('\uFEFFfile,student,status,score,max_score,thesis,evidence,organization,conventions')).toBe(true);
     expect(csv.trim().split('\n')).toHaveLength(51);
+    // Moodle: the teacher's worksheet, its participant ids in its own order, filled by student.
+    const students = report.submissions.map((_, i) => `Student ${String(i + 1).padStart(2, '0')}`);
+    const worksheet = join(dir, 'worksheet.csv');
+    writeFileSync(worksheet, ['Identifier,Full name,Email address,Status,Grade,Maximum Grade,Feedback comments', ...students.map((name, i) => `Participant ${9000 - i},${name},,Submitted,,16.00,`).reverse()].join('\n'));
+    const moodle = await cli(['export', report.batch_id, '--format', 'moodle', '--gradebook', worksheet, '--db', db]);
+    const graded = new Map(report.submissions.filter((s) => s.status === 'graded').map((s) => [s.file.replace(/^.*[\\/]/, '').replace(' - essay.txt', ''), s.score]));
+    expect(moodle.code).toBe(graded.size === 50 ? 0 : 1);
+    const filled = new Map((moodle.stdout.replace(/^\uFEFF/, '').trim().split('\n').slice(1)).map((line) => line.split(',')).map((cells) => [cells[0], cells[4]]));
+    students.forEach((name, i) => expect(filled.get(`Participant ${9000 - i}`)).toBe(graded.has(name) ? String(graded.get(name)) : ''));
+    const noWorksheet = await cli(['export', report.batch_id, '--format', 'moodle', '--db', db]);
+    expect(noWorksheet.code).toBe(2);
+    expect(noWorksheet.stderr).toMatch(/^GRADEBOOK_REQUIRED: .*Download grading worksheet/);
     const unwritable = await cli(['export', report.batch_id, '--format', 'csv', '--db', db, '--out', join(dir, 'no-such-folder', 'grades.csv')]);
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toMatch(/^INVALID_INPUT: The export could not be written/);
