@@ -56,6 +56,7 @@ export type ErrorCode =
   | 'RUBRIC_INVALID'
   | 'ROSTER_INVALID'
   | 'GRADEBOOK_REQUIRED'
+  | 'TOO_MANY_FILES'
   // the app's own grading routes
   | 'DEMO_ONLY'
   | 'GRADING_IN_PROGRESS';

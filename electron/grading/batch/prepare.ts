@@ -53,7 +53,17 @@ export interface ImagesInRedaction {
   stop(): Promise<void>;
 }
 
-type PrepareOptions = { paths: string[]; plan: BatchPlan; budgetUsd: number | null; estimateUsd: number | null; source: 'cli' | 'app'; now?: () => number; signal?: AbortSignal };
+type PrepareOptions = {
+  paths: string[];
+  plan: BatchPlan;
+  budgetUsd: number | null;
+  estimateUsd: number | null;
+  source: 'cli' | 'app';
+  now?: () => number;
+  signal?: AbortSignal;
+  /** Most files one batch takes (default: collectFiles' 10,000). */
+  maxFiles?: number;
+};
 
 /** One file of the batch as read, before anything is recorded. */
 interface ReadSubmission {
@@ -82,7 +92,9 @@ export async function prepareBatch(db: WritableDB, opts: PrepareOptions): Promis
   const settings = resolveSettings(opts.plan);
   if (!settings.ok) throw new AppError(settings.error.code, settings.error.message);
   const plan: BatchPlan = { ...opts.plan, settings: settings.data };
-  const { files, missing } = await collectFiles(opts.paths);
+  const { files, missing, truncated } = await collectFiles(opts.paths, opts.maxFiles === undefined ? {} : { maxFiles: opts.maxFiles });
+  // Grading the first N files and quietly leaving the rest would look like a whole class graded.
+  if (truncated) throw new AppError('TOO_MANY_FILES', `The folders given hold more than ${files.length} files, more than one batch takes. Grade the class in smaller folders (one per section or assignment).`);
   if (missing.length > 0) throw new AppError('FILE_NOT_FOUND', `Not found: ${missing.join(', ')}`);
   if (files.length === 0) throw new AppError('FILE_NOT_FOUND', 'No files to grade were found in the paths given.');
 

@@ -78,6 +78,15 @@ describe('prepareBatch stores the settings and what will be sent', () => {
     expect(system).toContain(FEEDBACK_LANGUAGES['zh-CN']);
   });
 
+  it('a folder with more files than a batch takes stops it, instead of grading the first ones only', async () => {
+    const before = listBatches(db).length;
+    await expect(prepareBatch(db, { paths: [join(dir, 'work')], plan: planWith(), budgetUsd: null, estimateUsd: null, source: 'cli', maxFiles: 1 })).rejects.toMatchObject({
+      code: 'TOO_MANY_FILES',
+      message: expect.stringContaining('smaller folders'),
+    });
+    expect(listBatches(db).length).toBe(before);
+  });
+
   it('a wrong grading value stops the batch before anything is stored', async () => {
     const before = listBatches(db).length;
     await expect(prepareBatch(db, { paths: [join(dir, 'work')], plan: planWith({ config: config({ strictness: 'harsh' }) }), budgetUsd: null, estimateUsd: null, source: 'cli' })).rejects.toMatchObject({
