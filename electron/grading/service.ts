@@ -5,7 +5,9 @@
  * they only read, and never reach into the store or the grading modules themselves.
  */
 import { readFileSync } from 'node:fs';
-import { AppError } from '../../shared/errors.ts';
+import { AppError, type Result } from '../../shared/errors.ts';
+import type { HeldImagesDecision } from '../store/index.ts';
+import { decideHeldImages } from './batch/held-images.ts';
 import type { GradingCore } from './core.ts';
 import { gradeFiles, runPlannedBatch, type BatchProgress, type GradeFilesOutcome, type GradeFilesRequest, type RunPlannedResult } from './grade-files.ts';
 import { decodeRosterBytes, parseRoster, type RosterEntry } from './privacy/index.ts';
@@ -31,6 +33,11 @@ export interface GradingService extends GradingRecords {
   grade(request: GradeFilesRequest): Promise<GradeFilesOutcome>;
   /** Works a stored batch's queue again, with the plan stored with it: one batch, one system prompt. */
   resume(batch: StoredBatch, options: ResumeOptions): Promise<RunPlannedResult>;
+  /**
+   * The teacher's decision on a submission (its `file` as reported) whose images could not be
+   * redacted (REDACTION_FAILED): send them as they are, or skip them. The next `resume` grades it.
+   */
+  decideHeldImages(batchId: string, file: string, decision: HeldImagesDecision): Result<{ status: 'extracted' | 'failed' }>;
 }
 
 export function createGradingService(core: GradingCore): GradingService {
@@ -45,6 +52,7 @@ export function createGradingService(core: GradingCore): GradingService {
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
     },
+    decideHeldImages: (batchId, file, decision) => decideHeldImages(core.db, batchId, file, decision),
   };
 }
 
