@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import type { Config } from '../../shared/config.ts';
 import { AppError } from '../../shared/errors.ts';
 import { createApp, type GradeDeskApp } from '../app/create-app.ts';
@@ -13,7 +12,7 @@ import {
   type BatchReport,
   type RunPlannedResult,
 } from '../grading/service.ts';
-import { resolveDataFiles } from '../app/data-files.ts';
+import { makeDataFolder, resolveDataFiles } from '../app/data-files.ts';
 import { createEnvSecretStore } from '../secrets/secret-store.ts';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.ts';
 
@@ -38,7 +37,7 @@ const exitFor = (status: string, report: BatchReport | null): number => {
 
 async function openCore(args: CliArgs, io: CliIo, configValue?: Config): Promise<GradeDeskApp> {
   const files = resolveDataFiles({ ...io.env, ...(args.db ? { GRADEDESK_DB: args.db } : {}), ...(args.config ? { GRADEDESK_CONFIG: args.config } : {}) });
-  mkdirSync(dirname(files.dbPath), { recursive: true });
+  makeDataFolder(files);
   return createApp({
     configPath: files.configPath,
     ...(configValue && !args.config ? { configValue } : {}),
@@ -59,7 +58,7 @@ async function openCore(args: CliArgs, io: CliIo, configValue?: Config): Promise
  */
 function openRecords(args: CliArgs, io: CliIo): ReturnType<typeof openGradingRecords> {
   const files = resolveDataFiles({ ...io.env, ...(args.db ? { GRADEDESK_DB: args.db } : {}) });
-  mkdirSync(dirname(files.dbPath), { recursive: true });
+  makeDataFolder(files);
   return openGradingRecords(files.dbPath);
 }
 
@@ -175,7 +174,8 @@ async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
     const text = records.exportBatch(id, args.format);
     if (args.out) {
       try {
-        writeFileSync(args.out, text);
+        // Grades and names: a new export file is the owner's alone, like the database.
+        writeFileSync(args.out, text, { mode: 0o600 });
       } catch (error) {
         throw new AppError('INVALID_INPUT', `The export could not be written to ${args.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Check that its folder exists and can be written.`);
       }
