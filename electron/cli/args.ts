@@ -9,6 +9,7 @@ export const USAGE = `Usage:
   gradedesk history [<batch-id>] [--db <file>] [--json]
   gradedesk costs [--db <file>] [--json]
   gradedesk export <batch-id> --format csv|canvas|moodle [--out <file>] [--db <file>]
+  gradedesk decide <batch-id> <file> send|skip [--db <file>]
   gradedesk models [--config <file>] [--json]`;
 
 export class UsageError extends Error {}

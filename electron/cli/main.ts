@@ -200,6 +200,27 @@ async function models(args: CliArgs, io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * The teacher's decision on a photo whose names OCR could not paint over (REDACTION_FAILED):
+ * send it as it is or skip it; `resume` then grades the submission.
+ */
+function decide(args: CliArgs, io: CliIo): number {
+  const [batchId, file, decision] = args.positionals;
+  if (!batchId || !file || (decision !== 'send' && decision !== 'skip')) {
+    throw new UsageError('decide needs a batch id, the file as the report shows it, and send or skip.');
+  }
+  const records = openRecords(args, io);
+  try {
+    const decided = records.decideHeldImages(batchId, file, decision);
+    if (!decided.ok) throw new AppError(decided.error.code, decided.error.message);
+    const next = decided.data.status === 'failed' ? 'it has nothing else to grade, so it is marked failed' : `run \`gradedesk resume ${batchId}\` to grade it`;
+    io.stdout(`${file}: ${decision === 'send' ? 'its image will be sent as it is' : 'its image will not be sent'}; ${next}.\n`);
+    return EXIT.ok;
+  } finally {
+    records.close();
+  }
+}
+
 /** Runs one command; never throws: every failure becomes a message on stderr and an exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let args: CliArgs;
@@ -226,6 +247,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await exportCommand(args, io);
       case 'models':
         return await models(args, io);
+      case 'decide':
+        return decide(args, io);
       default:
         throw new UsageError(`Unknown command "${args.command}".`);
     }

@@ -5,13 +5,12 @@
  * they only read, and never reach into the store or the grading modules themselves.
  */
 import { readFileSync } from 'node:fs';
-import { AppError, type Result } from '../../shared/errors.ts';
-import type { HeldImagesDecision } from '../store/index.ts';
+import { AppError } from '../../shared/errors.ts';
 import { decideHeldImages } from './batch/held-images.ts';
 import type { GradingCore } from './core.ts';
 import { gradeFiles, runPlannedBatch, type BatchProgress, type GradeFilesOutcome, type GradeFilesRequest, type RunPlannedResult } from './grade-files.ts';
 import { decodeRosterBytes, parseRoster, type RosterEntry } from './privacy/index.ts';
-import { gradingRecords, type GradingRecords, type StoredBatch } from './records.ts';
+import { gradingRecords, type DecideHeldImages, type GradingRecords, type StoredBatch } from './records.ts';
 import { loadRubricFile, type Rubric } from './rubric/index.ts';
 
 export { closeExtractionWorkers } from './documents/index.ts';
@@ -37,7 +36,7 @@ export interface GradingService extends GradingRecords {
    * The teacher's decision on a submission (its `file` as reported) whose images could not be
    * redacted (REDACTION_FAILED): send them as they are, or skip them. The next `resume` grades it.
    */
-  decideHeldImages(batchId: string, file: string, decision: HeldImagesDecision): Result<{ status: 'extracted' | 'failed' }>;
+  decideHeldImages: DecideHeldImages;
 }
 
 export function createGradingService(core: GradingCore): GradingService {

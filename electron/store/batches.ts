@@ -202,15 +202,12 @@ export function getBatch(db: ReadableDB, id: string): BatchRow | null {
 
 /**
  * The most recent batch that did not finish (for `gradedesk resume` without an id). Not a
- * 'partial' one: everything it could do is done, its failures need the teacher; unless the
- * teacher's decision on held images queued work in it again.
+ * 'partial' one: everything it could do is done, its failures need the teacher.
  */
 export function latestUnfinishedBatch(db: ReadableDB): BatchRow | null {
   const row = queryOne<BatchDbRow>(
     db,
-    sql`${BATCH_SELECT} WHERE b.status IN ('running', 'interrupted', 'budget_stopped')
-          OR EXISTS (SELECT 1 FROM jobs j WHERE j.batch_id = b.id AND j.status = 'queued')
-        ORDER BY b.created_at DESC, b.rowid DESC LIMIT 1`,
+    sql`${BATCH_SELECT} WHERE b.status IN ('running', 'interrupted', 'budget_stopped') ORDER BY b.created_at DESC, b.rowid DESC LIMIT 1`,
   );
   return row ? toBatch(row) : null;
 }

@@ -139,6 +139,7 @@ function redactionFailed(held: number, of: number): { errorCode: 'REDACTION_FAIL
     errorCode: 'REDACTION_FAILED',
     errorMessage:
       `OCR could not read ${which} to paint the student's name over, so nothing of ${held === 1 ? 'it' : 'them'} was sent. ` +
-      'Decide for this submission: send the image as it is (the name may be visible to the provider) or skip it (graded without it), then resume the batch.',
+      'Decide for this submission: send the image as it is (the name may be visible to the provider) or skip it (graded without it), ' +
+      'then resume the batch. On the command line: gradedesk decide <batch-id> "<file>" send|skip, then gradedesk resume.',
   };
 }

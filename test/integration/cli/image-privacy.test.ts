@@ -80,6 +80,7 @@ describe('names in photos never leave the machine', () => {
     const [held] = report.submissions;
     expect(held).toMatchObject({ status: 'pending', error: { code: 'REDACTION_FAILED' } });
     expect(held?.error?.message).toMatch(/send the image as it is .* or skip it/);
+    expect(held?.error?.message).toMatch(/gradedesk decide/);
     expect(flags).toContain('name_redaction_failed');
     expect(suite.sim.requests()).toEqual([]);
     return { batchId: report.batch_id, file: held!.file };
@@ -122,13 +123,17 @@ describe('names in photos never leave the machine', () => {
     expect(sent.flags).not.toContain('name_redaction_failed');
     expect(sent.images).toHaveLength(1);
     expect((await ocr.words(sent.images[0]!, 20_000)).map((w) => w.text).join(' ')).toMatch(/Lopez/);
-    // Decided once: a second decision is refused.
-    expect(decide('held', batchId, file, 'skip')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
 
   it('skips a held photo at the teacher’s word: never sent, and a photo alone leaves nothing to grade', async () => {
     const { batchId, file } = await heldPhoto('skipped');
-    expect(decide('skipped', batchId, file, 'skip')).toEqual({ ok: true, data: { status: 'failed' } });
+    const db = join(suite.dir, 'skipped.db');
+    expect((await cli(['decide', batchId, file, 'maybe', '--db', db])).code).toBe(2);
+    const decided = await cli(['decide', batchId, file, 'skip', '--db', db]);
+    expect(decided.code).toBe(0);
+    expect(decided.stdout).toMatch(/will not be sent/);
+    // Decided once: a second decision is refused.
+    expect((await cli(['decide', batchId, file, 'send', '--db', db])).stderr).toMatch(/^INVALID_INPUT: .*no images waiting for a decision/);
     const after = await resume('skipped', batchId);
     expectNoImageSent();
     expect(after.report.submissions[0]).toMatchObject({ status: 'failed', error: { code: 'EMPTY_DOCUMENT' } });
