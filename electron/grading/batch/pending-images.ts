@@ -58,7 +58,7 @@ export function startPendingRedactions(
         redacted = await readAgain(p, rereader());
       }
       if ('error' in redacted) failPending(db, p.id, redacted.error, now());
-      else releaseRedactedSubmission(db, { batchId: opts.batchId, submissionId: p.id, hash: p.fileHash, images: redacted.images, imageFlags: redacted.flags, plan: opts.plan, now: now() });
+      else releaseRedactedSubmission(db, { batchId: opts.batchId, submissionId: p.id, file: p.file, hash: p.fileHash, images: redacted.images, imageFlags: redacted.flags, plan: opts.plan, now: now() });
     } catch (error) {
       // Stopped before its images were all redacted: it stays `pending`, and resume reads it again.
       if (error instanceof AppError && error.code === 'ABORTED') return;
@@ -102,7 +102,7 @@ async function readAgain(p: { file: string; fileHash: string; sourcePath: string
  */
 function releaseRedactedSubmission(
   db: WritableDB,
-  r: { batchId: string; submissionId: number; hash: string; images: readonly PageImage[]; imageFlags: readonly string[]; plan: Pick<BatchPlan, 'compare' | 'pool' | 'rubric'>; now: number },
+  r: { batchId: string; submissionId: number; file: string; hash: string; images: readonly PageImage[]; imageFlags: readonly string[]; plan: Pick<BatchPlan, 'compare' | 'pool' | 'rubric'>; now: number },
 ): boolean {
   return db
     .transaction(() => {
@@ -111,8 +111,9 @@ function releaseRedactedSubmission(
       const flags = [...new Set([...row.flags, ...r.imageFlags])];
       const held = r.images.map(heldReason);
       insertSubmissionPages(db, r.submissionId, r.images.map((image, i) => ({ ...image, held: held[i] !== null })));
-      if (held.some((reason) => reason !== null)) {
-        const error = redactionFailed(held.filter((reason) => reason !== null).length, r.images.length);
+      const reasons = held.filter((reason) => reason !== null);
+      if (reasons.length > 0) {
+        const error = redactionFailed(reasons, r.images.length, { batchId: r.batchId, file: r.file });
         setSubmissionStatus(db, r.submissionId, 'pending', r.now, { flags: [...new Set([...flags, NAME_REDACTION_FAILED])], ...error });
         return true;
       }
@@ -132,14 +133,19 @@ function failPending(db: WritableDB, id: number, error: { code: string; message:
 }
 
 
-/** What the teacher reads on a submission whose images wait for a decision. */
-function redactionFailed(held: number, of: number): { errorCode: 'REDACTION_FAILED'; errorMessage: string } {
-  const which = of === 1 ? 'its image' : `${held} of its ${of} images`;
+/** What the teacher reads on a submission whose images wait for a decision: what happened, and what to do. */
+function redactionFailed(
+  reasons: ReadonlyArray<{ code: string; message: string }>,
+  of: number,
+  where: { batchId: string; file: string },
+): { errorCode: 'REDACTION_FAILED'; errorMessage: string } {
+  const which = of === 1 ? 'its image' : `${reasons.length} of its ${of} images`;
+  const timedOut = reasons.some((r) => r.code === 'OCR_TIMEOUT') ? ' On a slow computer, privacy.ocr_timeout_ms in the config gives OCR longer.' : '';
   return {
     errorCode: 'REDACTION_FAILED',
     errorMessage:
-      `OCR could not read ${which} to paint the student's name over, so nothing of ${held === 1 ? 'it' : 'them'} was sent. ` +
+      `OCR could not read ${which} to paint the student's name over (${reasons[0]?.message ?? 'OCR failed.'}), so nothing of ${reasons.length === 1 ? 'it' : 'them'} was sent. ` +
       'Decide for this submission: send the image as it is (the name may be visible to the provider) or skip it (graded without it), ' +
-      'then resume the batch. On the command line: gradedesk decide <batch-id> "<file>" send|skip, then gradedesk resume.',
+      `then resume the batch. On the command line: gradedesk decide ${where.batchId} "${where.file}" send|skip, then gradedesk resume ${where.batchId}.${timedOut}`,
   };
 }

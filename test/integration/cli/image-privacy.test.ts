@@ -80,7 +80,8 @@ describe('names in photos never leave the machine', () => {
     const [held] = report.submissions;
     expect(held).toMatchObject({ status: 'pending', error: { code: 'REDACTION_FAILED' } });
     expect(held?.error?.message).toMatch(/send the image as it is .* or skip it/);
-    expect(held?.error?.message).toMatch(/gradedesk decide/);
+    expect(held?.error?.message).toContain(`gradedesk decide ${report.batch_id} "${held?.file}" send|skip`);
+    expect(held?.error?.message).toMatch(/privacy\.ocr_timeout_ms/);
     expect(flags).toContain('name_redaction_failed');
     expect(suite.sim.requests()).toEqual([]);
     return { batchId: report.batch_id, file: held!.file };
