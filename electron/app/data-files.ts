@@ -1,5 +1,6 @@
+import { chmodSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const PRODUCT_NAME = 'GradeDesk';
 
@@ -20,4 +21,21 @@ export function resolveDataFiles(env: NodeJS.ProcessEnv = process.env, dataDir: 
     dbPath: env.GRADEDESK_DB && env.GRADEDESK_DB !== '' ? env.GRADEDESK_DB : join(dataDir, 'gradedesk.db'),
     configPath: env.GRADEDESK_CONFIG && env.GRADEDESK_CONFIG !== '' ? env.GRADEDESK_CONFIG : join(dataDir, 'config.json'),
   };
+}
+
+/**
+ * The folder of the database, made before the database is opened: owner-only (0700), since it
+ * holds students' work and names. The app's own data folder is also tightened when an older
+ * GradeDesk created it readable by everyone; a folder the teacher chose (GRADEDESK_DB, --db) is
+ * only created, never changed.
+ */
+export function makeDataFolder(files: { dataDir: string; dbPath: string }): void {
+  const folder = dirname(resolve(files.dbPath));
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  if (folder !== resolve(files.dataDir)) return;
+  try {
+    chmodSync(folder, 0o700);
+  } catch {
+    // Not ours to change (another user's folder): it stays as it is.
+  }
 }

@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../app/create-app.ts';
-import { resolveDataFiles } from '../app/data-files.ts';
+import { makeDataFolder, resolveDataFiles } from '../app/data-files.ts';
 import { createEnvSecretStore } from '../secrets/secret-store.ts';
 import { startBrowserMode } from './server.ts';
 
@@ -13,7 +12,7 @@ import { startBrowserMode } from './server.ts';
 async function main(): Promise<void> {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const files = resolveDataFiles();
-  mkdirSync(dirname(files.dbPath), { recursive: true });
+  makeDataFolder(files);
   const demo = process.argv.includes('--demo');
   const portArg = process.argv.find((a) => a.startsWith('--port='));
   const app = await createApp({

@@ -10,6 +10,7 @@ export const USAGE = `Usage:
   gradedesk costs [--db <file>] [--json]
   gradedesk export <batch-id> --format csv|canvas|moodle [--gradebook <file>]
             [--assignment <name>] [--out <file>] [--db <file>]
+  gradedesk decide <batch-id> <file> send|skip [--db <file>]
   gradedesk models [--config <file>] [--json]`;
 
 export class UsageError extends Error {}

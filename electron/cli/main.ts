@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import type { Config } from '../../shared/config.ts';
 import { AppError } from '../../shared/errors.ts';
 import { createApp, type GradeDeskApp } from '../app/create-app.ts';
@@ -14,7 +13,7 @@ import {
   type BatchReport,
   type RunPlannedResult,
 } from '../grading/service.ts';
-import { resolveDataFiles } from '../app/data-files.ts';
+import { makeDataFolder, resolveDataFiles } from '../app/data-files.ts';
 import { createEnvSecretStore } from '../secrets/secret-store.ts';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.ts';
 
@@ -39,7 +38,7 @@ const exitFor = (status: string, report: BatchReport | null): number => {
 
 async function openCore(args: CliArgs, io: CliIo, configValue?: Config): Promise<GradeDeskApp> {
   const files = resolveDataFiles({ ...io.env, ...(args.db ? { GRADEDESK_DB: args.db } : {}), ...(args.config ? { GRADEDESK_CONFIG: args.config } : {}) });
-  mkdirSync(dirname(files.dbPath), { recursive: true });
+  makeDataFolder(files);
   return createApp({
     configPath: files.configPath,
     ...(configValue && !args.config ? { configValue } : {}),
@@ -60,7 +59,7 @@ async function openCore(args: CliArgs, io: CliIo, configValue?: Config): Promise
  */
 function openRecords(args: CliArgs, io: CliIo): ReturnType<typeof openGradingRecords> {
   const files = resolveDataFiles({ ...io.env, ...(args.db ? { GRADEDESK_DB: args.db } : {}) });
-  mkdirSync(dirname(files.dbPath), { recursive: true });
+  makeDataFolder(files);
   return openGradingRecords(files.dbPath);
 }
 
@@ -177,7 +176,8 @@ async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
     const { text, unmatched } = records.exportBatch(id, args.format, gradebook);
     if (args.out) {
       try {
-        writeFileSync(args.out, text);
+        // Grades and names: a new export file is the owner's alone, like the database.
+        writeFileSync(args.out, text, { mode: 0o600 });
       } catch (error) {
         throw new AppError('INVALID_INPUT', `The export could not be written to ${args.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Check that its folder exists and can be written.`);
       }
@@ -202,6 +202,27 @@ async function models(args: CliArgs, io: CliIo): Promise<number> {
     return EXIT.ok;
   } finally {
     await app.close();
+  }
+}
+
+/**
+ * The teacher's decision on a photo whose names OCR could not paint over (REDACTION_FAILED):
+ * send it as it is or skip it; `resume` then grades the submission.
+ */
+function decide(args: CliArgs, io: CliIo): number {
+  const [batchId, file, decision] = args.positionals;
+  if (!batchId || !file || (decision !== 'send' && decision !== 'skip')) {
+    throw new UsageError('decide needs a batch id, the file as the report shows it, and send or skip.');
+  }
+  const records = openRecords(args, io);
+  try {
+    const decided = records.decideHeldImages(batchId, file, decision);
+    if (!decided.ok) throw new AppError(decided.error.code, decided.error.message);
+    const next = decided.data.status === 'failed' ? 'it has nothing else to grade, so it is marked failed' : `run \`gradedesk resume ${batchId}\` to grade it`;
+    io.stdout(`${file}: ${decision === 'send' ? 'its image will be sent as it is' : 'its image will not be sent'}; ${next}.\n`);
+    return EXIT.ok;
+  } finally {
+    records.close();
   }
 }
 
@@ -231,6 +252,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await exportCommand(args, io);
       case 'models':
         return await models(args, io);
+      case 'decide':
+        return decide(args, io);
       default:
         throw new UsageError(`Unknown command "${args.command}".`);
     }

@@ -3,9 +3,10 @@
  * plan it was started with, its DESIGN §6 report, the history of batches, a gradebook export,
  * and what the calls cost.
  */
-import { AppError } from '../../shared/errors.ts';
-import { closeDatabase, costByDay, costByModel, getBatch, latestUnfinishedBatch, openDatabase, type ReadableDB } from '../store/index.ts';
+import { AppError, type Result } from '../../shared/errors.ts';
+import { closeDatabase, costByDay, costByModel, getBatch, latestUnfinishedBatch, openDatabase, type HeldImagesDecision, type ReadableDB } from '../store/index.ts';
 import { combineWith } from './batch/combine.ts';
+import { decideHeldImages } from './batch/held-images.ts';
 import { parseStoredPlan, type BatchPlan } from './batch/plan.ts';
 import { batchReport, historyReport, type BatchReport } from './batch/report.ts';
 import { exportBatch, type ExportFormat, type ExportResult, type GradebookInput } from './export.ts';
@@ -78,13 +79,21 @@ export function gradingRecords(db: ReadableDB): GradingRecords {
 
 /**
  * The records alone, for the commands that only read what was recorded (history, costs,
- * export): no monitor, audit thread or HTTP pool to start and stop. The same file as the app's;
- * opening it migrates an older one, as the app would.
+ * export), or record the teacher's decision on held images (decide): no monitor, audit thread
+ * or HTTP pool to start and stop. The same file as the app's; opening it migrates an older
+ * one, as the app would.
  */
-export function openGradingRecords(dbPath: string): GradingRecords & { close(): void } {
+export function openGradingRecords(dbPath: string): GradingRecords & { close(): void; decideHeldImages: DecideHeldImages } {
   const db = openDatabase(dbPath);
-  return { ...gradingRecords(db), close: () => closeDatabase(db) };
+  return {
+    ...gradingRecords(db),
+    decideHeldImages: (batchId, file, decision) => decideHeldImages(db, batchId, file, decision),
+    close: () => closeDatabase(db),
+  };
 }
+
+/** The teacher's decision on a submission whose images are held back (batch/held-images.ts). */
+export type DecideHeldImages = (batchId: string, file: string, decision: HeldImagesDecision) => Result<{ status: 'extracted' | 'failed' }>;
 
 /**
  * The batch `resume` continues: the one named, else the latest unfinished one. A read-only look

@@ -6,10 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { AppError } from '../../shared/errors.ts';
+import { decideHeldImages } from './batch/held-images.ts';
 import type { GradingCore } from './core.ts';
 import { gradeFiles, runPlannedBatch, type BatchProgress, type GradeFilesOutcome, type GradeFilesRequest, type RunPlannedResult } from './grade-files.ts';
 import { decodeRosterBytes, parseRoster, type RosterEntry } from './privacy/index.ts';
-import { gradingRecords, type GradingRecords, type StoredBatch } from './records.ts';
+import { gradingRecords, type DecideHeldImages, type GradingRecords, type StoredBatch } from './records.ts';
 import { loadRubricFile, type Rubric } from './rubric/index.ts';
 
 export { closeExtractionWorkers } from './documents/index.ts';
@@ -31,6 +32,11 @@ export interface GradingService extends GradingRecords {
   grade(request: GradeFilesRequest): Promise<GradeFilesOutcome>;
   /** Works a stored batch's queue again, with the plan stored with it: one batch, one system prompt. */
   resume(batch: StoredBatch, options: ResumeOptions): Promise<RunPlannedResult>;
+  /**
+   * The teacher's decision on a submission (its `file` as reported) whose images could not be
+   * redacted (REDACTION_FAILED): send them as they are, or skip them. The next `resume` grades it.
+   */
+  decideHeldImages: DecideHeldImages;
 }
 
 export function createGradingService(core: GradingCore): GradingService {
@@ -45,6 +51,7 @@ export function createGradingService(core: GradingCore): GradingService {
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
     },
+    decideHeldImages: (batchId, file, decision) => decideHeldImages(core.db, batchId, file, decision),
   };
 }
 

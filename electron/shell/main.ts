@@ -5,7 +5,7 @@ import { AppError } from '../../shared/errors.ts';
 import { eventChannel, routeNames } from '../../shared/ipc/contract.ts';
 import { createApp, type GradeDeskApp, type Log } from '../app/create-app.ts';
 import { createRouter } from '../ipc/router.ts';
-import { resolveDataFiles } from '../app/data-files.ts';
+import { makeDataFolder, resolveDataFiles } from '../app/data-files.ts';
 import { chainSecretStores, createEnvSecretStore } from '../secrets/secret-store.ts';
 import { contentSecurityPolicy } from '../serve/content-security-policy.ts';
 import { registerIpcRoutes } from './electron-ipc.ts';
@@ -62,6 +62,7 @@ async function start(): Promise<void> {
   // The same files the CLI and browser mode open (app/data-files.ts); the default config is optional.
   const userData = app.getPath('userData');
   const files = resolveDataFiles(process.env, userData);
+  makeDataFolder(files);
   const configChosen = Boolean(process.env.GRADEDESK_CONFIG);
   core = await createApp({
     configPath: configChosen || existsSync(files.configPath) ? resolve(files.configPath) : null,

@@ -94,23 +94,29 @@ export function insertSubmission(
   return (queryOne<{ id: number }>(db, sql`SELECT id FROM submissions WHERE batch_id = ${s.batchId} AND file = ${s.file}`)?.id ?? -1);
 }
 
-function insertSubmissionPage(db: WritableDB, p: { submissionId: number; page: number; mime: string; width: number; height: number; data: Uint8Array }): void {
+type PageToStore = { mime: string; width: number; height: number; data: Uint8Array; held?: boolean };
+
+function insertSubmissionPage(db: WritableDB, p: PageToStore & { submissionId: number; page: number }): void {
   execute(
     db,
-    sql`INSERT OR REPLACE INTO submission_pages (submission_id, page, mime, width, height, data)
-        VALUES (${p.submissionId}, ${p.page}, ${p.mime}, ${p.width}, ${p.height}, ${Buffer.from(p.data)})`,
+    sql`INSERT OR REPLACE INTO submission_pages (submission_id, page, mime, width, height, data, held)
+        VALUES (${p.submissionId}, ${p.page}, ${p.mime}, ${p.width}, ${p.height}, ${Buffer.from(p.data)}, ${p.held === true ? 1 : 0})`,
   );
 }
 
-/** A submission's page images, numbered from 1 in the order given. */
-export function insertSubmissionPages(db: WritableDB, submissionId: number, images: ReadonlyArray<{ mime: string; width: number; height: number; data: Uint8Array }>): void {
-  images.forEach((image, i) => insertSubmissionPage(db, { submissionId, page: i + 1, mime: image.mime, width: image.width, height: image.height, data: image.data }));
+/**
+ * A submission's page images, numbered from 1 in the order given. A `held` one (its names could
+ * not be painted over) is kept for the teacher's decision and never read for sending.
+ */
+export function insertSubmissionPages(db: WritableDB, submissionId: number, images: readonly PageToStore[]): void {
+  images.forEach((image, i) => insertSubmissionPage(db, { ...image, submissionId, page: i + 1 }));
 }
 
+/** The page images to send: never a held one. */
 export function submissionPages(db: ReadableDB, submissionId: number): Array<{ page: number; mime: string; data: Buffer }> {
   return queryAll<{ page: number; mime: string; data: Buffer }>(
     db,
-    sql`SELECT page, mime, data FROM submission_pages WHERE submission_id = ${submissionId} ORDER BY page`,
+    sql`SELECT page, mime, data FROM submission_pages WHERE submission_id = ${submissionId} AND held = 0 ORDER BY page`,
   );
 }
 
@@ -136,12 +142,16 @@ export function getSubmissionState(db: ReadableDB, id: number): { status: Submis
   return row ? { status: row.status, flags: JSON.parse(row.flags_json) as string[] } : null;
 }
 
-/** Submissions of a batch whose images still wait for name redaction, with the file each came from. */
+/**
+ * Submissions of a batch whose images still wait for name redaction, with the file each came
+ * from. Not those whose redaction failed: they wait for the teacher (held pages), not for OCR.
+ */
 export function pendingSubmissions(db: ReadableDB, batchId: string): Array<{ id: number; file: string; fileHash: string; sourcePath: string | null }> {
   return queryAll<{ id: number; file: string; fileHash: string; sourcePath: string | null }>(
     db,
     sql`SELECT id, file, file_hash AS fileHash, source_path AS sourcePath
-        FROM submissions WHERE batch_id = ${batchId} AND status = 'pending' ORDER BY id`,
+        FROM submissions s WHERE batch_id = ${batchId} AND status = 'pending'
+          AND NOT EXISTS (SELECT 1 FROM submission_pages p WHERE p.submission_id = s.id AND p.held = 1) ORDER BY id`,
   );
 }
 

@@ -50,9 +50,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): ReadableD
 
   let db: Database.Database;
   try {
-    if (!readonly && !inMemory) {
-      fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    }
+    if (!readonly && !inMemory) createOwnerOnly(file);
     db = new Database(file, readonly ? { readonly: true, fileMustExist: true } : {});
   } catch (error) {
     throw toOpenError(error, file);
@@ -62,6 +60,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): ReadableD
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Identity and version first, with reads only: a database we refuse stays byte-identical.
     checkIdentity(db as ReadableDB, file, latestVersionOf(migrations));
+    // Ours: one written by an older GradeDesk may still be readable by every user.
+    if (!readonly && !inMemory) keepOwnerOnly(file);
     db.pragma('foreign_keys = ON');
     if (readonly) {
       const version = readUserVersion(db as ReadableDB);
@@ -96,6 +96,39 @@ export function openDatabase(file: string, options: OpenOptions = {}): ReadableD
       // already failing; the original error is the useful one
     }
     throw toOpenError(error, file);
+  }
+}
+
+/** Students' work and names: the database, its WAL and shared-memory files and its folder are the owner's alone. */
+const OWNER_ONLY_FILE = 0o600;
+const OWNER_ONLY_FOLDER = 0o700;
+
+/**
+ * The missing folders (owner-only) and a new empty database file, owner-only, before SQLite
+ * opens it: SQLite would create it with 0644 less the umask, and its -wal and -shm files take
+ * the mode of the database file.
+ */
+function createOwnerOnly(file: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: OWNER_ONLY_FOLDER });
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', OWNER_ONLY_FILE));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+/**
+ * Takes group and others' access away from a GradeDesk database and its -wal and -shm files.
+ * Best effort: a file of another user, or a file system without modes, stays as it is.
+ */
+function keepOwnerOnly(file: string): void {
+  for (const one of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      const mode = fs.statSync(one).mode & 0o777;
+      if ((mode & 0o077) !== 0) fs.chmodSync(one, mode & 0o700);
+    } catch {
+      // Missing (no WAL yet), or not ours to change.
+    }
   }
 }
 

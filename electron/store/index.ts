@@ -60,3 +60,4 @@ export {
 } from './monitor-queries.ts';
 export * from './batches.ts';
 export * from './jobs.ts';
+export { heldSubmission, releaseHeldPages, type HeldImagesDecision } from './held-images.ts';

@@ -8,7 +8,7 @@
 import { AppError } from '../../../shared/errors.ts';
 import { getSubmissionState, insertSubmissionPages, pendingSubmissions, setSubmissionStatus, type WritableDB } from '../../store/index.ts';
 import { extractDocument, type PageImage } from '../documents/index.ts';
-import { BatchImageRedaction } from '../privacy/index.ts';
+import { BatchImageRedaction, heldReason, NAME_REDACTION_FAILED, ocrTimeoutMs } from '../privacy/index.ts';
 import { rubricVersion } from '../rubric/index.ts';
 import { Arrivals } from './arrivals.ts';
 import { jobModels, type BatchPlan } from './plan.ts';
@@ -39,7 +39,12 @@ export function startPendingRedactions(
   // Only a resumed batch reads files again; its OCR workers start on the first such photo.
   let fromFiles: BatchImageRedaction | null = null;
   const rereader = (): BatchImageRedaction =>
-    (fromFiles ??= new BatchImageRedaction({ roster: opts.plan.roster, secret: opts.plan.pseudonymSecret, ...(opts.signal ? { signal: opts.signal } : {}) }));
+    (fromFiles ??= new BatchImageRedaction({
+      roster: opts.plan.roster,
+      secret: opts.plan.pseudonymSecret,
+      timeoutMs: ocrTimeoutMs(opts.plan.config),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    }));
   const arrivals = new Arrivals(pending.length);
 
   const tasks = pending.map(async (p) => {
@@ -53,7 +58,7 @@ export function startPendingRedactions(
         redacted = await readAgain(p, rereader());
       }
       if ('error' in redacted) failPending(db, p.id, redacted.error, now());
-      else releaseRedactedSubmission(db, { batchId: opts.batchId, submissionId: p.id, hash: p.fileHash, images: redacted.images, imageFlags: redacted.flags, plan: opts.plan, now: now() });
+      else releaseRedactedSubmission(db, { batchId: opts.batchId, submissionId: p.id, file: p.file, hash: p.fileHash, images: redacted.images, imageFlags: redacted.flags, plan: opts.plan, now: now() });
     } catch (error) {
       // Stopped before its images were all redacted: it stays `pending`, and resume reads it again.
       if (error instanceof AppError && error.code === 'ABORTED') return;
@@ -91,18 +96,27 @@ async function readAgain(p: { file: string; fileHash: string; sourcePath: string
 /**
  * A `pending` submission's images are redacted: its pages, its image flags and its jobs are
  * stored in one transaction, and it joins the queue. False when it was not pending any more
- * (another run released it), so nothing is stored twice.
+ * (another run released it), so nothing is stored twice. When some image could not be
+ * redacted, its pages are stored with that image held and it stays `pending`, without jobs,
+ * until the teacher decides (held-images.ts).
  */
 function releaseRedactedSubmission(
   db: WritableDB,
-  r: { batchId: string; submissionId: number; hash: string; images: readonly PageImage[]; imageFlags: readonly string[]; plan: Pick<BatchPlan, 'compare' | 'pool' | 'rubric'>; now: number },
+  r: { batchId: string; submissionId: number; file: string; hash: string; images: readonly PageImage[]; imageFlags: readonly string[]; plan: Pick<BatchPlan, 'compare' | 'pool' | 'rubric'>; now: number },
 ): boolean {
   return db
     .transaction(() => {
       const row = getSubmissionState(db, r.submissionId);
       if (!row || row.status !== 'pending') return false;
       const flags = [...new Set([...row.flags, ...r.imageFlags])];
-      insertSubmissionPages(db, r.submissionId, r.images);
+      const held = r.images.map(heldReason);
+      insertSubmissionPages(db, r.submissionId, r.images.map((image, i) => ({ ...image, held: held[i] !== null })));
+      const reasons = held.filter((reason) => reason !== null);
+      if (reasons.length > 0) {
+        const error = redactionFailed(reasons, r.images.length, { batchId: r.batchId, file: r.file });
+        setSubmissionStatus(db, r.submissionId, 'pending', r.now, { flags: [...new Set([...flags, NAME_REDACTION_FAILED])], ...error });
+        return true;
+      }
       setSubmissionStatus(db, r.submissionId, 'extracted', r.now, { flags });
       enqueueSubmissionJobs(db, { batchId: r.batchId, submissionId: r.submissionId, hash: r.hash, models: jobModels(r.plan), version: rubricVersion(r.plan.rubric), now: r.now });
       return true;
@@ -118,3 +132,20 @@ function failPending(db: WritableDB, id: number, error: { code: string; message:
   }).immediate();
 }
 
+
+/** What the teacher reads on a submission whose images wait for a decision: what happened, and what to do. */
+function redactionFailed(
+  reasons: ReadonlyArray<{ code: string; message: string }>,
+  of: number,
+  where: { batchId: string; file: string },
+): { errorCode: 'REDACTION_FAILED'; errorMessage: string } {
+  const which = of === 1 ? 'its image' : `${reasons.length} of its ${of} images`;
+  const timedOut = reasons.some((r) => r.code === 'OCR_TIMEOUT') ? ' On a slow computer, privacy.ocr_timeout_ms in the config gives OCR longer.' : '';
+  return {
+    errorCode: 'REDACTION_FAILED',
+    errorMessage:
+      `OCR could not read ${which} to paint the student's name over (${reasons[0]?.message ?? 'OCR failed.'}), so nothing of ${reasons.length === 1 ? 'it' : 'them'} was sent. ` +
+      'Decide for this submission: send the image as it is (the name may be visible to the provider) or skip it (graded without it), ' +
+      `then resume the batch. On the command line: gradedesk decide ${where.batchId} "${where.file}" send|skip, then gradedesk resume ${where.batchId}.${timedOut}`,
+  };
+}

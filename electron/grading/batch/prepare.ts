@@ -10,7 +10,7 @@ import { AppError } from '../../../shared/errors.ts';
 import { insertBatch, insertSubmission, insertSubmissionPages, upsertRubric, type WritableDB } from '../../store/index.ts';
 import { collectFiles, extractDocument, type ExtractedDocument } from '../documents/index.ts';
 import type { SubmissionToEstimate } from '../estimate/index.ts';
-import { BatchImageRedaction, privacyForSubmission, pseudonymizesNames, type SubmissionPrivacy } from '../privacy/index.ts';
+import { BatchImageRedaction, ocrTimeoutMs, privacyForSubmission, pseudonymizesNames, type SubmissionPrivacy } from '../privacy/index.ts';
 import { scanForInjection } from '../prompt/index.ts';
 import { maxScore, rubricVersion } from '../rubric/index.ts';
 import type { PreparedPseudonymizer } from './kit.ts';
@@ -125,7 +125,7 @@ async function readSubmissions(
   signal: AbortSignal | undefined,
 ): Promise<{ read: ReadSubmission[]; images: ImagesInRedaction }> {
   const redaction = pseudonymizesNames(plan.config)
-    ? new BatchImageRedaction({ roster: plan.roster, secret: plan.pseudonymSecret, ...(signal ? { signal } : {}) })
+    ? new BatchImageRedaction({ roster: plan.roster, secret: plan.pseudonymSecret, timeoutMs: ocrTimeoutMs(plan.config), ...(signal ? { signal } : {}) })
     : null;
   const read: ReadSubmission[] = [];
   try {

@@ -67,6 +67,8 @@ export function batchReport(db: ReadableDB, batchId: string, combine: CombineGra
       return { ...base, status: 'duplicate', ...(s.duplicateOf !== null ? { duplicate_of: fileOf.get(s.duplicateOf) ?? '' } : {}) };
     }
     if (s.status === 'failed' && s.errorCode) return { ...base, status: 'failed', error: { code: s.errorCode, message: s.errorMessage ?? '' } };
+    // Waiting for the teacher (images held back, REDACTION_FAILED): the error says what to decide.
+    if (s.status === 'pending' && s.errorCode) return { ...base, status: 'pending', flags: s.flags, error: { code: s.errorCode, message: s.errorMessage ?? '' } };
     const mine = gradings.filter((g) => g.submissionId === s.id);
     if (s.status === 'graded' && mine.length > 0) {
       const combined = combine(mine);

@@ -239,9 +239,10 @@ function settleBatch(db: WritableDB, batchId: string, run: { budgetStopped: bool
         }
       }
       const submissions = submissionsOfBatch(db, batchId);
-      const extractionFailed = submissions.some((s) => s.status === 'failed');
-      // Images still waiting for redaction: those submissions have no jobs yet.
-      if (submissions.some((s) => s.status === 'pending')) anyOpen = true;
+      // Images held back for the teacher's decision (an error code on a `pending` one) need the
+      // teacher, as a failure does; others still wait for redaction and have no jobs yet.
+      const extractionFailed = submissions.some((s) => s.status === 'failed' || (s.status === 'pending' && s.errorCode !== null));
+      if (submissions.some((s) => s.status === 'pending' && s.errorCode === null)) anyOpen = true;
       const status: BatchStatus = run.interrupted
         ? 'interrupted'
         : run.budgetStopped && anyOpen

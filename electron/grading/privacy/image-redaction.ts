@@ -7,8 +7,8 @@
  *
  * This is best effort: OCR reads print well and handwriting poorly, so a handwritten name can
  * survive. What happened is reported per image (boxes painted, or an error value when OCR
- * failed or ran out of time: the image is then sent as it was), never thrown, so one bad image
- * cannot stop a batch. One redactor serves a batch: its OCR workers start when first needed
+ * failed or ran out of time: the image is then held back for the teacher, see
+ * submission-images.ts), never thrown, so one bad image cannot stop a batch. One redactor serves a batch: its OCR workers start when first needed
  * and end with {@link ImageRedactor.close}.
  */
 import { availableParallelism, totalmem } from 'node:os';
@@ -38,7 +38,7 @@ export type RedactionResult =
 type Ocr = Pick<OcrEngine, 'words' | 'close'>;
 
 export interface ImageRedactorOptions {
-  /** Wall time for reading one image; after it the image is left as it was. Default 20 s. */
+  /** Wall time for reading one image; after it the image is OCR_TIMEOUT (held back, never sent as it was). Default 20 s. */
   timeoutMs?: number;
   /**
    * The OCR engines (tests): images are read in parallel, one at a time per engine. Default:

@@ -6,4 +6,4 @@ export { createPseudonymizer, EMAIL_REMOVED, type Pseudonymizer } from './pseudo
 export { namesSquashedInto, privacyForSubmission, type SubmissionPrivacy } from './submission.ts';
 export { fold } from './fold.ts';
 
-export { BatchImageRedaction, pseudonymizesNames } from './submission-images.ts';
+export { BatchImageRedaction, heldReason, NAME_MAY_BE_VISIBLE_IN_IMAGE, NAME_REDACTION_FAILED, ocrTimeoutMs, pseudonymizesNames } from './submission-images.ts';

@@ -3,8 +3,10 @@
  * downscaling (before they are stored, estimated and sent), and the flags that tell the
  * teacher what happened:
  * - `name_redacted_in_image`: OCR found a name in at least one image and it was painted over;
- * - `name_may_be_visible_in_image`: OCR failed or ran out of time on at least one image, which
- *   was then sent as it was.
+ * - `name_redaction_failed`: OCR failed or ran out of time on at least one image. Privacy
+ *   fails closed: such an image is held back ({@link heldReason}), and its submission waits
+ *   for the teacher to send it as it is or skip it (batch/held-images.ts);
+ * - `name_may_be_visible_in_image`: the teacher chose to send such an image as it was.
  * Neither flag when OCR ran and found no name: a handwritten name OCR cannot read is still
  * possible (README, privacy).
  */
@@ -18,6 +20,25 @@ import { privacyForSubmission } from './submission.ts';
 
 export const NAME_REDACTED_IN_IMAGE = 'name_redacted_in_image';
 export const NAME_MAY_BE_VISIBLE_IN_IMAGE = 'name_may_be_visible_in_image';
+export const NAME_REDACTION_FAILED = 'name_redaction_failed';
+
+/** A page image whose names could not be painted over, and why: it must not be sent. */
+type HeldImage = PageImage & { redactionError: { code: string; message: string } };
+
+/** Why an image is held back (its redaction failed), or null for an image that may be sent. */
+export function heldReason(image: PageImage): { code: string; message: string } | null {
+  return 'redactionError' in image ? (image as HeldImage).redactionError : null;
+}
+
+/**
+ * `privacy.ocr_timeout_ms` of a config: the wall time OCR gets for one image (a slow machine
+ * may need more than the default); undefined when not set to a positive number.
+ */
+export function ocrTimeoutMs(config: unknown): number | undefined {
+  const privacy = typeof config === 'object' && config !== null ? (config as { privacy?: unknown }).privacy : undefined;
+  const value = typeof privacy === 'object' && privacy !== null ? (privacy as { ocr_timeout_ms?: unknown }).ocr_timeout_ms : undefined;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
 
 /** `privacy.pseudonymize_names` of a config (on unless set to false). */
 export function pseudonymizesNames(config: unknown): boolean {
@@ -54,13 +75,15 @@ export async function redactSubmissionImages(
     const result = results[i] ?? null;
     if (result === null || !result.ok) {
       failed = true;
-      out.push(image);
+      const redactionError = result?.error ?? { code: 'OCR_FAILED', message: 'OCR failed.' };
+      const held: HeldImage = { ...image, redactionError };
+      out.push(held);
       return;
     }
     boxes += result.data.boxes.length;
     out.push(result.data.boxes.length === 0 ? image : { ...image, data: result.data.image.data });
   });
-  const flags = [...(boxes > 0 ? [NAME_REDACTED_IN_IMAGE] : []), ...(failed ? [NAME_MAY_BE_VISIBLE_IN_IMAGE] : [])];
+  const flags = [...(boxes > 0 ? [NAME_REDACTED_IN_IMAGE] : []), ...(failed ? [NAME_REDACTION_FAILED] : [])];
   return { images: out, flags, boxes };
 }
 
@@ -80,7 +103,8 @@ export interface BatchDocument {
 /**
  * Paints names over in the images of a batch's documents as they are handed in (`add`, while
  * the rest of the batch is still being read), in place: `doc.images` is replaced once all of a
- * document's images are done, and `add` answers that document's flags then. The names are those
+ * document's images are done (an image OCR could not read is marked held, {@link heldReason}),
+ * and `add` answers that document's flags then. The names are those
  * the text path hides for the same submission: its student, names written at its top, the
  * roster. Documents are redacted side by side, as many at once as the redactor has OCR engines;
  * its workers start on the first image and end in `finish` or `stop`.
@@ -92,7 +116,16 @@ export class BatchImageRedaction {
   private readonly signal: AbortSignal;
   private redactor: ImageRedactor | null = null;
 
-  constructor(private readonly options: { roster: readonly RosterEntry[] | null; secret: string; signal?: AbortSignal; redactor?: ImageRedactor }) {
+  constructor(
+    private readonly options: {
+      roster: readonly RosterEntry[] | null;
+      secret: string;
+      signal?: AbortSignal;
+      redactor?: ImageRedactor;
+      /** Wall time for OCR of one image ({@link ocrTimeoutMs}); the redactor's default when absent. */
+      timeoutMs?: number | undefined;
+    },
+  ) {
     this.signal = options.signal ? AbortSignal.any([options.signal, this.stopper.signal]) : this.stopper.signal;
   }
 
@@ -112,7 +145,7 @@ export class BatchImageRedaction {
       stopped.catch(() => undefined);
       return stopped;
     }
-    this.redactor ??= this.options.redactor ?? new ImageRedactor();
+    this.redactor ??= this.options.redactor ?? new ImageRedactor(this.options.timeoutMs === undefined ? {} : { timeoutMs: this.options.timeoutMs });
     const redactor = this.redactor;
     const names = (known ?? privacyForSubmission({ fileName: basename(file), text: doc.text, roster: this.options.roster, secret: this.options.secret }).names).map((n) => n.name);
     const done = redactSubmissionImages(redactor, doc.images, names, this.signal).then((redacted) => {

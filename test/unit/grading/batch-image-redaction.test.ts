@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { PageImage } from '../../../electron/grading/documents/types.ts';
 import { defaultOcrEngineCount, ImageRedactor } from '../../../electron/grading/privacy/image-redaction.ts';
 import type { OcrWord } from '../../../electron/grading/privacy/ocr.ts';
-import { BatchImageRedaction, NAME_REDACTED_IN_IMAGE, redactSubmissionImages } from '../../../electron/grading/privacy/submission-images.ts';
+import { BatchImageRedaction, heldReason, NAME_REDACTED_IN_IMAGE, NAME_REDACTION_FAILED, redactSubmissionImages } from '../../../electron/grading/privacy/submission-images.ts';
 
 /** 1200×600 with "Name: Ana Lopez" at the top (README in its folder). */
 const png = readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'images', 'essay-ana-lopez-1200x600.png'));
@@ -170,5 +170,26 @@ describe('a batch’s images, redacted while the batch is read', () => {
     // Added after the stop: nothing is read.
     redaction.add({ file: 'c.jpg', hash: 'c', doc: { text: 'Name: Ana Lopez', images: [page()] } });
     expect(list[0]!.reads).toBe(1);
+  });
+
+  it('holds back the one image OCR could not read, keeps the others painted, and flags the document', async () => {
+    let calls = 0;
+    const flaky = {
+      words: async (): Promise<OcrWord[]> => {
+        calls += 1;
+        if (calls === 2) throw new Error('the OCR thread stopped');
+        return NAME_WORDS;
+      },
+      close: async () => {},
+    };
+    const redaction = new BatchImageRedaction({ roster: null, secret: 'batch-secret', redactor: new ImageRedactor({ ocr: flaky }) });
+    const doc = { text: 'Name: Ana Lopez', images: [page(), page()] };
+    const flags = await redaction.add({ file: 'ana-lopez.jpg', hash: 'h', doc });
+    await redaction.finish();
+    expect(flags).toEqual([NAME_REDACTED_IN_IMAGE, NAME_REDACTION_FAILED]);
+    expect(heldReason(doc.images[0]!)).toBeNull();
+    expect(doc.images[0]!.data.equals(png)).toBe(false);
+    expect(heldReason(doc.images[1]!)).toMatchObject({ code: 'OCR_FAILED' });
+    expect(doc.images[1]!.data.equals(png)).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import type * as WorkerThreads from 'node:worker_threads';
 import { ImageRedactor } from '../../../electron/grading/privacy/image-redaction.ts';
 import { namePartsToHide, wordMatchesName } from '../../../electron/grading/privacy/name-words.ts';
 import { OcrEngine, OcrError, workerOptions } from '../../../electron/grading/privacy/ocr.ts';
-import { NAME_MAY_BE_VISIBLE_IN_IMAGE, NAME_REDACTED_IN_IMAGE, redactSubmissionImages } from '../../../electron/grading/privacy/submission-images.ts';
+import { heldReason, NAME_REDACTED_IN_IMAGE, NAME_REDACTION_FAILED, redactSubmissionImages } from '../../../electron/grading/privacy/submission-images.ts';
 import type { PageImage } from '../../../electron/grading/documents/types.ts';
 
 /** 1200×600, white, "Name: Ana Lopez" at the top, four lines of printed essay (README there). */
@@ -185,7 +185,7 @@ describe('image redaction (local OCR)', () => {
     expect(guardLog().filter((w) => w === 'guard installed').length).toBe(workersBefore + 1);
   });
 
-  it('flags a submission: names painted, or an image sent as it was', async () => {
+  it('flags a submission: names painted, or an image held back when OCR could not read it', async () => {
     const image: PageImage = { mime: 'image/png', data: png, width: 1200, height: 600 };
     const painted = (await redactSubmissionImages(redactor, [image], ['Ana Lopez']))!;
     expect(painted.flags).toEqual([NAME_REDACTED_IN_IMAGE]);
@@ -199,8 +199,14 @@ describe('image redaction (local OCR)', () => {
       },
     });
     const unread = (await redactSubmissionImages(failing, [image, image], ['Ana Lopez']))!;
-    expect(unread.flags).toEqual([NAME_MAY_BE_VISIBLE_IN_IMAGE]);
+    expect(unread.flags).toEqual([NAME_REDACTION_FAILED]);
+    // Kept as they were for the teacher's decision, and marked so that they are never sent before it.
     expect(unread.images.map((i) => i.data)).toEqual([png, png]);
+    expect(unread.images.map(heldReason)).toEqual([
+      { code: 'OCR_TIMEOUT', message: 'Reading the image took longer than 20 s.' },
+      { code: 'OCR_TIMEOUT', message: 'Reading the image took longer than 20 s.' },
+    ]);
+    expect(heldReason(painted.images[0]!)).toBeNull();
   });
 
   it('started OCR without any network attempt, in this thread or in the OCR thread', () => {

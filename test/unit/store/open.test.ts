@@ -96,6 +96,46 @@ describe('openDatabase on a new file', () => {
   });
 });
 
+// Students' work and names: nobody but the owner may read the store (no modes on Windows).
+describe.skipIf(process.platform === 'win32')('owner-only files', () => {
+  const modeOf = (file: string): number => fs.statSync(file).mode & 0o777;
+
+  it('creates the database, its WAL and shared-memory files and missing folders owner-only, whatever the umask', () => {
+    const nested = path.join(tmp.dir, 'data', 'GradeDesk', 'gradedesk.db');
+    const before = process.umask(0o000);
+    try {
+      const db = track(openDatabase(nested));
+      setSetting(db, 'k', 'v', Date.now());
+      expect(modeOf(nested)).toBe(0o600);
+      expect(modeOf(`${nested}-wal`)).toBe(0o600);
+      expect(modeOf(`${nested}-shm`)).toBe(0o600);
+      expect(modeOf(path.dirname(nested))).toBe(0o700);
+      expect(modeOf(path.join(tmp.dir, 'data'))).toBe(0o700);
+    } finally {
+      process.umask(before);
+    }
+  });
+
+  it('takes away what an older version left readable by everyone, once the file is known to be ours', () => {
+    closeDatabase(openDatabase(dbPath));
+    fs.chmodSync(dbPath, 0o644);
+    const other = path.join(tmp.dir, 'other.db');
+    const foreign = new Database(other);
+    foreign.exec('CREATE TABLE t (x)');
+    foreign.close();
+    fs.chmodSync(other, 0o644);
+
+    const db = track(openDatabase(dbPath));
+    setSetting(db, 'k', 'v', Date.now());
+    expect(modeOf(dbPath)).toBe(0o600);
+    expect(modeOf(`${dbPath}-wal`)).toBe(0o600);
+    expect(modeOf(`${dbPath}-shm`)).toBe(0o600);
+    // Another program's database is refused and left exactly as it was.
+    expectAppError(() => openDatabase(other), 'DATABASE_CORRUPT');
+    expect(modeOf(other)).toBe(0o644);
+  });
+});
+
 describe('a database from a newer version', () => {
   function makeTooNew(): string {
     const db = openDatabase(dbPath);
