@@ -12,6 +12,7 @@ import { attemptRecord } from './attempt-record.ts';
 import { costFromUsage } from './client/pricing.ts';
 import type { PacerScopeReport } from './pacing/rate-pacer.ts';
 import type { AttemptRecord, KeyLookup } from './ports.ts';
+import type { ModelResolution } from './routing/catalog-resolution.ts';
 import { checkModel } from './routing/check-model.ts';
 import { modelEntry, type ModelEntry } from './routing/model-registry.ts';
 
@@ -39,6 +40,8 @@ interface ApiHandlerDeps {
   latestChecks: () => readonly StoredCheck[];
   /** A check finished (the `modelChecked` event). */
   onChecked: (check: ModelCheck) => void;
+  /** What the providers' model lists said about the configured models, this session. */
+  catalog?: () => readonly ModelResolution[];
   dispatcher?: Dispatcher;
 }
 
@@ -56,7 +59,8 @@ function checkView(check: StoredCheck): ModelCheck {
   };
 }
 
-function modelView(entry: ModelEntry, keyStatus: ModelView['keyStatus'], lastCheck: ModelCheck | null): ModelView {
+function modelView(entry: ModelEntry, keyStatus: ModelView['keyStatus'], lastCheck: ModelCheck | null, resolution?: ModelResolution): ModelView {
+  const catalog = resolution ? { catalog: { status: resolution.status, requested: resolution.requested, catalogId: resolution.catalogId, filled: [...resolution.filled], message: resolution.message } } : {};
   return {
     id: entry.id,
     name: entry.name,
@@ -73,6 +77,7 @@ function modelView(entry: ModelEntry, keyStatus: ModelView['keyStatus'], lastChe
     supportedTasks: [...entry.tasks],
     keyStatus,
     lastCheck,
+    ...catalog,
   };
 }
 
@@ -98,10 +103,11 @@ export function createApiHandlers(deps: ApiHandlerDeps): ApiHandlers {
 
     listModels: async () => {
       const checks = new Map(deps.latestChecks().map((row) => [row.modelId, checkView(row)]));
+      const resolutions = new Map((deps.catalog?.() ?? []).map((r) => [r.modelId, r]));
       return Promise.all(
         models().map(async ([id, model]) => {
           const entry = modelEntry(id, model);
-          return modelView(entry, await keyStatus(entry), checks.get(id) ?? null);
+          return modelView(entry, await keyStatus(entry), checks.get(id) ?? null, resolutions.get(id));
         }),
       );
     },
