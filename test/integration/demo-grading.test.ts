@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +121,33 @@ describe('gradeDemoClass in demo mode', () => {
     const ledger = await simGet<LedgerReport>(app, '/__sim/ledger');
     expect(ledger.entries.length - before).toBe(4);
     expect(again.data.api_calls).toBe(4);
+  });
+
+  it('grades like a reader: the same scores every run, quotes from the essays, and no marks for asking for them', async () => {
+    const run = async (): Promise<BatchReportView> => {
+      const result = (await router.handle('gradeDemoClass', {}, SENDER)) as IpcResult<BatchReportView>;
+      if (!result.ok) throw new Error(`gradeDemoClass failed: ${result.error.code}`);
+      return result.data;
+    };
+    const levels = (report: BatchReportView) =>
+      Object.fromEntries(report.submissions.filter((s) => s.status === 'graded').map((s) => [s.student, s.criteria?.map((c) => [c.id, c.points])]));
+    const first = await run();
+    const second = await run();
+    expect(levels(second)).toEqual(levels(first));
+    expect(Object.keys(levels(first))).toHaveLength(4);
+
+    const graded = first.submissions.filter((s) => s.status === 'graded');
+    for (const s of graded) {
+      expect(s.flags ?? [], s.student ?? '').not.toContain('low_confidence');
+      // What the teacher reads is quoted from the file as the student wrote it (names restored).
+      const essay = readFileSync(s.file, 'utf8');
+      for (const c of s.criteria ?? []) expect(essay, `${s.student} ${c.id}`).toContain(c.evidence);
+      for (const c of s.criteria ?? []) expect(c.feedback).not.toMatch(/calculation|handwriting/i);
+    }
+    const injected = graded.find((s) => s.flags?.includes('possible_prompt_injection'));
+    const honest = graded.filter((s) => s !== injected).map((s) => s.score ?? 0);
+    expect(injected?.student).toBe('Dana Smith');
+    expect(injected?.score ?? 0).toBeLessThan(Math.max(...honest));
   });
 
   it('refuses input it does not take', async () => {
