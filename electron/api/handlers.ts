@@ -121,7 +121,7 @@ export function createApiHandlers(deps: ApiHandlerDeps): ApiHandlers {
       const startedAt = Date.now();
       const outcome = await checkModel({ endpoint: entry.endpoint, slug: entry.slug, apiKey }, { dispatcher: deps.dispatcher });
       const record = attemptRecord(
-        { requestId: timeOrderedId(), purpose: 'check', batchId: null, jobId: null, modelId, endpoint: entry.endpoint, startedAt, attempt: 1, waitedMs: 0 },
+        { requestId: timeOrderedId(), purpose: 'check', batchId: null, jobId: null, modelId, endpoint: entry.endpoint, startedAt, attempt: 1, waitedMs: 0, simulated: entry.simulated },
         outcome.attempt,
         // The teacher's message, not the provider's text: it is what the Models screen shows.
         { errorClass: outcome.errorClass, errorMessage: outcome.message, decision: outcome.ok ? 'done' : 'fail', cost: costFromUsage(outcome.attempt.usage, entry.prices) },

@@ -160,7 +160,11 @@ async function costs(args: CliArgs, io: CliIo): Promise<number> {
   try {
     const out = records.costSummary();
     if (args.json) io.stdout(`${JSON.stringify(out, null, 2)}\n`);
-    else for (const m of out.by_model) io.stdout(`${m.model}\t${m.calls} calls\t${m.cost_usd === null ? 'unknown' : `$${m.cost_usd.toFixed(4)}`}\n`);
+    else {
+      for (const m of out.by_model) io.stdout(`${m.model}\t${m.calls} calls\t${m.cost_usd === null ? 'unknown' : `$${m.cost_usd.toFixed(4)}`}\n`);
+      // Demo calls apart, so a teacher never reads made-up spend as real.
+      for (const m of out.simulated?.by_model ?? []) io.stdout(`${m.model}\t${m.calls} calls\t$${m.cost_usd.toFixed(4)} (simulated, not charged)\n`);
+    }
     return EXIT.ok;
   } finally {
     records.close();

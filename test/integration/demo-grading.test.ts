@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type GradeDeskApp } from '../../electron/app/create-app.ts';
 import { historyReport } from '../../electron/grading/batch/report.ts';
+import { gradingRecords } from '../../electron/grading/records.ts';
 import { createRouter, type Router } from '../../electron/ipc/router.ts';
 import { createMemorySecretStore } from '../../electron/secrets/secret-store.ts';
 import type { LedgerReport, ReceivedRequest } from '../../electron/simulator/types.ts';
@@ -148,6 +149,22 @@ describe('gradeDemoClass in demo mode', () => {
     const honest = graded.filter((s) => s !== injected).map((s) => s.score ?? 0);
     expect(injected?.student).toBe('Dana Smith');
     expect(injected?.score ?? 0).toBeLessThan(Math.max(...honest));
+  });
+
+  it("keeps the demo's spend out of the cost totals: it is simulated, and shown apart", async () => {
+    app.monitor.recorder.flush();
+    const ledger = await simGet<LedgerReport>(app, '/__sim/ledger');
+    const costs = gradingRecords(app.db).costSummary();
+    expect(costs.total_usd).toBe(0);
+    expect(costs.by_model).toEqual([]);
+    expect(costs.simulated?.calls).toBe(ledger.entries.length);
+    expect(costs.simulated?.cost_usd).toBeCloseTo(ledger.totalUsd, 9);
+    expect(costs.simulated?.by_model.every((m) => m.model.startsWith('demo-'))).toBe(true);
+    // The audit trail says so too, through the same route the monitor screen reads.
+    const attempts = (await router.handle('listAttempts', { limit: 5 }, SENDER)) as IpcResult<Array<{ simulated?: boolean }>>;
+    if (!attempts.ok) throw new Error(`listAttempts failed: ${attempts.error.code}`);
+    expect(attempts.data.length).toBeGreaterThan(0);
+    expect(attempts.data.every((a) => a.simulated === true)).toBe(true);
   });
 
   it('refuses input it does not take', async () => {

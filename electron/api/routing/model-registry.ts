@@ -18,6 +18,8 @@ export interface ModelEntry {
   rpm: number | null;
   maxConcurrency: number;
   imageMaxEdge: number;
+  /** The demo provider's: what it bills is not real money. */
+  simulated: boolean;
   config: ModelConfig;
 }
 
@@ -46,6 +48,7 @@ export function modelEntry(id: string, model: ModelConfig): ModelEntry {
     rpm: model.rpm ?? null,
     maxConcurrency: model.max_concurrency ?? 4,
     imageMaxEdge: model.image_max_edge ?? 2048,
+    simulated: model.simulated ?? false,
     config: model,
   };
 }
