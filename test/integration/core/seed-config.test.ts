@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type GradeDeskApp } from '../../../electron/app/create-app.ts';
+import { runCli } from '../../../electron/cli/main.ts';
 import { loadRubricFile } from '../../../electron/grading/rubric/index.ts';
 import { buildGradingRequest } from '../../../electron/grading/prompt/request.ts';
 import { createMemorySecretStore } from '../../../electron/secrets/secret-store.ts';
@@ -77,6 +78,23 @@ describe("the seed's config against an OpenRouter-style provider", () => {
     expect(byId['llama-3.1-8b-instruct']?.catalog?.message).toContain('meta-llama/llama-3.1-8b-instruct, other/llama-3.1-8b-instruct');
     expect(byId['no-such-model']).toMatchObject({ slug: 'no-such-model', catalog: { status: 'not_found' } });
     expect(byId['no-such-model']?.catalog?.message).toContain('set "model"');
+  });
+
+  it('`gradedesk models` shows what each name resolved to', async () => {
+    const io = { out: '', err: '' };
+    const code = await runCli(['models', '--config', join(dir, 'config.json')], {
+      stdout: (t) => void (io.out += t),
+      stderr: (t) => void (io.err += t),
+      env: { OPENROUTER_API_KEY: KEY },
+      isTTY: false,
+      signal: new AbortController().signal,
+    });
+    expect(code).toBe(0);
+    const line = io.out.split('\n').find((l) => l.startsWith('gemini-2.5-flash\t'));
+    expect(line).toContain('google/gemini-2.5-flash');
+    expect(line).toContain('resolved from "gemini-2.5-flash"');
+    expect(line).toContain('key set');
+    expect(io.out.split('\n').find((l) => l.startsWith('no-such-model\t'))).toContain('is not in the model list');
   });
 
   it('grades a page image with the vision model, by its catalog id, with the OpenRouter key', async () => {
