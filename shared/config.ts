@@ -31,6 +31,8 @@ export const ModelConfigSchema = z.looseObject({
   rpm: z.number().positive().optional(),
   max_concurrency: z.number().int().positive().optional(),
   image_max_edge: z.number().int().positive().optional(),
+  // The demo provider's models: answers come from the simulator and their cost is not real.
+  simulated: z.boolean().optional(),
 });
 
 /**

@@ -9,7 +9,7 @@ import type { AttemptRecord } from './ports.ts';
 import { CODE_OF_CLASS, type ErrorClass } from './retry/error-classes.ts';
 
 /** Where an attempt belongs: its request, its model, when it started, and what it waited first. */
-export type AttemptOrigin = Pick<AttemptRecord, 'requestId' | 'purpose' | 'batchId' | 'jobId' | 'modelId' | 'endpoint' | 'startedAt' | 'attempt' | 'waitedMs'>;
+export type AttemptOrigin = Pick<AttemptRecord, 'requestId' | 'purpose' | 'batchId' | 'jobId' | 'modelId' | 'endpoint' | 'startedAt' | 'attempt' | 'waitedMs' | 'simulated'>;
 
 /** What came of an attempt: its class (null for an answer), the message kept, the decision, its cost. */
 export interface AttemptVerdict {
@@ -46,5 +46,6 @@ export function attemptRecord(origin: AttemptOrigin, result: AttemptResult, verd
     costUsd: verdict.cost.costUsd,
     costSource: verdict.cost.source,
     generationId: result.generationId,
+    ...(origin.simulated ? { simulated: true } : {}),
   };
 }

@@ -368,7 +368,7 @@ export class CallManager {
     const { options } = run;
     this.deps.sink.record(
       attemptRecord(
-        { requestId: run.requestId, purpose: options.purpose, batchId: options.batchId ?? null, jobId: options.jobId ?? null, modelId: entry.id, endpoint: entry.endpoint, startedAt, attempt: run.attempts, waitedMs: run.waitedBefore },
+        { requestId: run.requestId, purpose: options.purpose, batchId: options.batchId ?? null, jobId: options.jobId ?? null, modelId: entry.id, endpoint: entry.endpoint, startedAt, attempt: run.attempts, waitedMs: run.waitedBefore, simulated: entry.simulated },
         result,
         { errorClass: cls, errorMessage: result.ok ? null : result.detail.slice(0, 300), decision, cost },
       ),

@@ -12,6 +12,7 @@ import { attemptRecord } from './attempt-record.ts';
 import { costFromUsage } from './client/pricing.ts';
 import type { PacerScopeReport } from './pacing/rate-pacer.ts';
 import type { AttemptRecord, KeyLookup } from './ports.ts';
+import type { ModelResolution } from './routing/catalog-resolution.ts';
 import { checkModel } from './routing/check-model.ts';
 import { modelEntry, type ModelEntry } from './routing/model-registry.ts';
 
@@ -39,6 +40,8 @@ interface ApiHandlerDeps {
   latestChecks: () => readonly StoredCheck[];
   /** A check finished (the `modelChecked` event). */
   onChecked: (check: ModelCheck) => void;
+  /** What the providers' model lists said about the configured models, this session. */
+  catalog?: () => readonly ModelResolution[];
   dispatcher?: Dispatcher;
 }
 
@@ -56,7 +59,8 @@ function checkView(check: StoredCheck): ModelCheck {
   };
 }
 
-function modelView(entry: ModelEntry, keyStatus: ModelView['keyStatus'], lastCheck: ModelCheck | null): ModelView {
+function modelView(entry: ModelEntry, keyStatus: ModelView['keyStatus'], lastCheck: ModelCheck | null, resolution?: ModelResolution): ModelView {
+  const catalog = resolution ? { catalog: { status: resolution.status, requested: resolution.requested, catalogId: resolution.catalogId, filled: [...resolution.filled], message: resolution.message } } : {};
   return {
     id: entry.id,
     name: entry.name,
@@ -73,6 +77,7 @@ function modelView(entry: ModelEntry, keyStatus: ModelView['keyStatus'], lastChe
     supportedTasks: [...entry.tasks],
     keyStatus,
     lastCheck,
+    ...catalog,
   };
 }
 
@@ -98,10 +103,11 @@ export function createApiHandlers(deps: ApiHandlerDeps): ApiHandlers {
 
     listModels: async () => {
       const checks = new Map(deps.latestChecks().map((row) => [row.modelId, checkView(row)]));
+      const resolutions = new Map((deps.catalog?.() ?? []).map((r) => [r.modelId, r]));
       return Promise.all(
         models().map(async ([id, model]) => {
           const entry = modelEntry(id, model);
-          return modelView(entry, await keyStatus(entry), checks.get(id) ?? null);
+          return modelView(entry, await keyStatus(entry), checks.get(id) ?? null, resolutions.get(id));
         }),
       );
     },
@@ -115,7 +121,7 @@ export function createApiHandlers(deps: ApiHandlerDeps): ApiHandlers {
       const startedAt = Date.now();
       const outcome = await checkModel({ endpoint: entry.endpoint, slug: entry.slug, apiKey }, { dispatcher: deps.dispatcher });
       const record = attemptRecord(
-        { requestId: timeOrderedId(), purpose: 'check', batchId: null, jobId: null, modelId, endpoint: entry.endpoint, startedAt, attempt: 1, waitedMs: 0 },
+        { requestId: timeOrderedId(), purpose: 'check', batchId: null, jobId: null, modelId, endpoint: entry.endpoint, startedAt, attempt: 1, waitedMs: 0, simulated: entry.simulated },
         outcome.attempt,
         // The teacher's message, not the provider's text: it is what the Models screen shows.
         { errorClass: outcome.errorClass, errorMessage: outcome.message, decision: outcome.ok ? 'done' : 'fail', cost: costFromUsage(outcome.attempt.usage, entry.prices) },

@@ -9,5 +9,6 @@ export { CallManager } from './call-manager.ts';
 export type { CallOutcome } from './call.ts';
 export { DEFAULT_TIMEOUTS } from './client/types.ts';
 export { createApiHandlers } from './handlers.ts';
+export { resolveFromCatalog, type ModelResolution } from './routing/catalog-resolution.ts';
 export { registryFromConfig } from './routing/model-registry.ts';
 export { settingsFromConfig, type CallManagerSettings } from './settings.ts';

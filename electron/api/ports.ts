@@ -44,6 +44,8 @@ export interface AttemptRecord {
   costUsd: number | null;
   costSource: CostSource;
   generationId: string | null;
+  /** Answered by the demo provider (a model configured `simulated`): its cost is not real money. */
+  simulated?: boolean;
 }
 
 /** Where the audit trail goes: one record per HTTP attempt. Must not block the call path. */

@@ -2,7 +2,7 @@ import { Agent } from 'undici';
 import type { Config } from '../../shared/config.ts';
 import type { AppErrorData } from '../../shared/errors.ts';
 import type { EventListener, Handlers } from '../../shared/ipc/contract.ts';
-import { CallManager, createApiHandlers, DEFAULT_TIMEOUTS, registryFromConfig } from '../api/index.ts';
+import { CallManager, createApiHandlers, DEFAULT_TIMEOUTS, registryFromConfig, resolveFromCatalog, type ModelResolution } from '../api/index.ts';
 import type { DemoProvider } from '../demo/demo-provider.ts';
 import { createGradingHandlers } from '../grading/handlers.ts';
 import { createMonitor, type Monitor } from '../monitor/index.ts';
@@ -90,6 +90,24 @@ function createCore({ db, dbPath, config, settings, secrets, emit, log }: CoreDe
 }
 
 /**
+ * OpenRouter models resolved against their provider's model list (catalog-resolution.ts), each
+ * outcome logged; a model the list does not hold stays as configured, with a warning.
+ */
+async function withCatalog(
+  loaded: { config: Config | null; error: AppErrorData | null },
+  secrets: SecretStore,
+  log: Log,
+): Promise<{ loaded: { config: Config | null; error: AppErrorData | null }; resolutions: readonly ModelResolution[] }> {
+  if (!loaded.config) return { loaded, resolutions: [] };
+  const { config, resolutions } = await resolveFromCatalog(loaded.config, { keys: (name) => secrets.get(name) });
+  for (const r of resolutions) {
+    if (r.message) log('warn', 'model not resolved from the provider catalog', { model: r.modelId, status: r.status, message: r.message });
+    else log('info', 'model resolved from the provider catalog', { model: r.modelId, requested: r.requested, catalogId: r.catalogId, filled: r.filled });
+  }
+  return { loaded: { ...loaded, config }, resolutions };
+}
+
+/**
  * The composition root: builds the core from config, store and secrets, and returns the
  * handler for every IPC route. Electron's main.ts and browser mode both serve exactly this.
  * Only entry points import it (shell/main.ts, browser-mode/preview.ts, the CLI).
@@ -103,7 +121,8 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
   const secrets = demo ? demo.secrets : options.secrets;
   const events = createEventHub((event, error) => log('error', 'event listener failed', { event, error: String(error) }));
   const emit = events.emit;
-  const { loaded, settings } = coreSettingsFor(chosen);
+  const { loaded: written, settings } = coreSettingsFor(chosen);
+  const { loaded, resolutions } = await withCatalog(written, secrets, log);
   const { dispatcher, monitor, calls } = createCore({ db, dbPath: options.dbPath, config: loaded.config, settings, secrets, emit, log });
 
   const grading = createGradingHandlers({
@@ -133,6 +152,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
       },
       latestChecks: () => latestChecks(db),
       onChecked: (check) => emit('modelChecked', check),
+      catalog: () => resolutions,
       dispatcher,
     }),
   };

@@ -160,7 +160,11 @@ async function costs(args: CliArgs, io: CliIo): Promise<number> {
   try {
     const out = records.costSummary();
     if (args.json) io.stdout(`${JSON.stringify(out, null, 2)}\n`);
-    else for (const m of out.by_model) io.stdout(`${m.model}\t${m.calls} calls\t${m.cost_usd === null ? 'unknown' : `$${m.cost_usd.toFixed(4)}`}\n`);
+    else {
+      for (const m of out.by_model) io.stdout(`${m.model}\t${m.calls} calls\t${m.cost_usd === null ? 'unknown' : `$${m.cost_usd.toFixed(4)}`}\n`);
+      // Demo calls apart, so a teacher never reads made-up spend as real.
+      for (const m of out.simulated?.by_model ?? []) io.stdout(`${m.model}\t${m.calls} calls\t$${m.cost_usd.toFixed(4)} (simulated, not charged)\n`);
+    }
     return EXIT.ok;
   } finally {
     records.close();
@@ -192,13 +196,20 @@ async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
   }
 }
 
+/** How the provider's model list resolved a model, for the `models` listing. */
+function catalogNote(catalog: { status: string; requested: string; catalogId: string | null; message: string | null } | undefined): string {
+  if (!catalog) return '';
+  if (catalog.status === 'resolved') return `\tresolved from "${catalog.requested}" by the provider's model list`;
+  return catalog.message ? `\t${catalog.message}` : '';
+}
+
 async function models(args: CliArgs, io: CliIo): Promise<number> {
   const app = await openCore({ ...args, db: args.db ?? ':memory:' }, io);
   try {
     if (!app.config) throw new AppError(app.configError?.code ?? 'CONFIG_NOT_FOUND', app.configError?.message ?? 'No configuration.');
     const list = await app.handlers.listModels({});
     if (args.json) io.stdout(`${JSON.stringify({ models: list.map(({ lastCheck: _l, ...m }) => m) }, null, 2)}\n`);
-    else for (const m of list) io.stdout(`${m.id}\t${m.name}\t${m.endpoint}\t${m.inputCostPerToken === null ? 'unpriced' : `$${(m.inputCostPerToken * 1e6).toFixed(2)}/M in`}\tkey ${m.keyStatus}\n`);
+    else for (const m of list) io.stdout(`${m.id}\t${m.name}\t${m.slug}\t${m.endpoint}\t${m.inputCostPerToken === null ? 'unpriced' : `$${(m.inputCostPerToken * 1e6).toFixed(2)}/M in`}\tkey ${m.keyStatus}${catalogNote(m.catalog)}\n`);
     return EXIT.ok;
   } finally {
     await app.close();

@@ -49,6 +49,7 @@ export async function startDemoProvider(): Promise<DemoProvider> {
       vision: sm.vision,
       structured_output: sm.structured_output,
       max_tokens: 4096,
+      simulated: true,
     };
   }
   return {

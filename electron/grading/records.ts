@@ -23,6 +23,8 @@ interface CostSummary {
   cost_unpriced?: true;
   by_model: Array<{ model: string; calls: number; cost_usd: number | null }>;
   by_day: Array<{ day: string; cost_usd: number | null }>;
+  /** The demo provider's calls, apart: their cost is simulated and in none of the totals above. */
+  simulated?: { calls: number; cost_usd: number; by_model: Array<{ model: string; calls: number; cost_usd: number }> };
 }
 
 export interface GradingRecords {
@@ -49,10 +51,23 @@ function storedReport(db: ReadableDB, batchId: string): { plan: BatchPlan; repor
   return { plan, report: batchReport(db, batch.id, combineWith(plan.rubric)) };
 }
 
-/** What every recorded call cost, by model and by day. */
+/** What the demo provider's calls would have cost; absent when there were none. */
+function simulatedSummary(db: ReadableDB): Pick<CostSummary, 'simulated'> {
+  const byModel = costByModel(db, { simulated: true });
+  if (byModel.length === 0) return {};
+  return {
+    simulated: {
+      calls: byModel.reduce((s, m) => s + m.calls, 0),
+      cost_usd: byModel.reduce((s, m) => s + m.costUsd, 0),
+      by_model: byModel.map((m) => ({ model: m.modelId, calls: m.calls, cost_usd: m.costUsd })),
+    },
+  };
+}
+
+/** What every real call cost, by model and by day; the demo's simulated calls apart. */
 function costSummary(db: ReadableDB): CostSummary {
-  const byModel = costByModel(db, {});
-  const byDay = costByDay(db, {});
+  const byModel = costByModel(db, { simulated: false });
+  const byDay = costByDay(db, { simulated: false });
   // Null only for answers of a model without a price (DESIGN §6), as in a batch's report: a
   // cancelled call of unknown cost must not blank every total after it.
   const unknown = byModel.some((m) => m.unpricedAnswers > 0);
@@ -61,6 +76,7 @@ function costSummary(db: ReadableDB): CostSummary {
     ...(unknown ? { cost_unpriced: true as const } : {}),
     by_model: byModel.map((m) => ({ model: m.modelId, calls: m.calls, cost_usd: m.unpricedAnswers > 0 ? null : m.costUsd })),
     by_day: byDay.map((d) => ({ day: d.day, cost_usd: d.unpricedAnswers > 0 ? null : d.costUsd })),
+    ...simulatedSummary(db),
   };
 }
 

@@ -5,6 +5,7 @@
  * ```json fence — the shape real models answer in, which exercises the client's repair path.
  * Otherwise it is a short plain text.
  */
+import { gradeEssay, gradingShape, submissionBetweenMarkers } from './essay-grader.ts';
 import { isRecord } from './json-schema.ts';
 import { type Rng, pick } from './random.ts';
 import { fillSchema } from './schema-filler.ts';
@@ -110,17 +111,33 @@ export function composeAnswer(request: AnswerRequest, rng: Rng): string {
   const invalid = request.fault === 'schema_invalid';
   const formatSchema = responseFormatSchema(request.body);
   if (formatSchema !== undefined) {
-    return JSON.stringify(invalid ? violateSchema(formatSchema, rng) : fillSchema(formatSchema, rng, quotableSentences(request.body)));
+    return JSON.stringify(invalid ? violateSchema(formatSchema, rng) : (essayAnswer(formatSchema, request) ?? fillSchema(formatSchema, rng, quotableSentences(request.body))));
   }
   const promptSchema = findSchemaInText(request.prompt);
   if (promptSchema !== undefined) {
-    const value = invalid ? violateSchema(promptSchema, rng) : fillSchema(promptSchema, rng, quotableSentences(request.body));
+    const value = invalid
+      ? violateSchema(promptSchema, rng)
+      : (essayAnswer(promptSchema, request) ?? fillSchema(promptSchema, rng, quotableSentences(request.body)));
     const json = JSON.stringify(value, null, 2);
     return wantsJsonObject(request.body) ? json : `\`\`\`json\n${json}\n\`\`\``;
   }
   const text = plainText(request.model, rng);
   if (invalid) return JSON.stringify({ unexpected: text });
   return wantsJsonObject(request.body) ? JSON.stringify({ answer: text }) : text;
+}
+
+/** A grading answer read from the submission (essay-grader.ts), when the schema is one and there is text to read. */
+function essayAnswer(schema: unknown, request: AnswerRequest): Record<string, unknown> | null {
+  const shape = gradingShape(schema);
+  if (shape === null) return null;
+  const submission = submissionBetweenMarkers(lastUserText(request.body));
+  return submission === null ? null : gradeEssay(shape, submission, request.model);
+}
+
+function lastUserText(body: Record<string, unknown>): string {
+  const messages = Array.isArray(body.messages) ? (body.messages as unknown[]) : [];
+  const last = messages.findLast((m) => isRecord(m) && m.role === 'user');
+  return isRecord(last) ? textOf(last.content) : '';
 }
 
 /** At most this many sentences are offered as quotes: a long document needs no more. */
@@ -132,9 +149,7 @@ const MAX_QUOTES = 200;
  * `<<<SUBMISSION …>>>`.
  */
 export function quotableSentences(body: Record<string, unknown>): string[] {
-  const messages = Array.isArray(body.messages) ? (body.messages as unknown[]) : [];
-  const last = messages.findLast((m) => isRecord(m) && m.role === 'user');
-  const text = isRecord(last) ? textOf(last.content) : '';
+  const text = lastUserText(body);
   const paragraphs = text.split(/\n\s*\n/);
   const material = paragraphs.length > 1 ? paragraphs.slice(1) : paragraphs;
   const sentences: string[] = [];

@@ -44,6 +44,8 @@ export interface ApiCallRow {
   costUsd: number | null;
   costSource: CostSource;
   generationId: string | null;
+  /** Answered by the demo provider: its cost is not real money. Absent means a real call. */
+  simulated?: boolean;
 }
 
 type Required_ = 'requestId' | 'purpose' | 'modelId' | 'endpoint' | 'startedAt' | 'attempt' | 'status' | 'costSource';
@@ -79,6 +81,7 @@ interface DbRow {
   cost_usd: number | null;
   cost_source: CostSource;
   generation_id: string | null;
+  simulated: number;
 }
 
 function fromDb(row: DbRow): ApiCallRow {
@@ -107,22 +110,28 @@ function fromDb(row: DbRow): ApiCallRow {
     costUsd: row.cost_usd,
     costSource: row.cost_source,
     generationId: row.generation_id,
+    ...(row.simulated === 1 ? { simulated: true } : {}),
   };
 }
 
-const INSERT = `
+/** The insert, with the `simulated` column only for the demo's rows: a real row is written as before it existed. */
+function insertSql(simulated: boolean): string {
+  return `
   INSERT INTO api_calls (
     id, request_id, purpose, batch_id, job_id, model_id, endpoint, started_at, attempt, status,
     http_status, error_class, error_code, error_message, decision, waited_ms, ttft_ms,
     latency_ms, prompt_tokens, completion_tokens, cached_tokens, cost_usd, cost_source,
-    generation_id
+    generation_id${simulated ? ', simulated' : ''}
   ) VALUES (
     @id, @requestId, @purpose, @batchId, @jobId, @modelId, @endpoint, @startedAt, @attempt, @status,
     @httpStatus, @errorClass, @errorCode, @errorMessage, @decision, @waitedMs, @ttftMs,
     @latencyMs, @promptTokens, @completionTokens, @cachedTokens, @costUsd, @costSource,
-    @generationId
+    @generationId${simulated ? ', 1' : ''}
   )
   ON CONFLICT (id) DO NOTHING`;
+}
+const INSERT = insertSql(false);
+const INSERT_SIMULATED = insertSql(true);
 
 function toParams(row: NewApiCall): Record<string, string | number | null> {
   if (row.costUsd !== undefined && row.costUsd !== null && !(Number.isFinite(row.costUsd) && row.costUsd >= 0)) {
@@ -168,10 +177,11 @@ function toParams(row: NewApiCall): Record<string, string | number | null> {
  */
 export function insertApiCalls(db: WritableDB, rows: readonly NewApiCall[]): void {
   if (rows.length === 0) return;
-  const params = rows.map(toParams); // validate everything before taking the write lock
+  const params = rows.map((row) => ({ simulated: row.simulated === true, values: toParams(row) })); // validate everything before taking the write lock
   const insert = prepareCached(db, INSERT);
+  const insertSimulated = params.some((p) => p.simulated) ? prepareCached(db, INSERT_SIMULATED) : insert;
   db.transaction(() => {
-    for (const p of params) insert.run(p);
+    for (const p of params) (p.simulated ? insertSimulated : insert).run(p.values);
   }).immediate();
 }
 

@@ -21,6 +21,8 @@ export interface TimeRange {
   from?: number | undefined;
   /** Exclusive, epoch ms. */
   to?: number | undefined;
+  /** Only the demo provider's calls (true), only real ones (false), or both (absent). */
+  simulated?: boolean | undefined;
 }
 
 /** `column` must be code-authored (e.g. sql`a.started_at`). */
@@ -28,6 +30,7 @@ function rangeOn(column: SqlFragment, range: TimeRange, extra: SqlFragment[] = [
   const parts = [...extra];
   if (range.from !== undefined) parts.push(sql`${column} >= ${range.from}`);
   if (range.to !== undefined) parts.push(sql`${column} < ${range.to}`);
+  if (range.simulated !== undefined) parts.push(sql`simulated = ${range.simulated ? 1 : 0}`);
   return parts.length === 0 ? sql`` : sql`WHERE ${sqlJoin(parts, sql` AND `)}`;
 }
 

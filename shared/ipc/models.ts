@@ -29,6 +29,16 @@ export const ModelViewSchema = z.strictObject({
   /** Whether a key is available; the key itself never reaches the renderer. */
   keyStatus: z.enum(['set', 'missing', 'not_needed']),
   lastCheck: ModelCheckSchema.nullable(),
+  /** What the provider's model list said about it, when it was asked (OpenRouter models the config leaves open). */
+  catalog: z
+    .strictObject({
+      status: z.enum(['exact', 'resolved', 'not_found', 'ambiguous', 'catalog_unavailable']),
+      requested: z.string().max(LIMITS.name),
+      catalogId: z.string().max(LIMITS.name).nullable(),
+      filled: z.array(z.string().max(LIMITS.id)).max(20),
+      message: z.string().max(LIMITS.message).nullable(),
+    })
+    .optional(),
 });
 export type ModelView = z.infer<typeof ModelViewSchema>;
 

@@ -241,6 +241,8 @@ export const AttemptViewSchema = z.strictObject({
   costUsd: usd.nullable(),
   costSource: z.string().max(LIMITS.id),
   generationId: z.string().max(LIMITS.id).nullable(),
+  /** The demo provider's call: its cost is simulated, not spent. */
+  simulated: z.boolean().optional(),
 });
 export type AttemptView = z.infer<typeof AttemptViewSchema>;
 

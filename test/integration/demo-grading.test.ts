@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type GradeDeskApp } from '../../electron/app/create-app.ts';
 import { historyReport } from '../../electron/grading/batch/report.ts';
+import { gradingRecords } from '../../electron/grading/records.ts';
 import { createRouter, type Router } from '../../electron/ipc/router.ts';
 import { createMemorySecretStore } from '../../electron/secrets/secret-store.ts';
 import type { LedgerReport, ReceivedRequest } from '../../electron/simulator/types.ts';
@@ -121,6 +122,49 @@ describe('gradeDemoClass in demo mode', () => {
     const ledger = await simGet<LedgerReport>(app, '/__sim/ledger');
     expect(ledger.entries.length - before).toBe(4);
     expect(again.data.api_calls).toBe(4);
+  });
+
+  it('grades like a reader: the same scores every run, quotes from the essays, and no marks for asking for them', async () => {
+    const run = async (): Promise<BatchReportView> => {
+      const result = (await router.handle('gradeDemoClass', {}, SENDER)) as IpcResult<BatchReportView>;
+      if (!result.ok) throw new Error(`gradeDemoClass failed: ${result.error.code}`);
+      return result.data;
+    };
+    const levels = (report: BatchReportView) =>
+      Object.fromEntries(report.submissions.filter((s) => s.status === 'graded').map((s) => [s.student, s.criteria?.map((c) => [c.id, c.points])]));
+    const first = await run();
+    const second = await run();
+    expect(levels(second)).toEqual(levels(first));
+    expect(Object.keys(levels(first))).toHaveLength(4);
+
+    const graded = first.submissions.filter((s) => s.status === 'graded');
+    for (const s of graded) {
+      expect(s.flags ?? [], s.student ?? '').not.toContain('low_confidence');
+      // What the teacher reads is quoted from the file as the student wrote it (names restored).
+      const essay = readFileSync(s.file, 'utf8');
+      for (const c of s.criteria ?? []) expect(essay, `${s.student} ${c.id}`).toContain(c.evidence);
+      for (const c of s.criteria ?? []) expect(c.feedback).not.toMatch(/calculation|handwriting/i);
+    }
+    const injected = graded.find((s) => s.flags?.includes('possible_prompt_injection'));
+    const honest = graded.filter((s) => s !== injected).map((s) => s.score ?? 0);
+    expect(injected?.student).toBe('Dana Smith');
+    expect(injected?.score ?? 0).toBeLessThan(Math.max(...honest));
+  });
+
+  it("keeps the demo's spend out of the cost totals: it is simulated, and shown apart", async () => {
+    app.monitor.recorder.flush();
+    const ledger = await simGet<LedgerReport>(app, '/__sim/ledger');
+    const costs = gradingRecords(app.db).costSummary();
+    expect(costs.total_usd).toBe(0);
+    expect(costs.by_model).toEqual([]);
+    expect(costs.simulated?.calls).toBe(ledger.entries.length);
+    expect(costs.simulated?.cost_usd).toBeCloseTo(ledger.totalUsd, 9);
+    expect(costs.simulated?.by_model.every((m) => m.model.startsWith('demo-'))).toBe(true);
+    // The audit trail says so too, through the same route the monitor screen reads.
+    const attempts = (await router.handle('listAttempts', { limit: 5 }, SENDER)) as IpcResult<Array<{ simulated?: boolean }>>;
+    if (!attempts.ok) throw new Error(`listAttempts failed: ${attempts.error.code}`);
+    expect(attempts.data.length).toBeGreaterThan(0);
+    expect(attempts.data.every((a) => a.simulated === true)).toBe(true);
   });
 
   it('refuses input it does not take', async () => {

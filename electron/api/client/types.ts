@@ -26,6 +26,8 @@ export interface ChatRequest {
   schema?: StructuredOutput;
   maxTokens?: number;
   temperature?: number;
+  /** What the request is for (`grading`); only models whose `supported_tasks` include it take it. */
+  task?: string;
 }
 
 /** Everything one HTTP attempt needs to know about the model it goes to. */

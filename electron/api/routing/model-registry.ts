@@ -18,18 +18,27 @@ export interface ModelEntry {
   rpm: number | null;
   maxConcurrency: number;
   imageMaxEdge: number;
+  /** The demo provider's: what it bills is not real money. */
+  simulated: boolean;
   config: ModelConfig;
 }
 
+/**
+ * The key variable of an OpenRouter model whose config names none: OpenRouter's own name for it,
+ * so the seed's config (no `api_key_env`) sends a key instead of none.
+ */
+export const OPENROUTER_KEY_ENV = 'OPENROUTER_API_KEY';
+
 export function modelEntry(id: string, model: ModelConfig): ModelEntry {
+  const dialect = dialectOf(model);
   return {
     id,
     name: model.name ?? id,
     endpoint: model.endpoint,
     slug: model.model ?? id,
-    dialect: dialectOf(model),
+    dialect,
     prices: pricesOf(model),
-    keyEnv: model.api_key_env ?? null,
+    keyEnv: model.api_key_env ?? (dialect === 'openrouter' ? OPENROUTER_KEY_ENV : null),
     tasks: model.supported_tasks ?? [],
     vision: model.vision ?? false,
     structuredOutput: model.structured_output ?? false,
@@ -39,6 +48,7 @@ export function modelEntry(id: string, model: ModelConfig): ModelEntry {
     rpm: model.rpm ?? null,
     maxConcurrency: model.max_concurrency ?? 4,
     imageMaxEdge: model.image_max_edge ?? 2048,
+    simulated: model.simulated ?? false,
     config: model,
   };
 }
@@ -49,6 +59,7 @@ export function registryFromConfig(config: Config): ModelEntry[] {
 
 /** What a request needs from a model; the filters run before any strategy chooses. */
 export interface Requirements {
+  /** The request's task (`grading`): a model whose `supported_tasks` lacks it is not used. */
   task?: string;
   hasImages: boolean;
   /** Prompt estimate plus the answer's room. */

@@ -228,7 +228,8 @@ export class ModelRouter {
     const { options } = req;
     if (options.pool && !options.pool.includes(rt.entry.id)) return false;
     if (this.disabled.has(rt.entry.id) || tried.has(rt.entry.id)) return false;
-    return exclusionOf(rt.entry, { ...(options.task ? { task: options.task } : {}), hasImages: req.images, tokensNeeded: req.tokensNeeded, contextLargerThan: req.contextLargerThan }) === null;
+    const task = options.task ?? req.request.task;
+    return exclusionOf(rt.entry, { ...(task ? { task } : {}), hasImages: req.images, tokensNeeded: req.tokensNeeded, contextLargerThan: req.contextLargerThan }) === null;
   }
 
   /** When a request to this model could start: pacer blocks and limits, and a free slot. */

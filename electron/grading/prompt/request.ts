@@ -27,6 +27,9 @@ export interface GradingRequestInput {
   markerRandom?: MarkerRandom;
 }
 
+/** The task a grading request names: a model whose `supported_tasks` leave it out does not grade. */
+export const GRADING_TASK = 'grading';
+
 export const IMAGE_MIME_TYPES: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
 /** Output budget: overall feedback plus evidence and feedback per criterion, with headroom. */
 export const OUTPUT_TOKENS_BASE = 600;
@@ -80,6 +83,7 @@ export function buildGradingRequest(input: GradingRequestInput): { request: Chat
     parts,
     schema: schemaOf(input.rubric).output,
     maxTokens: Math.min(MAX_OUTPUT_TOKENS, OUTPUT_TOKENS_BASE + OUTPUT_TOKENS_PER_CRITERION * input.rubric.criteria.length),
+    task: GRADING_TASK,
   };
   return { request, marker };
 }

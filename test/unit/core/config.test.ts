@@ -141,3 +141,17 @@ describe('config: the grading section', () => {
     }
   });
 });
+
+describe("the seed's config as the core reads it", () => {
+  it('an OpenRouter model without api_key_env takes its key from OPENROUTER_API_KEY; other endpoints need none', async () => {
+    const { modelEntry } = await import('../../../electron/api/routing/model-registry.ts');
+    const result = loadConfigFile(seedPath);
+    if (!result.ok) throw new Error(result.error.message);
+    const gemini = result.data.models['gemini-2.5-flash'];
+    if (!gemini) throw new Error('the seed example has no gemini-2.5-flash');
+    expect(modelEntry('gemini-2.5-flash', gemini).keyEnv).toBe('OPENROUTER_API_KEY');
+    expect(modelEntry('m', { ...gemini, api_key_env: 'MY_KEY' }).keyEnv).toBe('MY_KEY');
+    expect(modelEntry('local', { endpoint: 'http://127.0.0.1:11434/v1/chat/completions' }).keyEnv).toBeNull();
+    expect(modelEntry('m', { endpoint: 'http://127.0.0.1:8080/v1/chat/completions', api: 'openrouter' }).keyEnv).toBe('OPENROUTER_API_KEY');
+  });
+});

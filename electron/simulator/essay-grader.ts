@@ -1,0 +1,183 @@
+/**
+ * The simulated grader: for a request whose answer schema is GradeDesk's grading answer
+ * (`criteria.<id>.{evidence, feedback, level}`, `overall_feedback`, `confidence`), an answer a
+ * plausible reader of the essay would give. Levels follow visible features of the submission
+ * (essay-features.ts) and a small nudge seeded by its content alone, so the same essay gets the
+ * same levels on every run and from every simulated model; the evidence is a sentence of the
+ * submission; the feedback speaks about an essay.
+ */
+import { bestSentence, essayFeatures, PATTERNS, type EssayFeatures, type Sentence } from './essay-features.ts';
+import { isRecord } from './json-schema.ts';
+import { pick, rngFor, type Rng } from './random.ts';
+
+interface CriterionShape {
+  id: string;
+  /** id, name and description, lower-cased: what says which kind of criterion it is. */
+  label: string;
+  /** The allowed levels, highest first. */
+  levels: number[];
+}
+
+type Kind = 'thesis' | 'evidence' | 'organization' | 'conventions' | 'overall';
+
+const KINDS: ReadonlyArray<[Kind, RegExp]> = [
+  ['thesis', /thesis|claim|argument|position|main idea|focus|purpose|论点|观点/],
+  ['evidence', /evidence|support|example|reason|detail|source|elaboration|development|analysis|论据/],
+  ['organization', /organi[sz]|structure|coherence|flow|transition|paragraph|结构/],
+  ['conventions', /convention|grammar|spelling|mechanic|punctuation|language|usage|语言/],
+];
+
+/** The criteria of a grading answer schema; null for any other schema. */
+export function gradingShape(schema: unknown): CriterionShape[] | null {
+  if (!isRecord(schema) || !isRecord(schema.properties)) return null;
+  const { criteria, overall_feedback: overall } = schema.properties;
+  if (!isRecord(criteria) || !isRecord(criteria.properties) || overall === undefined) return null;
+  const shapes: CriterionShape[] = [];
+  for (const [id, sub] of Object.entries(criteria.properties)) {
+    if (!isRecord(sub) || !isRecord(sub.properties)) return null;
+    const level = sub.properties.level;
+    const levels = isRecord(level) && Array.isArray(level.enum) ? level.enum.filter((v): v is number => typeof v === 'number') : [];
+    if (levels.length === 0 || !('evidence' in sub.properties) || !('feedback' in sub.properties)) return null;
+    const description = typeof sub.description === 'string' ? sub.description : '';
+    shapes.push({ id, label: `${id} ${description}`.toLowerCase(), levels: [...levels].sort((a, b) => b - a) });
+  }
+  return shapes.length > 0 ? shapes : null;
+}
+
+/** The student's text: between the marker lines (`<<<SUBMISSION t>>>` … `<<<END t>>>`) of the last user message. */
+export function submissionBetweenMarkers(userText: string): string | null {
+  const open = /^<<<[A-Z_]+ ([A-Za-z0-9]{8,64})>>>$/m.exec(userText);
+  if (!open) return null;
+  const token = open[1] as string;
+  const start = open.index + open[0].length;
+  const close = userText.indexOf(`${token}>>>`, start);
+  if (close < 0) return null;
+  const closeLine = userText.lastIndexOf('\n', close);
+  return userText.slice(start, closeLine > start ? closeLine : close).replace(/^\n/, '');
+}
+
+/** How good the essay looks on one kind of criterion, 0 to 1. */
+function strength(kind: Kind, f: EssayFeatures): number {
+  const short = f.words < 80;
+  switch (kind) {
+    case 'thesis':
+      if (!f.claim) return 0.1;
+      return f.paragraphs >= 2 && f.claim.text.split(/\s+/).length >= 7 ? 0.95 : 0.55;
+    case 'evidence':
+      if (f.evidenceMarkers === 0) return 0.15;
+      return f.evidenceMarkers >= 3 && !short ? 0.95 : 0.55;
+    case 'organization':
+      if (f.paragraphs <= 1) return 0.1;
+      return f.paragraphs >= 3 && f.transitions >= 2 && !short ? 0.95 : 0.55;
+    case 'conventions':
+      if (f.errorsPer100 >= 5) return 0.1;
+      return f.errorsPer100 < 1.5 ? 0.95 : 0.55;
+    case 'overall':
+      return (strength('thesis', f) + strength('evidence', f) + strength('organization', f) + strength('conventions', f)) / 4;
+  }
+}
+
+/** A strength onto the criterion's levels: top for ≥ 0.8, bottom for ≤ 0.2, evenly between. */
+function levelFor(levels: readonly number[], score: number): number {
+  const position = Math.round((1 - Math.min(1, Math.max(0, score))) * (levels.length - 1));
+  return levels[position] as number;
+}
+
+/** By the criterion's id first (`evidence`), then by its name ("Evidence for the argument" is evidence). */
+function kindOf(criterion: CriterionShape): Kind {
+  const byId = KINDS.find(([, pattern]) => pattern.test(criterion.id.toLowerCase()));
+  return (byId ?? KINDS.find(([, pattern]) => pattern.test(criterion.label)))?.[0] ?? 'overall';
+}
+
+/** The sentence a grader would quote for this kind of criterion. */
+function quoteFor(kind: Kind, f: EssayFeatures): Sentence | null {
+  const first = f.sentences[0] ?? null;
+  switch (kind) {
+    case 'thesis':
+      return f.claim ?? first;
+    case 'evidence':
+      return bestSentence(f.sentences, PATTERNS.evidence) ?? f.sentences.find((s) => PATTERNS.enumerated.test(s.text)) ?? f.sentences[1] ?? first;
+    case 'organization':
+      return bestSentence(f.sentences, PATTERNS.transition) ?? f.sentences.at(-1) ?? null;
+    case 'conventions':
+      return f.noisySentence ?? f.sentences[1] ?? first;
+    case 'overall':
+      return f.sentences[Math.floor(f.sentences.length / 2)] ?? null;
+  }
+}
+
+type Band = 'high' | 'mid' | 'low';
+
+const FEEDBACK: Record<Kind, Record<Band, readonly string[]>> = {
+  thesis: {
+    high: ['Your opening takes a clear position that the rest of the essay argues for.', 'The claim is stated early and plainly; a reader knows what you will argue.'],
+    mid: ['There is a position here, but it needs to be sharper: say exactly what you claim and why it matters.', 'Your claim is present but general; narrow it so every paragraph can support it.'],
+    low: ['State your position in one clear sentence at the start, so the reader knows what you are arguing.', 'The essay does not yet make a claim a reader could agree or disagree with.'],
+  },
+  evidence: {
+    high: ['Your reasons are backed by specific examples, which makes the argument convincing.', 'Good use of examples and reasons; each one connects back to your claim.'],
+    mid: ['You give reasons, but they need specific examples; show the reader a case instead of only telling.', 'Some support is here; add a concrete example or source for each main point.'],
+    low: ['Support your claim with reasons and at least one specific example.', 'The essay states opinions without backing them up; explain why with examples.'],
+  },
+  organization: {
+    high: ['The essay moves from introduction to conclusion in a logical order, with clear transitions.', 'Paragraphs each do one job, and the transitions guide the reader.'],
+    mid: ['The structure is there, but paragraphs could be linked with clearer transitions.', 'Give each main point its own paragraph and end with a conclusion that ties them together.'],
+    low: ['Break the essay into paragraphs: an introduction, one paragraph per reason, and a conclusion.', 'The ideas run together in one block; organise them into paragraphs with transitions.'],
+  },
+  conventions: {
+    high: ['Spelling, grammar and punctuation are clean and do not distract the reader.', 'The writing is correct and easy to read.'],
+    mid: ['A few spelling or punctuation slips; proofread once more before handing in.', 'Mostly correct, but some errors distract; read the essay aloud to catch them.'],
+    low: ['Capital letters, spelling and apostrophes need attention; errors make the argument hard to follow.', 'Proofread carefully: start sentences with capitals and check spelling such as the words quoted.'],
+  },
+  overall: {
+    high: ['The essay meets this criterion well.', 'This part of the essay is a strength.'],
+    mid: ['This part of the essay is partly there and can be developed further.', 'Some of what this criterion asks for is present; develop it further.'],
+    low: ['This criterion is not yet met; revisit what it asks for.', 'Work on this part of the essay in your next draft.'],
+  },
+};
+
+const bandOf = (levels: readonly number[], level: number): Band => (level === levels[0] ? 'high' : level === levels.at(-1) ? 'low' : 'mid');
+
+function overallFeedback(f: EssayFeatures, bands: Band[], rng: Rng): string {
+  const highs = bands.filter((b) => b === 'high').length;
+  const opening =
+    highs === bands.length
+      ? 'A well-argued essay that meets the rubric throughout.'
+      : highs >= bands.length / 2
+        ? 'A solid essay with a clear direction; a few parts can be developed further.'
+        : pick(rng, ['The essay has a starting point but needs development before it argues convincingly.', 'There is an opinion here; the next draft needs reasons, examples and structure.']);
+  const length = f.words < 80 ? ` At about ${f.words} words it is short: develop each reason in its own paragraph.` : '';
+  const aside = f.addressedToGrader.length > 0 ? ' Part of the text speaks to the grader instead of the reader; it was not graded as part of the argument.' : '';
+  return `${opening}${length}${aside}`;
+}
+
+/**
+ * The answer for one submission. Returns null when the text is too thin to read (a photo's
+ * placeholder), so the caller falls back to the generic filler.
+ */
+export function gradeEssay(shape: readonly CriterionShape[], submission: string, model: string): Record<string, unknown> | null {
+  const f = essayFeatures(submission);
+  if (f.words < 5) return null;
+  // The nudge depends on the text alone: every run and every model grades it alike.
+  const nudge = rngFor('essay-levels', submission);
+  const phrasing = rngFor('essay-phrasing', submission, model);
+  const criteria: Record<string, unknown> = {};
+  const bands: Band[] = [];
+  for (const criterion of shape) {
+    const kind = kindOf(criterion);
+    const level = levelFor(criterion.levels, strength(kind, f) + (nudge() - 0.5) * 0.1);
+    const band = bandOf(criterion.levels, level);
+    bands.push(band);
+    const quote = quoteFor(kind, f);
+    criteria[criterion.id] = {
+      evidence: quote?.text ?? '',
+      feedback: pick(phrasing, FEEDBACK[kind][band]),
+      level: quote === null ? (criterion.levels.at(-1) as number) : level,
+    };
+  }
+  return {
+    criteria,
+    overall_feedback: overallFeedback(f, bands, phrasing),
+    confidence: Math.round((0.72 + phrasing() * 0.2) * 100) / 100,
+  };
+}

@@ -1,0 +1,120 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGradingRequest } from '../../../electron/grading/prompt/request.ts';
+import { loadRubricFile } from '../../../electron/grading/rubric/index.ts';
+import type { Rubric } from '../../../electron/grading/rubric/index.ts';
+import { scoreAnswer } from '../../../electron/grading/scoring/index.ts';
+import { startSimulator, type SimulatorHandle } from '../../../electron/simulator/index.ts';
+
+/**
+ * The simulated grader reads the essay between the markers of a real grading request, over
+ * HTTP: same text, same levels (whatever the marker and the model), evidence quoted from the
+ * essay, levels that follow what is visible in it, and feedback about an essay.
+ */
+
+const ESSAYS = join(import.meta.dirname, '../../../demo/essays');
+const essays = Object.fromEntries(
+  readdirSync(ESSAYS)
+    .filter((f) => !f.includes('(copy)'))
+    .map((f) => [f.split(' - ')[0] as string, readFileSync(join(ESSAYS, f), 'utf8')]),
+);
+
+interface Answer {
+  criteria: Record<string, { evidence: string; feedback: string; level: number }>;
+  overall_feedback: string;
+  confidence: number;
+}
+
+describe('the simulated grader', () => {
+  let sim: SimulatorHandle;
+  let rubric: Rubric;
+  let marker = 0;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ keys: null });
+    const loaded = await loadRubricFile(join(import.meta.dirname, '../../../demo/rubric.json'));
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    rubric = loaded.data;
+  });
+  afterAll(async () => sim?.close());
+
+  /** One grading over the wire; sim/vision gets the schema in the prompt, as the client sends it. */
+  async function grade(text: string, model: 'sim/fast' | 'sim/vision' = 'sim/fast'): Promise<Answer> {
+    marker += 1;
+    const { request } = buildGradingRequest({ rubric, submissionText: text, markerRandom: () => `m${String(marker).padStart(8, '0')}` });
+    const schema = request.schema?.schema;
+    const structured = model === 'sim/fast';
+    const body = {
+      model,
+      messages: [
+        { role: 'system', content: structured ? request.system : `${request.system}\n\nAnswer with JSON valid against this schema:\n${JSON.stringify(schema)}` },
+        { role: 'user', content: request.parts },
+      ],
+      ...(structured ? { response_format: { type: 'json_schema', json_schema: { name: 'grading', strict: true, schema } } } : {}),
+    };
+    const res = await fetch(`${sim.baseUrl}/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    const content = ((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content ?? '';
+    return JSON.parse(content.replace(/^```json\n|\n```$/g, '')) as Answer;
+  }
+  const total = (a: Answer): number => Object.values(a.criteria).reduce((sum, c) => sum + c.level, 0);
+
+  it('gives the same essay the same levels on every run and from every model', async () => {
+    for (const text of Object.values(essays)) {
+      const runs = [await grade(text), await grade(text), await grade(text, 'sim/vision')];
+      const levels = runs.map((a) => Object.fromEntries(Object.entries(a.criteria).map(([id, c]) => [id, c.level])));
+      expect(levels[1]).toEqual(levels[0]);
+      expect(levels[2]).toEqual(levels[0]);
+    }
+  });
+
+  it('quotes sentences of the essay as evidence, so no grading is low_confidence', async () => {
+    for (const [student, text] of Object.entries(essays)) {
+      const answer = await grade(text);
+      for (const c of Object.values(answer.criteria)) expect(text, student).toContain(c.evidence);
+      const scored = scoreAnswer(rubric, answer, text);
+      if (!scored.ok) throw new Error(scored.error.message);
+      expect(scored.data.flags, student).not.toContain('low_confidence');
+    }
+  });
+
+  it('follows what is visible in the text, and an essay that asks for marks does not outscore the best honest one', async () => {
+    const scores = Object.fromEntries(await Promise.all(Object.entries(essays).map(async ([s, t]) => [s, total(await grade(t))] as const)));
+    // Ana: claim, reasons with research, four paragraphs, clean; Ben: one unpunctuated paragraph.
+    expect(scores['Ana Lopez']).toBe(16);
+    expect(scores['Ben Carter']).toBeLessThanOrEqual(6);
+    expect(scores['Chen Wei']).toBeGreaterThan(scores['Ben Carter'] as number);
+    const honest = Math.max(...['Ana Lopez', 'Ben Carter', 'Chen Wei'].map((s) => scores[s] as number));
+    expect(scores['Dana Smith']).toBeLessThan(honest);
+    // The injected sentence is never quoted back as evidence.
+    for (const c of Object.values((await grade(essays['Dana Smith'] as string)).criteria)) expect(c.evidence).not.toMatch(/full marks/);
+  });
+
+  it('writes feedback about an essay', async () => {
+    for (const text of Object.values(essays)) {
+      const answer = await grade(text);
+      const all = [answer.overall_feedback, ...Object.values(answer.criteria).map((c) => c.feedback)].join(' ');
+      expect(all).not.toMatch(/calculation|handwriting|units|steps/i);
+      expect(answer.confidence).toBeGreaterThanOrEqual(0.5);
+    }
+    // Spelling noise is named where it is.
+    const ben = await grade(essays['Ben Carter'] as string);
+    expect(ben.criteria.conventions?.level).toBe(0);
+    expect(ben.criteria.organization?.feedback).toMatch(/paragraph/i);
+  });
+
+  it('keeps filling other schemas as before', async () => {
+    const res = await fetch(`${sim.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'sim/fast',
+        messages: [{ role: 'user', content: 'Summarise.' }],
+        response_format: { type: 'json_schema', json_schema: { name: 's', strict: true, schema: { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'], additionalProperties: false } } },
+      }),
+    });
+    const content = ((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content ?? '';
+    expect(Object.keys(JSON.parse(content) as object)).toEqual(['summary']);
+  });
+});
