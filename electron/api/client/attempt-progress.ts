@@ -33,6 +33,8 @@ export class AttemptProgress {
   contentStarted = false;
   rateLimit: RateLimitHint | null = null;
   finishReason: string | null = null;
+  /** A stream's text so far, kept so that a broken answer can still be priced by what it said. */
+  receivedContent = '';
 
   constructor(
     private readonly apiKey: string | null,
@@ -75,6 +77,7 @@ export class AttemptProgress {
       rateLimit: this.rateLimit,
       retryAfterMs: retryAfter,
       contentStarted: this.contentStarted,
+      receivedContent: this.receivedContent,
       detail: withoutSecrets(detail, this.apiKey).slice(0, 500),
     };
   }

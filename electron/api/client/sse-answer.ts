@@ -35,6 +35,7 @@ function onEvent(event: EventSourceMessage, state: StreamState, progress: Attemp
   if (typeof delta === 'string' && delta.length > 0) {
     if (!progress.contentStarted) progress.contentBegan();
     state.content += delta;
+    progress.receivedContent = state.content;
     onDelta?.(delta);
   }
   if (typeof choice?.finish_reason === 'string') progress.finishReason = choice.finish_reason;
