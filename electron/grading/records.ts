@@ -4,10 +4,10 @@
  * and what the calls cost.
  */
 import { AppError } from '../../shared/errors.ts';
-import { closeDatabase, costByDay, costByModel, getBatch, latestUnfinishedBatch, openDatabase, type ReadableDB } from '../store/index.ts';
+import { closeDatabase, costByDay, costByModel, getBatch, latestUnfinishedBatch, openDatabase, sumApiCallCosts, type ReadableDB } from '../store/index.ts';
 import { combineWith } from './batch/combine.ts';
 import { parseStoredPlan, type BatchPlan } from './batch/plan.ts';
-import { batchReport, historyReport, type BatchReport } from './batch/report.ts';
+import { batchReport, historyReport, round6, type BatchReport } from './batch/report.ts';
 import { exportBatch, type ExportFormat } from './export.ts';
 
 /** A stored batch and the plan it was started with (settings resolved, pseudonym secret, config). */
@@ -20,6 +20,8 @@ export interface StoredBatch {
 interface CostSummary {
   total_usd: number | null;
   cost_unpriced?: true;
+  estimated_calls: number;
+  unpriced_calls: number;
   by_model: Array<{ model: string; calls: number; cost_usd: number | null }>;
   by_day: Array<{ day: string; cost_usd: number | null }>;
 }
@@ -48,18 +50,20 @@ function storedReport(db: ReadableDB, batchId: string): { plan: BatchPlan; repor
   return { plan, report: batchReport(db, batch.id, combineWith(plan.rubric)) };
 }
 
-/** What every recorded call cost, by model and by day. */
+/** What every recorded call cost, by model and by day, to the micro-dollar. */
 function costSummary(db: ReadableDB): CostSummary {
   const byModel = costByModel(db, {});
   const byDay = costByDay(db, {});
+  const all = sumApiCallCosts(db);
   // Null only for answers of a model without a price (DESIGN §6), as in a batch's report: a
-  // cancelled call of unknown cost must not blank every total after it.
-  const unknown = byModel.some((m) => m.unpricedAnswers > 0);
+  // cancelled call of unknown cost must not blank every total after it, but it is said.
   return {
-    total_usd: unknown ? null : byModel.reduce((s, m) => s + m.costUsd, 0),
-    ...(unknown ? { cost_unpriced: true as const } : {}),
-    by_model: byModel.map((m) => ({ model: m.modelId, calls: m.calls, cost_usd: m.unpricedAnswers > 0 ? null : m.costUsd })),
-    by_day: byDay.map((d) => ({ day: d.day, cost_usd: d.unpricedAnswers > 0 ? null : d.costUsd })),
+    total_usd: all.unpricedAnswers > 0 ? null : round6(all.costUsd),
+    ...(all.unpricedCalls > 0 ? { cost_unpriced: true as const } : {}),
+    estimated_calls: all.estimatedCalls,
+    unpriced_calls: all.unpricedCalls,
+    by_model: byModel.map((m) => ({ model: m.modelId, calls: m.calls, cost_usd: m.unpricedAnswers > 0 ? null : round6(m.costUsd) })),
+    by_day: byDay.map((d) => ({ day: d.day, cost_usd: d.unpricedAnswers > 0 ? null : round6(d.costUsd) })),
   };
 }
 
