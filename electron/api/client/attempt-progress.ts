@@ -84,7 +84,9 @@ export class AttemptProgress {
 
   /** What undici (or our own timers) threw before a complete answer arrived, classified. */
   failThrown(error: unknown, phase: Phase): AttemptFailure {
-    const cls = classifyThrown(error, phase);
+    // The caller's cancel may come with any reason (a TimeoutError from AbortSignal.timeout):
+    // undici throws that reason, which must not read as a network failure.
+    const cls = this.cancelledByCaller ? 'aborted' : classifyThrown(error, phase);
     return this.fail(cls === 'aborted' ? this.abortClass(phase) : cls, String((error as Error)?.message ?? error));
   }
 

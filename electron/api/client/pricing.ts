@@ -76,7 +76,12 @@ async function lookUpCost(target: AttemptTarget, generationId: string, dispatche
   return looked === null ? otherwise() : { costUsd: looked, source: 'generation_lookup' };
 }
 
-/** Whether the provider may have billed this attempt: a generation started or may have. */
+/**
+ * Whether the provider may have billed this attempt: a generation started or may have. The
+ * rule is that billing starts when the provider answers (its headers): an attempt cancelled or
+ * lost before any answer cannot be known to have reached a model and is recorded at $0; the
+ * simulator bills by the same rule (simulator/generation.ts).
+ */
 export function mayHaveBilled(result: AttemptResult): boolean {
   if (result.ok || result.contentStarted) return true;
   // Accepted (a 2xx) and then lost before any content: the model may well have been working.
