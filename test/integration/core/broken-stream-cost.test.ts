@@ -28,6 +28,25 @@ describe('a billed answer the provider did not price', () => {
     expect(outcome.costUsd).toBeGreaterThan(sink.rows[1]!.costUsd!);
   });
 
+  it('a whole JSON answer cut on the wire or not JSON at all is estimated with the text it held', async () => {
+    sim = await startSimulator({ keys: { 'sk-sim': {} }, seed: 3, reportCost: false });
+    sim.setProfile({ faults: { truncated_stream: { at: [1] }, malformed_json: { at: [2] } } });
+    const sink = new CollectingSink();
+    const manager = makeManager(simModels(sim.baseUrl, { A: { api: 'openai' } }), sink, { stream: false });
+    expect((await manager.execute(gradingRequest(), { purpose: 'grading' })).ok).toBe(true);
+    const answered = sink.rows[2]!;
+    for (const [index, errorClass] of [[0, 'truncated'], [1, 'malformed']] as const) {
+      const row = sink.rows[index]!;
+      expect(row).toMatchObject({ status: 'error', errorClass, costSource: 'estimate', promptTokens: null });
+      // The same answer each time (same prompt, same seed): the text that came counts, so
+      // the estimate is well above the prompt alone.
+      const billed = sim.ledger().entries.find((e) => e.n === index + 1)!;
+      expect(row.costUsd).toBeGreaterThan(billed.costUsd * 0.75);
+      expect(row.costUsd).toBeLessThan(billed.costUsd * 2);
+    }
+    expect(answered).toMatchObject({ status: 'ok', costSource: 'estimate' });
+  });
+
   it('a model without a price stays unpriced: a guess at zero would be silently low', async () => {
     sim = await startSimulator({ keys: { 'sk-sim': {} }, seed: 3, reportCost: false });
     sim.setProfile({ faults: { truncated_stream: { at: [1] } } });
