@@ -269,7 +269,7 @@ export class CallManager {
     const { result, startedAt, reservation } = sent;
     const entry = rt.entry;
     // What did it cost? The answering model's price, the provider's word, or a lookup.
-    const pendingCost = attemptCost(result, this.router.answering(result.answeredBy, entry).prices, sent.target, run.signal, this.deps.dispatcher);
+    const pendingCost = attemptCost(result, this.router.answering(result.answeredBy, entry).prices, sent.target, run.promptTokens, this.deps.dispatcher);
     const cost = pendingCost instanceof Promise ? await pendingCost : pendingCost;
     reservation?.settle(cost.costUsd);
     addCost(run, cost, result);

@@ -67,7 +67,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
-  if (values.help || !command) throw new UsageError('');
+  if (values.help || command === 'help') return { command: 'help', positionals: [], models: [], compare: false, json: false, demo: false };
+  if (!command) throw new UsageError('');
   const number = (name: string, text: string | undefined, integer: boolean): number | undefined => {
     if (text === undefined) return undefined;
     const n = Number(text);

@@ -16,6 +16,7 @@ import {
 import { makeDataFolder, resolveDataFiles } from '../app/data-files.ts';
 import { createEnvSecretStore } from '../secrets/secret-store.ts';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args.ts';
+import { counted, dollars } from './format.ts';
 
 /** DESIGN §6 exit codes. */
 export const EXIT = { ok: 0, someFailed: 1, usage: 2, budget: 3, interrupted: 130 } as const;
@@ -82,8 +83,17 @@ function printReport(report: BatchReport, args: CliArgs, io: CliIo): void {
     const what = s.status === 'graded' ? `${s.score}/${s.max_score}${s.flags?.length ? `  [${s.flags.join(', ')}]` : ''}` : s.status === 'failed' ? `failed: ${s.error?.code} ${s.error?.message}` : s.status;
     io.stdout(`${s.file}\t${s.student ?? ''}\t${what}\n`);
   }
-  const cost = report.total_cost_usd === null ? 'unknown (a model without a price)' : `$${report.total_cost_usd.toFixed(4)}`;
-  io.stdout(`batch ${report.batch_id}: ${report.status}, ${report.api_calls} API calls, cost ${cost}` + (report.possible_duplicate_paid_calls ? `, ${report.possible_duplicate_paid_calls} calls may have been paid twice` : '') + '\n');
+  const cost = dollars(report.total_cost_usd, 'unknown (a model without a price)') + costCaveats(report);
+  io.stdout(`batch ${report.batch_id}: ${report.status}, ${counted(report.api_calls, 'API call')}, cost ${cost}` + (report.possible_duplicate_paid_calls ? `, ${counted(report.possible_duplicate_paid_calls, 'call')} may have been paid twice` : '') + '\n');
+}
+
+/** What a total does not hold exactly: calls we estimated, calls of unknown cost it leaves out. */
+function costCaveats(totals: { estimated_calls: number; unpriced_calls: number }): string {
+  const notes = [
+    ...(totals.estimated_calls > 0 ? [`${counted(totals.estimated_calls, 'call')} estimated`] : []),
+    ...(totals.unpriced_calls > 0 ? [`${counted(totals.unpriced_calls, 'call')} of unknown cost not included`] : []),
+  ];
+  return notes.length > 0 ? ` (${notes.join('; ')})` : '';
 }
 
 /** Prints what a run ended with and answers its exit code. */
@@ -113,7 +123,7 @@ async function grade(args: CliArgs, io: CliIo): Promise<number> {
       onProgress: progressPrinter(io),
     });
     if (outcome.kind === 'over_budget') {
-      io.stderr(`The estimated cost $${outcome.estimateUsd.toFixed(4)} is over the budget $${outcome.budgetUsd}; nothing was sent. Raise --budget or grade fewer files.\n`);
+      io.stderr(`The estimated cost ${dollars(outcome.estimateUsd)} is over the budget $${outcome.budgetUsd}; nothing was sent. Raise --budget or grade fewer files.\n`);
       if (outcome.report) printReport(outcome.report, args, io);
       return EXIT.budget;
     }
@@ -148,7 +158,7 @@ async function history(args: CliArgs, io: CliIo): Promise<number> {
     }
     const all = records.history();
     if (args.json) io.stdout(`${JSON.stringify(all, null, 2)}\n`);
-    else for (const b of all.batches) io.stdout(`${b.batch_id}\t${b.created_at}\t${b.status}\t${b.rubric}\t${b.graded}/${b.submissions} graded\t${b.total_cost_usd === null ? 'cost unknown' : `$${b.total_cost_usd.toFixed(4)}`}\n`);
+    else for (const b of all.batches) io.stdout(`${b.batch_id}\t${b.created_at}\t${b.status}\t${b.rubric}\t${b.graded}/${b.submissions} graded\t${dollars(b.total_cost_usd, 'cost unknown')}\n`);
     return EXIT.ok;
   } finally {
     records.close();
@@ -161,9 +171,10 @@ async function costs(args: CliArgs, io: CliIo): Promise<number> {
     const out = records.costSummary();
     if (args.json) io.stdout(`${JSON.stringify(out, null, 2)}\n`);
     else {
-      for (const m of out.by_model) io.stdout(`${m.model}\t${m.calls} calls\t${m.cost_usd === null ? 'unknown' : `$${m.cost_usd.toFixed(4)}`}\n`);
+      for (const m of out.by_model) io.stdout(`${m.model}\t${counted(m.calls, 'call')}\t${dollars(m.cost_usd)}\n`);
+      io.stdout(`total\t${dollars(out.total_usd)}${costCaveats(out)}\n`);
       // Demo calls apart, so a teacher never reads made-up spend as real.
-      for (const m of out.simulated?.by_model ?? []) io.stdout(`${m.model}\t${m.calls} calls\t$${m.cost_usd.toFixed(4)} (simulated, not charged)\n`);
+      for (const m of out.simulated?.by_model ?? []) io.stdout(`${m.model}\t${counted(m.calls, 'call')}\t${dollars(m.cost_usd)} (simulated, not charged)\n`);
     }
     return EXIT.ok;
   } finally {
@@ -265,6 +276,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await models(args, io);
       case 'decide':
         return decide(args, io);
+      case 'help':
+        // Asked for: the usage is the answer, on stdout, and nothing went wrong.
+        io.stdout(`${USAGE}\n`);
+        return EXIT.ok;
       default:
         throw new UsageError(`Unknown command "${args.command}".`);
     }

@@ -4,11 +4,11 @@
  * and what the calls cost.
  */
 import { AppError, type Result } from '../../shared/errors.ts';
-import { closeDatabase, costByDay, costByModel, getBatch, latestUnfinishedBatch, openDatabase, type HeldImagesDecision, type ReadableDB } from '../store/index.ts';
+import { closeDatabase, costByDay, costByModel, getBatch, latestUnfinishedBatch, openDatabase, sumApiCallCosts, type HeldImagesDecision, type ReadableDB } from '../store/index.ts';
 import { combineWith } from './batch/combine.ts';
 import { decideHeldImages } from './batch/held-images.ts';
 import { parseStoredPlan, type BatchPlan } from './batch/plan.ts';
-import { batchReport, historyReport, type BatchReport } from './batch/report.ts';
+import { batchReport, historyReport, round6, type BatchReport } from './batch/report.ts';
 import { exportBatch, type ExportFormat, type ExportResult, type GradebookInput } from './export.ts';
 
 /** A stored batch and the plan it was started with (settings resolved, pseudonym secret, config). */
@@ -21,6 +21,8 @@ export interface StoredBatch {
 interface CostSummary {
   total_usd: number | null;
   cost_unpriced?: true;
+  estimated_calls: number;
+  unpriced_calls: number;
   by_model: Array<{ model: string; calls: number; cost_usd: number | null }>;
   by_day: Array<{ day: string; cost_usd: number | null }>;
   /** The demo provider's calls, apart: their cost is simulated and in none of the totals above. */
@@ -58,24 +60,26 @@ function simulatedSummary(db: ReadableDB): Pick<CostSummary, 'simulated'> {
   return {
     simulated: {
       calls: byModel.reduce((s, m) => s + m.calls, 0),
-      cost_usd: byModel.reduce((s, m) => s + m.costUsd, 0),
+      cost_usd: round6(byModel.reduce((s, m) => s + m.costUsd, 0)),
       by_model: byModel.map((m) => ({ model: m.modelId, calls: m.calls, cost_usd: m.costUsd })),
     },
   };
 }
 
-/** What every real call cost, by model and by day; the demo's simulated calls apart. */
+/** What every real call cost, by model and by day, to the micro-dollar; the demo's simulated calls apart. */
 function costSummary(db: ReadableDB): CostSummary {
   const byModel = costByModel(db, { simulated: false });
   const byDay = costByDay(db, { simulated: false });
+  const all = sumApiCallCosts(db, { simulated: false });
   // Null only for answers of a model without a price (DESIGN §6), as in a batch's report: a
-  // cancelled call of unknown cost must not blank every total after it.
-  const unknown = byModel.some((m) => m.unpricedAnswers > 0);
+  // cancelled call of unknown cost must not blank every total after it, but it is said.
   return {
-    total_usd: unknown ? null : byModel.reduce((s, m) => s + m.costUsd, 0),
-    ...(unknown ? { cost_unpriced: true as const } : {}),
-    by_model: byModel.map((m) => ({ model: m.modelId, calls: m.calls, cost_usd: m.unpricedAnswers > 0 ? null : m.costUsd })),
-    by_day: byDay.map((d) => ({ day: d.day, cost_usd: d.unpricedAnswers > 0 ? null : d.costUsd })),
+    total_usd: all.unpricedAnswers > 0 ? null : round6(all.costUsd),
+    ...(all.unpricedCalls > 0 ? { cost_unpriced: true as const } : {}),
+    estimated_calls: all.estimatedCalls,
+    unpriced_calls: all.unpricedCalls,
+    by_model: byModel.map((m) => ({ model: m.modelId, calls: m.calls, cost_usd: m.unpricedAnswers > 0 ? null : round6(m.costUsd) })),
+    by_day: byDay.map((d) => ({ day: d.day, cost_usd: d.unpricedAnswers > 0 ? null : round6(d.costUsd) })),
     ...simulatedSummary(db),
   };
 }

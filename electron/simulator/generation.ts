@@ -3,11 +3,17 @@
  * is emitted, and writes it as JSON or SSE — or breaks it the way the injected generation
  * fault says.
  *
- * Billing rule: the ledger entry opens when the generation starts (prompt tokens billed) and
- * its completion tokens follow what the server emitted. A streamed answer that breaks off is
- * billed for the chunks already sent; a non-streamed answer is generated whole before the
- * first byte, so truncation or a stall on the wire does not make it cheaper. A client that
- * disconnects early pays for what was emitted until then.
+ * Billing rule: a generation is billed from the moment the provider answers (its response
+ * headers go out): the prompt then, and completion tokens as the server emits them. A streamed
+ * answer that breaks off is billed for the chunks already sent; a non-streamed answer is
+ * generated whole before the first byte, so truncation or a stall on the wire does not make it
+ * cheaper. A client that disconnects after the headers pays for what was emitted until then.
+ *
+ * A request cancelled before any answer came back is not billed. The client cannot tell
+ * whether such a request reached a model at all, so it records it at $0; providers differ here
+ * (some drop a request whose client left, some finish and bill it), and this is the rule the
+ * simulator and the app keep alike, so that a test can cancel mid-call and still compare the
+ * app's spend with the ledger to the last bit.
  */
 import type { ServerResponse } from 'node:http';
 import type { EffectiveProfile, FaultKind } from './fault-profile.ts';
@@ -76,38 +82,47 @@ export async function runGeneration(
 ): Promise<void> {
   const ttft = sampleDist(plan.profile.ttftMs, rngFor(state.seed, 'ttft', plan.n));
   const latency = Math.max(ttft, sampleDist(plan.profile.latencyMs, rngFor(state.seed, 'latency', plan.n)));
-  const entry = state.ledger.open({
-    id: plan.id,
-    n: plan.n,
-    model: plan.model,
-    key: plan.key,
-    streamed: plan.stream,
-    outcome: plan.fault ?? 'ok',
-    promptTokens: plan.prompt.promptTokens,
-    cachedTokens: plan.prompt.cachedTokens,
-  });
+  let entry: LedgerEntry | null = null;
+  // Called as the headers go out: billing starts when the provider answers (see above).
+  const answering: OpenEntry = () =>
+    (entry ??= state.ledger.open({
+      id: plan.id,
+      n: plan.n,
+      model: plan.model,
+      key: plan.key,
+      streamed: plan.stream,
+      outcome: plan.fault ?? 'ok',
+      promptTokens: plan.prompt.promptTokens,
+      cachedTokens: plan.prompt.cachedTokens,
+    }));
   const meta: GenerationMeta = { id: plan.id, model: plan.model, created: Math.floor(Date.now() / 1000) };
   const headers = { ...plan.headers, 'x-generation-id': plan.id };
   try {
-    if (plan.stream) await stream(state, plan, res, signal, entry, meta, headers, ttft, latency);
-    else await respond(state, plan, res, signal, entry, meta, headers, latency);
+    if (plan.stream) await stream(state, plan, res, signal, answering, meta, headers, ttft, latency);
+    else await respond(state, plan, res, signal, answering, meta, headers, latency);
   } finally {
     // Whatever happened (client gone, server closing), the entry stops growing here.
-    state.ledger.finish(entry, entry.done ? entry.finishReason : null);
+    const opened = entry as LedgerEntry | null;
+    if (opened !== null) state.ledger.finish(opened, opened.done ? opened.finishReason : null);
   }
 }
+
+/** Opens the generation's ledger entry (once) as it starts answering. */
+type OpenEntry = () => LedgerEntry;
 
 async function respond(
   state: SimulatorState,
   plan: GenerationPlan,
   res: ServerResponse,
   signal: AbortSignal,
-  entry: LedgerEntry,
+  answering: OpenEntry,
   meta: GenerationMeta,
   headers: Record<string, string>,
   latency: number,
 ): Promise<void> {
   if (!(await state.timers.sleep(latency, signal))) return;
+  if (signal.aborted || res.destroyed) return;
+  const entry = answering();
   const usage = () => usageOf(entry, state.reportCost);
 
   if (plan.fault === 'sse_error_event' || plan.fault === 'finish_reason_error') {
@@ -154,13 +169,15 @@ async function stream(
   plan: GenerationPlan,
   res: ServerResponse,
   signal: AbortSignal,
-  entry: LedgerEntry,
+  answering: OpenEntry,
   meta: GenerationMeta,
   headers: Record<string, string>,
   ttft: number,
   latency: number,
 ): Promise<void> {
   if (!(await state.timers.sleep(ttft, signal))) return;
+  if (signal.aborted || res.destroyed) return;
+  const entry = answering();
   const pieces = splitContent(plan.content, plan.profile.chunks);
   const fault = plan.fault;
   const cut = fault !== null && CUTTING.has(fault) ? cutIndex(pieces.length) : pieces.length;

@@ -285,14 +285,37 @@ export interface CostTotals {
   unpricedCalls: number;
 }
 
-/** What recorded calls cost, overall or for one batch (across every run of it). */
-export function sumApiCallCosts(db: ReadableDB, filter: { batchId?: string | undefined } = {}): CostTotals {
-  const where = filter.batchId !== undefined ? sql`WHERE batch_id = ${filter.batchId}` : sql``;
-  const row = queryOne<{ calls: number; cost: number; unpriced: number }>(
+/** A total as DESIGN §6 reports it: what it holds, what it estimated, and what it leaves out. */
+export interface CostAccount extends CostTotals {
+  /** Calls the client priced itself, without the provider's usage (a broken answer). */
+  estimatedCalls: number;
+  /** Answers (not failures) of unknown cost: without them a total would not be one. */
+  unpricedAnswers: number;
+}
+
+/**
+ * What recorded calls cost, overall or for one batch (across every run of it). An estimated
+ * call is one priced without the provider's token counts (they are null) that cost something:
+ * a refusal's certain $0 is recorded with the same source but is no estimate.
+ */
+export function sumApiCallCosts(db: ReadableDB, filter: { batchId?: string | undefined; simulated?: boolean } = {}): CostAccount {
+  const parts: SqlFragment[] = [];
+  if (filter.batchId !== undefined) parts.push(sql`batch_id = ${filter.batchId}`);
+  if (filter.simulated !== undefined) parts.push(sql`simulated = ${filter.simulated ? 1 : 0}`);
+  const where = parts.length > 0 ? sql`WHERE ${sqlJoin(parts, sql` AND `)}` : sql``;
+  const row = queryOne<{ calls: number; cost: number; unpriced: number; estimated: number | null; unpriced_answers: number | null }>(
     db,
     sql`SELECT count(*) AS calls, total(cost_usd) AS cost,
-               count(*) - count(cost_usd) AS unpriced
+               count(*) - count(cost_usd) AS unpriced,
+               sum(cost_source = 'estimate' AND prompt_tokens IS NULL AND cost_usd > 0) AS estimated,
+               sum(cost_usd IS NULL AND status = 'ok') AS unpriced_answers
         FROM api_calls ${where}`,
   );
-  return { calls: row?.calls ?? 0, costUsd: row?.cost ?? 0, unpricedCalls: row?.unpriced ?? 0 };
+  return {
+    calls: row?.calls ?? 0,
+    costUsd: row?.cost ?? 0,
+    unpricedCalls: row?.unpriced ?? 0,
+    estimatedCalls: row?.estimated ?? 0,
+    unpricedAnswers: row?.unpriced_answers ?? 0,
+  };
 }

@@ -2,6 +2,7 @@
  * Batches and their submissions: what `gradedesk grade` creates in one transaction, and what
  * `resume` and `history` read back.
  */
+import { sumApiCallCosts, type CostAccount } from './api-calls.ts';
 import type { ReadableDB, WritableDB } from './db-types.ts';
 import { sql } from './sql.ts';
 import { execute, queryAll, queryOne } from './statements.ts';
@@ -294,12 +295,11 @@ export function gradingsOfBatch(db: ReadableDB, batchId: string): GradingRow[] {
   }));
 }
 
-/** Cost of every recorded call of a batch, across all its runs; unknown costs counted apart. */
-export function batchCallTotals(db: ReadableDB, batchId: string): { calls: number; costUsd: number; unpriced: number } {
-  const row = queryOne<{ calls: number; cost: number | null; unpriced: number }>(
-    db,
-    sql`SELECT count(*) AS calls, total(cost_usd) AS cost, sum(cost_usd IS NULL AND status = 'ok') AS unpriced
-        FROM api_calls WHERE batch_id = ${batchId}`,
-  );
-  return { calls: row?.calls ?? 0, costUsd: row?.cost ?? 0, unpriced: row?.unpriced ?? 0 };
+/**
+ * Cost of every recorded call of a batch, across all its runs; unknown costs counted apart
+ * (`unpriced`: answers of unknown cost, which leave the total unknown).
+ */
+export function batchCallTotals(db: ReadableDB, batchId: string): CostAccount & { unpriced: number } {
+  const account = sumApiCallCosts(db, { batchId });
+  return { ...account, unpriced: account.unpricedAnswers };
 }

@@ -57,6 +57,8 @@ export const BatchReportSchema = z.strictObject({
   submissions: z.array(SubmissionReportSchema).max(LIMITS.listItems),
   total_cost_usd: usd,
   cost_unpriced: z.literal(true).optional(),
+  estimated_calls: count,
+  unpriced_calls: count,
   api_calls: count,
   possible_duplicate_paid_calls: count,
 });

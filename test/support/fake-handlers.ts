@@ -69,7 +69,7 @@ export function makeHandlers(overrides: Partial<Handlers> = {}): Handlers {
       byErrorClass: [],
       byModel: [],
     }),
-    gradeDemoClass: () => ({ batch_id: 'b_test', status: 'completed', submissions: [], total_cost_usd: 0, api_calls: 0, possible_duplicate_paid_calls: 0 }),
+    gradeDemoClass: () => ({ batch_id: 'b_test', status: 'completed', submissions: [], total_cost_usd: 0, estimated_calls: 0, unpriced_calls: 0, api_calls: 0, possible_duplicate_paid_calls: 0 }),
     ...overrides,
   };
 }

@@ -33,6 +33,8 @@ export class AttemptProgress {
   contentStarted = false;
   rateLimit: RateLimitHint | null = null;
   finishReason: string | null = null;
+  /** A stream's text so far, kept so that a broken answer can still be priced by what it said. */
+  receivedContent = '';
 
   constructor(
     private readonly apiKey: string | null,
@@ -75,13 +77,16 @@ export class AttemptProgress {
       rateLimit: this.rateLimit,
       retryAfterMs: retryAfter,
       contentStarted: this.contentStarted,
+      receivedContent: this.receivedContent,
       detail: withoutSecrets(detail, this.apiKey).slice(0, 500),
     };
   }
 
   /** What undici (or our own timers) threw before a complete answer arrived, classified. */
   failThrown(error: unknown, phase: Phase): AttemptFailure {
-    const cls = classifyThrown(error, phase);
+    // The caller's cancel may come with any reason (a TimeoutError from AbortSignal.timeout):
+    // undici throws that reason, which must not read as a network failure.
+    const cls = this.cancelledByCaller ? 'aborted' : classifyThrown(error, phase);
     return this.fail(cls === 'aborted' ? this.abortClass(phase) : cls, String((error as Error)?.message ?? error));
   }
 

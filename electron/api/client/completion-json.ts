@@ -54,6 +54,20 @@ export function generationIdIn(partialJson: string): string | null {
   return /"id"\s*:\s*"([^"]{1,200})"/.exec(partialJson.slice(0, 4096))?.[1] ?? null;
 }
 
+/**
+ * The answer's text as far as a broken body holds it: what the provider generated and billed,
+ * for pricing an answer that came without its usage. A cut escape is kept as it came.
+ */
+export function contentIn(partialJson: string): string {
+  const raw = /"content"\s*:\s*"((?:[^"\\]|\\.)*)/.exec(partialJson)?.[1];
+  if (raw === undefined) return '';
+  try {
+    return JSON.parse(`"${raw.replace(/\\$/, '')}"`) as string;
+  } catch {
+    return raw;
+  }
+}
+
 /** A whole (not streamed) answer, read: a success only with content that is not blank. */
 export function jsonAnswer(text: string, progress: AttemptProgress): AttemptResult {
   progress.bodyRead();
@@ -62,6 +76,7 @@ export function jsonAnswer(text: string, progress: AttemptProgress): AttemptResu
     json = JSON.parse(text) as CompletionJson;
   } catch {
     progress.generationId ??= generationIdIn(text);
+    progress.receivedContent = contentIn(text);
     return progress.fail('malformed', 'the response body is not JSON');
   }
   if (typeof json.id === 'string') progress.generationId = json.id.slice(0, 200);
@@ -70,8 +85,9 @@ export function jsonAnswer(text: string, progress: AttemptProgress): AttemptResu
   const choice = json.choices?.[0];
   const finishReason = typeof choice?.finish_reason === 'string' ? choice.finish_reason : null;
   progress.finishReason = finishReason;
-  if (json.error || finishReason === 'error') return progress.fail('stream_error', JSON.stringify(json.error ?? 'finish_reason error'));
   const content = choice?.message?.content;
+  if (typeof content === 'string') progress.receivedContent = content;
+  if (json.error || finishReason === 'error') return progress.fail('stream_error', JSON.stringify(json.error ?? 'finish_reason error'));
   if (typeof content !== 'string') return progress.fail('malformed', 'no message content');
   progress.contentStarted = content.length > 0;
   if (content.trim() === '') return progress.fail('empty', 'empty content');

@@ -1,7 +1,7 @@
 import { getGlobalDispatcher, request, type Dispatcher } from 'undici';
 import { classifyHttpStatus, retryAfterMs } from '../retry/classify.ts';
 import { AttemptProgress } from './attempt-progress.ts';
-import { generationIdIn, jsonAnswer, rateLimitHint } from './completion-json.ts';
+import { contentIn, generationIdIn, jsonAnswer, rateLimitHint } from './completion-json.ts';
 import { MAX_BODY_BYTES, readCapped } from './read-body.ts';
 import { buildRequestBody } from './request-body.ts';
 import { sseAnswer } from './sse-answer.ts';
@@ -120,8 +120,11 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
     try {
       text = await readCapped(response.body, MAX_BODY_BYTES, received);
     } catch (error) {
-      // The generation id is near the start of the body: keep it so the cost can be looked up.
-      progress.generationId ??= generationIdIn(Buffer.concat(received).toString('utf8'));
+      // The generation id is near the start of the body: keep it so the cost can be looked up,
+      // and the text that arrived, so that it can be estimated where it cannot.
+      const partial = Buffer.concat(received).toString('utf8');
+      progress.generationId ??= generationIdIn(partial);
+      progress.receivedContent = contentIn(partial);
       return progress.failThrown(error, 'mid_body');
     }
     return jsonAnswer(text, progress);

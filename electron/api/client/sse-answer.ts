@@ -35,6 +35,7 @@ function onEvent(event: EventSourceMessage, state: StreamState, progress: Attemp
   if (typeof delta === 'string' && delta.length > 0) {
     if (!progress.contentStarted) progress.contentBegan();
     state.content += delta;
+    progress.receivedContent = state.content;
     onDelta?.(delta);
   }
   if (typeof choice?.finish_reason === 'string') progress.finishReason = choice.finish_reason;
@@ -42,7 +43,7 @@ function onEvent(event: EventSourceMessage, state: StreamState, progress: Attemp
 
 /** How a stream that broke off ended, unless it had already said [DONE]. */
 function broken(error: unknown, progress: AttemptProgress): AttemptResult {
-  const cls = classifyThrown(error, 'mid_body');
+  const cls = progress.cancelledByCaller ? 'aborted' : classifyThrown(error, 'mid_body');
   if (cls === 'aborted') return progress.fail(progress.contentStarted ? progress.abortClass('mid_body') : progress.abortClass('before_first_byte'), 'aborted');
   // Silence before the first content is a stall before the first byte, whoever noticed it.
   return progress.fail(cls === 'stall_mid_stream' && !progress.contentStarted ? 'stall_first_byte' : cls, String((error as Error)?.message ?? error));
@@ -50,6 +51,8 @@ function broken(error: unknown, progress: AttemptProgress): AttemptResult {
 
 /** A stream that ended: a success only if it finished and said something. */
 function judged(state: StreamState, progress: AttemptProgress): AttemptResult {
+  // A body that ended because the caller cancelled is not the provider's truncation.
+  if (!state.done && progress.cancelledByCaller) return progress.fail('aborted', 'cancelled');
   if (state.malformed) return progress.fail('malformed', 'an SSE data line was not JSON');
   if (state.streamError) return progress.fail('stream_error', state.streamError);
   if (progress.finishReason === 'error') return progress.fail('stream_error', 'finish_reason error');

@@ -99,6 +99,8 @@ export interface AttemptFailure extends AttemptCommon {
   retryAfterMs: number | null;
   /** Content had begun to arrive: the provider may have billed for it. */
   contentStarted: boolean;
+  /** The answer's text received before it broke off: what prices a stream that lost its usage. */
+  receivedContent?: string;
   /** For the log only; never shown to the teacher raw. */
   detail: string;
 }

@@ -37,7 +37,10 @@ export interface BatchReport {
   status: string;
   submissions: SubmissionReport[];
   total_cost_usd: number | null;
+  /** Some call's cost is unknown: the total leaves it out (or, for an answer, is null). */
   cost_unpriced?: true;
+  estimated_calls: number;
+  unpriced_calls: number;
   api_calls: number;
   possible_duplicate_paid_calls: number;
 }
@@ -47,7 +50,8 @@ export type CombineGradings = (
   gradings: Array<{ modelId: string; criteria: unknown; score: number; maxScore: number; flags: string[]; value: unknown }>,
 ) => { score: number; maxScore: number; criteria: CriterionReport[]; flags: string[] };
 
-const round6 = (n: number): number => Math.round(n * 1e6) / 1e6;
+/** To the micro-dollar: sums of float prices print as 0.098031, not 0.09803100000000001. */
+export const round6 = (n: number): number => Math.round(n * 1e6) / 1e6;
 
 /**
  * The `--json` object of DESIGN §6 for a whole batch, across every run of it: costs include
@@ -101,13 +105,15 @@ export function batchReport(db: ReadableDB, batchId: string, combine: CombineGra
     }
     return { ...base, status: 'pending' };
   });
-  const unpricedTotal = totals.unpriced > 0;
   return {
     batch_id: batch.id,
     status: batch.status,
     submissions: out,
-    total_cost_usd: unpricedTotal ? null : round6(totals.costUsd),
-    ...(unpricedTotal ? { cost_unpriced: true as const } : {}),
+    total_cost_usd: totals.unpriced > 0 ? null : round6(totals.costUsd),
+    // A total is never silently low: any call of unknown cost is said, and counted.
+    ...(totals.unpricedCalls > 0 ? { cost_unpriced: true as const } : {}),
+    estimated_calls: totals.estimatedCalls,
+    unpriced_calls: totals.unpricedCalls,
     api_calls: totals.calls,
     possible_duplicate_paid_calls: batch.possibleDuplicates,
   };

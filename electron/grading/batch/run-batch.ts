@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { CallManager } from '../../api/call-manager.ts';
 import { AppError } from '../../../shared/errors.ts';
 import {
@@ -21,6 +20,7 @@ import {
   type WritableDB,
 } from '../../store/index.ts';
 import type { Arrivals } from './arrivals.ts';
+import { newLeaseOwner, ownerIsAlive } from './lease-owner.ts';
 import { gradeJob, type GradingKit, type JobContext } from './grade-job.ts';
 
 export interface RunOptions {
@@ -51,24 +51,6 @@ export interface RunReport {
 const LEASE_MS = 10 * 60_000;
 
 /**
- * A lease owner names its process (`pid:uuid`). Another run on the same batch must not take
- * over jobs whose owner still lives: it would send them a second time. An owner whose process
- * is gone (a crash) or that names none (older rows) is recovered as before.
- */
-function ownerIsAlive(owner: string): boolean {
-  const pid = Number(owner.split(':')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !owner.includes(':')) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
  * Works a batch's queue until it is empty, stopped by a budget, or cancelled. Any number of
  * runs may work the same batch one after another (resume): jobs left running by a dead process
  * are recovered first — those that had sent their request are "in doubt" and sent again,
@@ -77,7 +59,7 @@ function ownerIsAlive(owner: string): boolean {
 export async function runBatch(options: RunOptions): Promise<RunReport> {
   const { db, batchId } = options;
   const now = options.now ?? Date.now;
-  const owner = `${process.pid}:${randomUUID()}`;
+  const owner = newLeaseOwner();
   const retriedInDoubt = takeOverQueue(db, batchId, now);
   const run = new QueueRun(options, owner, now);
   // A call may outlast one lease (long deadlines): the live run keeps its jobs' leases fresh.

@@ -41,6 +41,41 @@ describe('costs', () => {
     expect(billedFailures.length).toBeGreaterThan(0);
   });
 
+  it('calls cancelled before their answer, mid-stream or not at all record exactly what the simulator billed', async () => {
+    sim = await startSimulator({ keys: { 'sk-sim': {} }, seed: 8 });
+    // Headers at 300 ms (a stream's first content) and the whole answer by 600 ms: a cancel at
+    // 30 ms comes before any answer (billed by neither side), one at 450 ms in the middle of a
+    // stream (billed for what was emitted) or before a whole JSON answer (billed by neither).
+    sim.setProfile({ ttftMs: 300, latencyMs: 600 });
+    const sink = new CollectingSink();
+    const outcomes = [];
+    for (const stream of [true, false]) {
+      const manager = makeManager(simModels(sim.baseUrl), sink, { stream, maxConcurrency: 6, timeouts: { connectMs: 1000, firstByteMs: 2000, idleMs: 2000, totalMs: 4000 } });
+      // The key's first use is sent alone (a probe): after it, all six leave at once.
+      expect((await manager.execute(gradingRequest(), { purpose: 'grading' })).ok).toBe(true);
+      outcomes.push(
+        ...(await Promise.all(
+          // Six at a time: within the model's max_concurrency, so every call leaves at once.
+          Array.from({ length: 6 }, (_, i) => {
+            const cancel = [30, 450, null][i % 3] ?? null;
+            const signal = cancel === null ? undefined : AbortSignal.timeout(cancel);
+            return manager.execute(gradingRequest(`Essay ${i} argues that homework should be optional.`), { purpose: 'grading', ...(signal ? { signal } : {}) });
+          }),
+        )),
+      );
+    }
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(4);
+    expect(outcomes.filter((o) => !o.ok && o.error.code === 'ABORTED')).toHaveLength(8);
+    expect(sink.rows).toHaveLength(14);
+    expect(sink.rows.filter((r) => r.errorClass === 'aborted')).toHaveLength(8);
+    const ledger = sim.ledger();
+    // What the provider billed: the 6 answers and the 2 streams cut in the middle.
+    expect(ledger.entries).toHaveLength(8);
+    expect(sink.rows.filter((r) => r.costUsd === null)).toEqual([]);
+    expect(sink.rows.filter((r) => r.errorClass === 'aborted' && (r.costUsd ?? 0) > 0)).toHaveLength(2);
+    expect(Math.abs(sink.totalCost() - ledger.totalUsd)).toBeLessThan(1e-9);
+  });
+
   it('without a provider cost, estimates from the price table; an unpriced model is unknown, never $0', async () => {
     sim = await startSimulator({ keys: { 'sk-sim': {} }, reportCost: false });
     const sink = new CollectingSink();

@@ -200,7 +200,7 @@ describe('answers and their cost', () => {
     expect(JSON.stringify(sink.rows)).not.toContain('SECRET');
   });
 
-  it('records a 200 stream lost before any content as of unknown cost, never as $0', async () => {
+  it('records a 200 stream lost before any content at its estimated prompt cost, never as $0', async () => {
     const sink = new CollectingSink();
     const manager = makeManager([model('A', '/processing/chat/completions', [1e-7, 4e-7])], sink, {
       stream: true,
@@ -208,7 +208,10 @@ describe('answers and their cost', () => {
       timeouts: { connectMs: 1000, firstByteMs: 400, idleMs: 400, totalMs: 2000 },
     });
     const outcome = await manager.execute(gradingRequest(), { purpose: 'grading' });
-    expect(outcome).toMatchObject({ ok: false, costUsd: null, costUnpriced: true });
-    expect(sink.rows[0]).toMatchObject({ httpStatus: 200, errorClass: 'stall_first_byte', costUsd: null });
+    // The provider accepted the prompt: it is estimated (counted as such), not left out of totals.
+    expect(outcome).toMatchObject({ ok: false, costUnpriced: false });
+    expect(outcome.costUsd).toBeGreaterThan(0);
+    expect(sink.rows[0]).toMatchObject({ httpStatus: 200, errorClass: 'stall_first_byte', costSource: 'estimate', promptTokens: null });
+    expect(sink.rows[0]!.costUsd).toBe(outcome.costUsd);
   });
 });

@@ -17,6 +17,8 @@ const report: BatchReport = {
   batch_id: 'b',
   status: 'completed',
   total_cost_usd: 0.01,
+  estimated_calls: 0,
+  unpriced_calls: 0,
   api_calls: 3,
   possible_duplicate_paid_calls: 0,
   submissions: ['=HYPERLINK("http://evil","x")', '@SUM(1+1)', '+1+2', '-2+3'].map((student) => ({

@@ -28,6 +28,8 @@ const report: BatchReport = {
   status: 'completed',
   total_cost_usd: 0.01,
   api_calls: 4,
+  estimated_calls: 0,
+  unpriced_calls: 0,
   possible_duplicate_paid_calls: 0,
   submissions: [
     graded('ana.docx', 'Ana López', 13),

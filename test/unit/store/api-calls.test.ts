@@ -89,7 +89,7 @@ describe('insertApiCalls', () => {
     expect(types).toEqual([{ t: 'null' }]);
 
     const totals = sumApiCallCosts(db);
-    expect(totals).toEqual({ calls: 2, costUsd: 0, unpricedCalls: 2 });
+    expect(totals).toEqual({ calls: 2, costUsd: 0, unpricedCalls: 2, estimatedCalls: 0, unpricedAnswers: 2 });
   });
 
   it('a zero cost stays 0 (free is not unknown)', () => {
