@@ -125,10 +125,15 @@ export function anotherRound(run: RequestRun): boolean {
   return true;
 }
 
-/** No model is left to try: the last error if another model would not cure it, else why none could answer. */
-export function outOfOptions(run: RequestRun): CallFailure {
+/**
+ * No model is left to try: the last error if another model would not cure it, else why none
+ * could answer — `unfit` when every model of the pool is ruled out by what it is (no vision, too
+ * small a context window, a refused key) and nothing was tried.
+ */
+export function outOfOptions(run: RequestRun, unfit: AppErrorData | null = null): CallFailure {
   const { lastError, lastClass } = run;
   if (lastError && lastClass && !isTransient(lastClass)) return failure(run, lastError.code, lastError.message);
+  if (unfit && run.attempts === 0 && lastError === null) return failure(run, unfit.code, unfit.message);
   return failure(
     run,
     'NO_MODEL_AVAILABLE',
@@ -154,10 +159,13 @@ export function giveUpOnRateLimit(run: RequestRun, rt: ModelRuntime): void {
   run.lastClass ??= 'rate_limit';
 }
 
-/** The breaker turned the request away: leave the model, but as one a transient failure left. */
-export function leaveOpenBreaker(run: RequestRun, rt: ModelRuntime): void {
-  run.tried.add(rt.entry.id);
-  run.triedTransiently.add(rt.entry.id);
+/**
+ * The breaker turned the request away (another request took its half-open probe): choose
+ * again. The model is not left as tried: the request failed nowhere, and a request pinned to
+ * this model (compare mode) must wait for it — the next choice skips it while its breaker says
+ * no, or sleeps until it reopens, within the deadline.
+ */
+export function leaveOpenBreaker(run: RequestRun): void {
   run.current = null;
 }
 
