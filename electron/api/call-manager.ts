@@ -362,6 +362,9 @@ export class CallManager {
     if (cls === 'rate_limit') this.pacer.onRateLimited(rt.keyScope, now, outcome.retryAfterMs, outcome.rateLimit);
     if (toldWhen) this.pacer.onRateLimited(modelScope(rt.entry.id), now, outcome.retryAfterMs, null);
     if (rule.disableModel) this.router.disable(rt.entry.id, CODE_OF_CLASS[cls]);
+    // A 401 or an empty account refuses the key, not the model: the others on it would be too.
+    // (A 403 may be about this model alone.)
+    if ((cls === 'auth' && outcome.httpStatus === 401) || cls === 'payment') this.router.disableKey(rt.keyScope, CODE_OF_CLASS[cls]);
     return toldWhen;
   }
 

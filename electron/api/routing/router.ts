@@ -141,6 +141,11 @@ export class ModelRouter {
     this.disabled.set(modelId, code);
   }
 
+  /** A refused key or an empty account: every model asked with that key at that origin is out too. */
+  disableKey(keyScope: string, code: ErrorCode): void {
+    for (const rt of this.runtimes.values()) if (rt.keyScope === keyScope && !this.disabled.has(rt.entry.id)) this.disabled.set(rt.entry.id, code);
+  }
+
   /** See CallManager.keyCheck. */
   async keyCheck(pool: readonly string[], keys: KeyLookup): Promise<KeyCheck> {
     const ready: string[] = [];

@@ -244,6 +244,26 @@ describe('a request pinned to one model (compare mode)', () => {
     expect(simulator.requests().every((r) => r.model === 'sim/fast')).toBe(true);
   }, 30_000);
 
+  it('makes the retry it decided after a schema-invalid answer, even when the breaker opened meanwhile', async () => {
+    // Request 1's answer breaks the schema: it decides to ask A again after a backoff. Meanwhile
+    // request 2 fails and opens A's breaker. Request 1 must wait for A and retry, not fail with
+    // SCHEMA_INVALID without the retry it logged.
+    sim = await startSimulator({ keys: { 'sk-sim': {} }, profile: { faults: { schema_invalid: { at: [1] }, server_error_500: { at: [2] } } } });
+    const sink = new CollectingSink();
+    const manager = makeManager(simModels(sim.baseUrl), sink, {
+      stream: false,
+      deadlineMs: 30_000,
+      backoff: { kind: 'exponential', baseMs: 400, maxMs: 400 },
+      backoffByClass: { schema_invalid: 'exponential', server_error: 'exponential' },
+      breaker: pinnedBreaker,
+    });
+    const outcomes = await Promise.all([1, 2].map(() => manager.execute(gradingRequest(), { purpose: 'grading', pool: ['A'] })));
+    expect(outcomes.map((o) => (o.ok ? o.modelId : `${o.error.code}: ${o.error.message}`))).toEqual(['A', 'A']);
+    const first = sink.rows.find((r) => r.errorClass === 'schema_invalid');
+    expect(first?.decision).toMatch(/^retry_same/);
+    expect(sink.byRequest(first?.requestId ?? '').map((r) => r.errorClass ?? 'ok')).toEqual(['schema_invalid', 'ok']);
+  });
+
   it('is not applicable to a model that cannot take it: NO_VISION or CONTEXT_TOO_LONG, nothing sent', async () => {
     sim = await startSimulator({ keys: { 'sk-sim': {} } });
     const models = simModels(sim.baseUrl, { A: { vision: false, context_window: 2_000 } });
