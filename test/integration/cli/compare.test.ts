@@ -79,6 +79,24 @@ describe('gradedesk grade --compare', () => {
     expect(sim.requests()).toHaveLength(0);
   });
 
+  it('shows a model whose context window is too small for an essay as not applicable', async () => {
+    const { sim, dir } = suite;
+    const folder = writeEssays(join(dir, 'long'), 2);
+    const config = threeModels(dir, sim.baseUrl);
+    const small = JSON.parse(readFileSync(config, 'utf8')) as { models: Record<string, Record<string, unknown>> };
+    small.models.text = { ...small.models.text, context_window: 600 };
+    writeFileSync(config, JSON.stringify(small));
+    sim.reset();
+    const run = await cli(['grade', folder, '--rubric', RUBRIC, '--config', config, '--db', join(dir, 'long.db'), '--compare', '--model', 'eye2', '--model', 'text', '--json']);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(run.code).toBe(0);
+    for (const s of report.submissions) {
+      expect(s.status).toBe('graded');
+      expect(s.models?.map((m) => `${m.model}:${m.status}${m.reason ? `:${m.reason}` : ''}`)).toEqual(['eye2:graded', 'text:not_applicable:CONTEXT_TOO_LONG']);
+    }
+    expect(sim.requests().every((r) => r.model === 'sim/smart')).toBe(true);
+  });
+
   it('waits for a model that is down for a while: its pinned jobs grade once it is back', async () => {
     const { sim, dir } = suite;
     const folder = writeEssays(join(dir, 'down'), 6);

@@ -26,7 +26,7 @@ const jobStatuses = (dbPath: string, batchId: string): string[] => {
 };
 
 describe('a refused key', () => {
-  const suite = simulatorForSuite({ keys: { 'sk-right': {} } });
+  const suite = simulatorForSuite({ keys: { 'sk-right': {}, 'sk-empty': { credits_usd: 0 } } });
 
   it('stops the batch at once with exit 2 and the jobs queued; resume with the right key completes it', async () => {
     const { sim, dir } = suite;
@@ -80,5 +80,20 @@ describe('a refused key', () => {
     const after = JSON.parse(resumed.stdout) as Report;
     expect(resumed.code).toBe(0);
     for (const s of after.submissions) expect(s.models?.map((m) => `${m.model}:${m.status}`).sort()).toEqual(['fast:graded', 'smart:graded']);
+  });
+
+  it('an account out of credits stops the batch the same way, with OUT_OF_CREDITS', async () => {
+    const { sim, dir } = suite;
+    const folder = writeEssays(join(dir, 'broke'), 4);
+    const config = writeConfig(dir, sim.baseUrl);
+    const db = join(dir, 'broke.db');
+    sim.reset();
+    const run = await cli(['grade', folder, '--rubric', RUBRIC, '--config', config, '--db', db, '--compare', '--json'], { SIM_KEY: 'sk-empty' });
+    expect(run.code).toBe(2);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report).toMatchObject({ status: 'stopped', error: { code: 'OUT_OF_CREDITS' } });
+    expect(report.error?.message).toMatch(/SIM_KEY/);
+    expect(report.submissions.every((s) => s.status === 'pending')).toBe(true);
+    expect(jobStatuses(db, report.batch_id).every((s) => s === 'queued')).toBe(true);
   });
 });
