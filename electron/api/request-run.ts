@@ -10,7 +10,7 @@ import { mayHaveBilled, type AttemptCost } from './client/pricing.ts';
 import type { AttemptResult, AttemptTarget, ChatRequest } from './client/types.ts';
 import type { Reservation } from './ports.ts';
 import { MESSAGE_OF_CLASS, type ErrorClass } from './retry/error-classes.ts';
-import { isTransient } from './retry/retry-policy.ts';
+import { isTransient, RETRY_TABLE } from './retry/retry-policy.ts';
 import type { ModelEntry } from './routing/model-registry.ts';
 import type { ModelRuntime } from './routing/router.ts';
 import { STRATEGY_OF_PRIORITY, type Strategy } from './routing/strategies.ts';
@@ -113,12 +113,14 @@ export function limitReached(run: RequestRun, now: () => number): CallFailure | 
 }
 
 /**
- * Every model failed transiently: go round again, within the same budget and deadline. A round
- * in which nothing could even be sent ends the request instead of spinning. False when the
- * request is out of options.
+ * Every model failed transiently, or last with an answer that broke the schema (the next answer
+ * may well be right, and a request pinned to one model has no other to ask): go round again,
+ * within the same budget and deadline. A round in which nothing could even be sent ends the
+ * request instead of spinning. False when the request is out of options.
  */
 export function anotherRound(run: RequestRun): boolean {
-  if (run.tried.size === 0 || run.attempts <= run.attemptsAtLastRound || !run.lastClass || !isTransient(run.lastClass)) return false;
+  if (run.tried.size === 0 || run.attempts <= run.attemptsAtLastRound || !run.lastClass) return false;
+  if (!isTransient(run.lastClass) && RETRY_TABLE[run.lastClass].action !== 'repair') return false;
   run.attemptsAtLastRound = run.attempts;
   run.tried.clear();
   run.triedTransiently.clear();

@@ -264,6 +264,15 @@ describe('a request pinned to one model (compare mode)', () => {
     expect(sink.byRequest(first?.requestId ?? '').map((r) => r.errorClass ?? 'ok')).toEqual(['schema_invalid', 'ok']);
   });
 
+  it('asks its model again after a bad gateway and then a schema-invalid answer, having no other to switch to', async () => {
+    sim = await startSimulator({ keys: { 'sk-sim': {} }, profile: { faults: { bad_gateway_502: { at: [1] }, schema_invalid: { at: [2] } } } });
+    const sink = new CollectingSink();
+    const manager = makeManager(simModels(sim.baseUrl), sink, { stream: false, deadlineMs: 30_000, backoff: { kind: 'immediate', baseMs: 0, maxMs: 0 } });
+    const outcome = await manager.execute(gradingRequest(), { purpose: 'grading', pool: ['A'] });
+    expect(outcome.ok ? outcome.modelId : `${outcome.error.code}: ${outcome.error.message}`).toBe('A');
+    expect(sink.rows.map((r) => `${r.errorClass ?? 'ok'}:${r.decision}`)).toEqual(['bad_gateway:retry_same:0ms', 'schema_invalid:switch_model', 'ok:done']);
+  });
+
   it('is not applicable to a model that cannot take it: NO_VISION or CONTEXT_TOO_LONG, nothing sent', async () => {
     sim = await startSimulator({ keys: { 'sk-sim': {} } });
     const models = simModels(sim.baseUrl, { A: { vision: false, context_window: 2_000 } });
