@@ -122,4 +122,23 @@ describe('gradedesk grade --compare', () => {
       clearTimeout(up);
     }
   }, 90_000);
+
+  it('under faults of every transient kind and a model down for 5 s, grades every submission with both models', async () => {
+    const { sim, dir } = suite;
+    const folder = writeEssays(join(dir, 'load'), 40);
+    sim.reset();
+    const kinds = ['server_error_500', 'bad_gateway_502', 'unavailable_503', 'gateway_timeout_504', 'rate_limit_429', 'connection_reset', 'timeout_408', 'truncated_stream', 'sse_error_event', 'malformed_json', 'schema_invalid', 'empty_completion'] as const;
+    sim.setProfile({
+      latencyMs: { min: 5, max: 40 },
+      faults: Object.fromEntries(kinds.map((k) => [k, { rate: 0.02, retryAfterMs: 300 }])),
+      models: { 'sim/smart': { downBetweenMs: [500, 5500] } },
+    });
+    const config = threeModels(dir, sim.baseUrl, { retry: { max_attempts: 10, base_delay_ms: 50, max_delay_ms: 1000 } });
+    const run = await cli(['grade', folder, '--rubric', RUBRIC, '--config', config, '--db', join(dir, 'load.db'), '--compare', '--model', 'eye1', '--model', 'eye2', '--concurrency', '8', '--json']);
+    const report = JSON.parse(run.stdout) as Report;
+    const notBoth = report.submissions.filter((s) => s.status !== 'graded' || s.models?.some((m) => m.status !== 'graded'));
+    expect(notBoth.map((s) => `${s.file}: ${JSON.stringify(s.models ?? s.error)}`)).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(sim.requests().some((r) => r.outcome === 'unavailable_503' && r.model === 'sim/smart')).toBe(true);
+  }, 120_000);
 });
