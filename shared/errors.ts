@@ -39,6 +39,8 @@ export type ErrorCode =
   | 'DEADLINE_EXCEEDED'
   | 'ATTEMPTS_EXHAUSTED'
   | 'NO_MODEL_AVAILABLE'
+  // no model of the pool reads images (a photo, a scanned page)
+  | 'NO_VISION'
   | 'BUDGET_EXCEEDED'
   // documents and grading (DESIGN §6)
   | 'UNREADABLE_DOCUMENT'

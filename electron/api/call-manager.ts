@@ -33,7 +33,7 @@ import { decideAfterFailure, decisionLabel } from './retry/after-failure.ts';
 import { CODE_OF_CLASS, MESSAGE_OF_CLASS, type ErrorClass } from './retry/error-classes.ts';
 import { RETRY_TABLE } from './retry/retry-policy.ts';
 import { modelScope, type ModelEntry } from './routing/model-registry.ts';
-import { ModelRouter, type ModelRuntime } from './routing/router.ts';
+import { ModelRouter, type KeyCheck, type ModelRuntime } from './routing/router.ts';
 import { recordOutcome, type ModelStats } from './routing/strategies.ts';
 import { DEFAULT_SETTINGS, type CallManagerSettings } from './settings.ts';
 
@@ -90,11 +90,12 @@ export class CallManager {
   }
 
   /**
-   * Which models of `pool` (all when empty) could be asked at all: not disabled, and with their
-   * key at hand or needing none. A batch checks this before it touches a job, so a missing key
-   * is a setup error to fix, not every submission failed.
+   * Which models of `pool` (all when empty) could be asked at all: not refused earlier in this
+   * process (a bad key, no credits), and with their key at hand or needing none. A batch checks
+   * this before it touches a job, and again after a refusal, so a missing or refused key is a
+   * setup error to fix, not every submission failed.
    */
-  keyCheck(pool: readonly string[]): Promise<{ ready: string[]; missingKeys: Array<{ modelId: string; keyEnv: string }> }> {
+  keyCheck(pool: readonly string[]): Promise<KeyCheck> {
     return this.router.keyCheck(pool, this.deps.keys);
   }
 
@@ -138,7 +139,7 @@ export class CallManager {
         if (choice === null || !('rt' in choice)) {
           releaseGlobal();
           if (anotherRound(run)) continue;
-          return outOfOptions(run);
+          return outOfOptions(run, this.router.unfit(run));
         }
         run.current = choice.rt;
         run.sameModelRetries = 0;
@@ -230,7 +231,7 @@ export class CallManager {
       // Open for now, not for good: a later long wait elsewhere may come back to it. Nothing
       // leaves, so the rate window must not count it.
       slot.cancel();
-      leaveOpenBreaker(run, rt);
+      leaveOpenBreaker(run);
       return AGAIN;
     }
     const { entry } = rt;
@@ -361,6 +362,9 @@ export class CallManager {
     if (cls === 'rate_limit') this.pacer.onRateLimited(rt.keyScope, now, outcome.retryAfterMs, outcome.rateLimit);
     if (toldWhen) this.pacer.onRateLimited(modelScope(rt.entry.id), now, outcome.retryAfterMs, null);
     if (rule.disableModel) this.router.disable(rt.entry.id, CODE_OF_CLASS[cls]);
+    // A 401 or an empty account refuses the key, not the model: the others on it would be too.
+    // (A 403 may be about this model alone.)
+    if ((cls === 'auth' && outcome.httpStatus === 401) || cls === 'payment') this.router.disableKey(rt.keyScope, CODE_OF_CLASS[cls]);
     return toldWhen;
   }
 

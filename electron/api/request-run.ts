@@ -10,7 +10,7 @@ import { mayHaveBilled, type AttemptCost } from './client/pricing.ts';
 import type { AttemptResult, AttemptTarget, ChatRequest } from './client/types.ts';
 import type { Reservation } from './ports.ts';
 import { MESSAGE_OF_CLASS, type ErrorClass } from './retry/error-classes.ts';
-import { isTransient } from './retry/retry-policy.ts';
+import { isTransient, RETRY_TABLE } from './retry/retry-policy.ts';
 import type { ModelEntry } from './routing/model-registry.ts';
 import type { ModelRuntime } from './routing/router.ts';
 import { STRATEGY_OF_PRIORITY, type Strategy } from './routing/strategies.ts';
@@ -113,22 +113,29 @@ export function limitReached(run: RequestRun, now: () => number): CallFailure | 
 }
 
 /**
- * Every model failed transiently: go round again, within the same budget and deadline. A round
- * in which nothing could even be sent ends the request instead of spinning. False when the
- * request is out of options.
+ * Every model failed transiently, or last with an answer that broke the schema (the next answer
+ * may well be right, and a request pinned to one model has no other to ask): go round again,
+ * within the same budget and deadline. A round in which nothing could even be sent ends the
+ * request instead of spinning. False when the request is out of options.
  */
 export function anotherRound(run: RequestRun): boolean {
-  if (run.tried.size === 0 || run.attempts <= run.attemptsAtLastRound || !run.lastClass || !isTransient(run.lastClass)) return false;
+  if (run.tried.size === 0 || run.attempts <= run.attemptsAtLastRound || !run.lastClass) return false;
+  if (!isTransient(run.lastClass) && RETRY_TABLE[run.lastClass].action !== 'repair') return false;
   run.attemptsAtLastRound = run.attempts;
   run.tried.clear();
   run.triedTransiently.clear();
   return true;
 }
 
-/** No model is left to try: the last error if another model would not cure it, else why none could answer. */
-export function outOfOptions(run: RequestRun): CallFailure {
+/**
+ * No model is left to try: the last error if another model would not cure it, else why none
+ * could answer — `unfit` when every model of the pool is ruled out by what it is (no vision, too
+ * small a context window, a refused key) and nothing was tried.
+ */
+export function outOfOptions(run: RequestRun, unfit: AppErrorData | null = null): CallFailure {
   const { lastError, lastClass } = run;
   if (lastError && lastClass && !isTransient(lastClass)) return failure(run, lastError.code, lastError.message);
+  if (unfit && run.attempts === 0 && lastError === null) return failure(run, unfit.code, unfit.message);
   return failure(
     run,
     'NO_MODEL_AVAILABLE',
@@ -154,10 +161,13 @@ export function giveUpOnRateLimit(run: RequestRun, rt: ModelRuntime): void {
   run.lastClass ??= 'rate_limit';
 }
 
-/** The breaker turned the request away: leave the model, but as one a transient failure left. */
-export function leaveOpenBreaker(run: RequestRun, rt: ModelRuntime): void {
-  run.tried.add(rt.entry.id);
-  run.triedTransiently.add(rt.entry.id);
+/**
+ * The breaker turned the request away (another request took its half-open probe): choose
+ * again. The model is not left as tried: the request failed nowhere, and a request pinned to
+ * this model (compare mode) must wait for it — the next choice skips it while its breaker says
+ * no, or sleeps until it reopens, within the deadline.
+ */
+export function leaveOpenBreaker(run: RequestRun): void {
   run.current = null;
 }
 

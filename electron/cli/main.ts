@@ -33,6 +33,8 @@ export interface CliIo {
 const exitFor = (status: string, report: BatchReport | null): number => {
   if (status === 'interrupted') return EXIT.interrupted;
   if (status === 'budget_stopped') return EXIT.budget;
+  // Every model refused its key or has no credits: a setup error, and the batch is resumable.
+  if (status === 'stopped') return EXIT.usage;
   if (report && report.submissions.some((s) => s.status !== 'graded' && s.status !== 'duplicate')) return EXIT.someFailed;
   return EXIT.ok;
 };
@@ -99,6 +101,7 @@ function costCaveats(totals: { estimated_calls: number; unpriced_calls: number }
 /** Prints what a run ended with and answers its exit code. */
 function finishRun(result: RunPlannedResult, args: CliArgs, io: CliIo): number {
   if (result.report) printReport(result.report, args, io);
+  if (result.report?.error) io.stderr(`${result.report.error.code}: ${result.report.error.message}\n`);
   if (result.retriedInDoubt > 0) io.stderr(`${result.retriedInDoubt} request(s) in flight when the last run stopped were sent again; each may have been paid twice.\n`);
   return exitFor(result.status, result.report);
 }

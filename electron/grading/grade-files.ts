@@ -59,6 +59,30 @@ async function requireKeys(core: GradingCore, pool: readonly string[]): Promise<
 }
 
 /**
+ * Why no model of the batch can be asked any more, once a job failed for a setup cause: every
+ * model's key refused or missing, or its account out of credits. Null while some model can be.
+ * The message names the models and the key variables, and says how to carry on.
+ */
+async function everyModelRefused(core: GradingCore, pool: readonly string[]): Promise<{ code: string; message: string } | null> {
+  const { ready, missingKeys, refused } = await core.calls.keyCheck(pool);
+  if (ready.length > 0 || (refused.length === 0 && missingKeys.length === 0)) return null;
+  const codes = new Set<string>([...refused.map((r) => r.code), ...(missingKeys.length > 0 ? ['MISSING_API_KEY'] : [])]);
+  const code = ['INVALID_API_KEY', 'OUT_OF_CREDITS', 'MISSING_API_KEY'].find((c) => codes.has(c)) ?? [...codes][0] ?? 'NO_MODEL_AVAILABLE';
+  const models = [...refused.map((r) => r.modelId), ...missingKeys.map((m) => m.modelId)].join(', ');
+  const keys = [...new Set([...refused.map((r) => r.keyEnv), ...missingKeys.map((m) => m.keyEnv)].filter((k): k is string => k !== null))].join(', ');
+  const keyWords = keys ? ` (the key in ${keys})` : '';
+  const what =
+    code === 'OUT_OF_CREDITS'
+      ? `The provider account${keyWords} is out of credits for ${models}: add credits`
+      : code === 'MISSING_API_KEY'
+        ? `No API key for ${models}: set ${keys || 'the key'} or add the key in Settings`
+        : code === 'INVALID_API_KEY'
+          ? `The provider refused the API key${keyWords} for ${models}: set the right key`
+          : `The provider refused ${models} (${code}): check the config`;
+  return { code, message: `${what}, then resume the batch. Grading stopped; the submissions not graded wait in the queue.` };
+}
+
+/**
  * Works a prepared (or resumed) batch's queue, then reports the whole batch. Submissions whose
  * images are still being redacted join the queue as they are done, while the rest is graded.
  */
@@ -86,6 +110,7 @@ export async function runPlannedBatch(core: GradingCore, plan: BatchPlan, batchI
       pool: plan.pool,
       arrivals: pending.arrivals,
       jobsPerArrival: pending.jobsPerArrival,
+      setupProblem: () => everyModelRefused(core, plan.pool),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });

@@ -7,7 +7,7 @@ import type { ReadableDB, WritableDB } from './db-types.ts';
 import { sql } from './sql.ts';
 import { execute, queryAll, queryOne } from './statements.ts';
 
-export type BatchStatus = 'running' | 'completed' | 'partial' | 'budget_stopped' | 'interrupted';
+export type BatchStatus = 'running' | 'completed' | 'partial' | 'budget_stopped' | 'stopped' | 'interrupted';
 export type SubmissionStatus = 'pending' | 'extracted' | 'graded' | 'failed' | 'in_doubt' | 'duplicate';
 
 export interface BatchRow {
@@ -22,6 +22,8 @@ export interface BatchRow {
   estimateUsd: number | null;
   possibleDuplicates: number;
   runs: number;
+  /** Why a `stopped` batch stopped (a refused key, no credits); null otherwise. */
+  error: { code: string; message: string } | null;
 }
 
 export interface SubmissionRow {
@@ -156,9 +158,14 @@ export function pendingSubmissions(db: ReadableDB, batchId: string): Array<{ id:
   );
 }
 
-export function setBatchStatus(db: WritableDB, id: string, status: BatchStatus, now: number): void {
+/** A new status; `error` says why a `stopped` batch stopped, and any earlier one is cleared. */
+export function setBatchStatus(db: WritableDB, id: string, status: BatchStatus, now: number, error: { code: string; message: string } | null = null): void {
   const finished = status === 'running' ? null : now;
-  execute(db, sql`UPDATE batches SET status = ${status}, updated_at = ${now}, finished_at = ${finished} WHERE id = ${id}`);
+  execute(
+    db,
+    sql`UPDATE batches SET status = ${status}, updated_at = ${now}, finished_at = ${finished},
+          error_code = ${error?.code ?? null}, error_message = ${error?.message ?? null} WHERE id = ${id}`,
+  );
 }
 
 export function startBatchRun(db: WritableDB, id: string, now: number): void {
@@ -177,6 +184,8 @@ interface BatchDbRow {
   estimate_usd: number | null;
   possible_duplicates: number;
   runs: number;
+  error_code: string | null;
+  error_message: string | null;
 }
 
 const toBatch = (r: BatchDbRow): BatchRow => ({
@@ -191,10 +200,11 @@ const toBatch = (r: BatchDbRow): BatchRow => ({
   estimateUsd: r.estimate_usd,
   possibleDuplicates: r.possible_duplicates,
   runs: r.runs,
+  error: r.error_code === null ? null : { code: r.error_code, message: r.error_message ?? '' },
 });
 
 const BATCH_SELECT = sql`SELECT b.id, b.created_at, b.status, b.rubric_id, r.rubric_json, r.title, b.config_json, b.budget_usd,
-  b.estimate_usd, b.possible_duplicates, b.runs FROM batches b JOIN rubrics r ON r.id = b.rubric_id`;
+  b.estimate_usd, b.possible_duplicates, b.runs, b.error_code, b.error_message FROM batches b JOIN rubrics r ON r.id = b.rubric_id`;
 
 export function getBatch(db: ReadableDB, id: string): BatchRow | null {
   const row = queryOne<BatchDbRow>(db, sql`${BATCH_SELECT} WHERE b.id = ${id}`);
@@ -208,7 +218,7 @@ export function getBatch(db: ReadableDB, id: string): BatchRow | null {
 export function latestUnfinishedBatch(db: ReadableDB): BatchRow | null {
   const row = queryOne<BatchDbRow>(
     db,
-    sql`${BATCH_SELECT} WHERE b.status IN ('running', 'interrupted', 'budget_stopped') ORDER BY b.created_at DESC, b.rowid DESC LIMIT 1`,
+    sql`${BATCH_SELECT} WHERE b.status IN ('running', 'interrupted', 'budget_stopped', 'stopped') ORDER BY b.created_at DESC, b.rowid DESC LIMIT 1`,
   );
   return row ? toBatch(row) : null;
 }

@@ -225,6 +225,29 @@ export function requeueInDoubt(db: WritableDB, batchId: string, now: number): nu
   }).immediate();
 }
 
+/**
+ * Puts a batch's jobs that failed with one of `codes` (a setup cause: a refused or missing
+ * key, no credits, no model) back in the queue, and their submissions back to waiting for a
+ * grade. Answers how many jobs.
+ */
+export function requeueFailedJobs(db: WritableDB, batchId: string, codes: readonly string[], now: number): number {
+  if (codes.length === 0) return 0;
+  const list = JSON.stringify(codes);
+  return db.transaction(() => {
+    execute(
+      db,
+      sql`UPDATE submissions SET status = 'extracted', error_code = NULL, error_message = NULL, updated_at = ${now}
+          WHERE status = 'failed' AND id IN (SELECT submission_id FROM jobs WHERE batch_id = ${batchId} AND status = 'failed'
+            AND error_code IN (SELECT value FROM json_each(${list})))`,
+    );
+    return execute(
+      db,
+      sql`UPDATE jobs SET status = 'queued', error_code = NULL, error_message = NULL, sent_at = NULL, finished_at = NULL, updated_at = ${now}
+          WHERE batch_id = ${batchId} AND status = 'failed' AND error_code IN (SELECT value FROM json_each(${list}))`,
+    );
+  }).immediate();
+}
+
 export function jobsOfBatch(db: ReadableDB, batchId: string): JobRow[] {
   return queryAll<JobDbRow>(db, sql`SELECT ${JOB_COLUMNS} FROM jobs WHERE batch_id = ${batchId} ORDER BY id`).map(toJob);
 }

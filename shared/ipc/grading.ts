@@ -31,15 +31,21 @@ export const SubmissionReportSchema = z.strictObject({
   score: z.number().optional(),
   max_score: z.number().optional(),
   criteria: z.array(CriterionReportSchema).max(100).optional(),
+  /** Each model's part: it graded the submission, failed, or cannot take it (no vision, too small a context). */
   models: z
     .array(
-      z.strictObject({
-        model: IdSchema,
-        score: z.number(),
-        cost_usd: usd,
-        cost_unpriced: z.literal(true).optional(),
-        latency_ms: z.number().nonnegative().nullable(),
-      }),
+      z.discriminatedUnion('status', [
+        z.strictObject({
+          model: IdSchema,
+          status: z.literal('graded'),
+          score: z.number(),
+          cost_usd: usd,
+          cost_unpriced: z.literal(true).optional(),
+          latency_ms: z.number().nonnegative().nullable(),
+        }),
+        z.strictObject({ model: IdSchema, status: z.literal('failed'), error: ErrorDataSchema }),
+        z.strictObject({ model: IdSchema, status: z.literal('not_applicable'), reason: z.string().regex(/^[A-Z][A-Z0-9_]*$/).max(LIMITS.id) }),
+      ]),
     )
     .max(50)
     .optional(),
@@ -54,6 +60,8 @@ export type SubmissionReportView = z.infer<typeof SubmissionReportSchema>;
 export const BatchReportSchema = z.strictObject({
   batch_id: IdSchema,
   status: z.string().max(LIMITS.id),
+  /** Why a `stopped` batch stopped (a refused key, no credits). */
+  error: ErrorDataSchema.optional(),
   submissions: z.array(SubmissionReportSchema).max(LIMITS.listItems),
   total_cost_usd: usd,
   cost_unpriced: z.literal(true).optional(),

@@ -3,14 +3,14 @@
  * context, disabled, tried), breakers, the strategy's order, and when each model could start.
  * Every choice is synchronous: it runs on every call's path, between awaits.
  */
-import type { ErrorCode } from '../../../shared/errors.ts';
+import type { AppErrorData, ErrorCode } from '../../../shared/errors.ts';
 import type { CallOptions } from '../call.ts';
 import type { AttemptTarget, ChatRequest } from '../client/types.ts';
 import type { RatePacer } from '../pacing/rate-pacer.ts';
 import { Semaphore } from '../pacing/semaphore.ts';
 import type { BreakerPersistence, KeyLookup } from '../ports.ts';
 import { CircuitBreaker, type BreakerSettings } from './circuit-breaker.ts';
-import { exclusionOf, keyScope, modelScope, type ModelEntry } from './model-registry.ts';
+import { exclusionOf, keyScope, modelScope, type Exclusion, type ModelEntry } from './model-registry.ts';
 import { freshStats, orderModels, type ModelStats, type Strategy } from './strategies.ts';
 
 /** A model that can start within this much is "ready": waiting less is not worth a worse model. */
@@ -62,6 +62,40 @@ export interface RouterDeps {
   random: () => number;
 }
 
+/** Which models of a pool could be asked at all (see CallManager.keyCheck). */
+export interface KeyCheck {
+  ready: string[];
+  missingKeys: Array<{ modelId: string; keyEnv: string }>;
+  /** Models a provider refused for good in this process (bad key, no credits, unknown model), with why. */
+  refused: Array<{ modelId: string; keyEnv: string | null; code: ErrorCode }>;
+}
+
+const CODE_OF_EXCLUSION: Readonly<Record<Exclusion, ErrorCode>> = {
+  task: 'NO_MODEL_AVAILABLE',
+  vision: 'NO_VISION',
+  context: 'CONTEXT_TOO_LONG',
+  disabled: 'NO_MODEL_AVAILABLE',
+  tried: 'NO_MODEL_AVAILABLE',
+};
+
+/** What the teacher can do when no model of the pool can take a request, for one reason. */
+function unfitMessage(code: ErrorCode, names: readonly string[]): string {
+  const which = names.length === 1 ? `"${names[0]}"` : `none of ${names.map((n) => `"${n}"`).join(', ')}`;
+  switch (code) {
+    case 'NO_VISION':
+      return `This submission is an image, and ${names.length === 1 ? `${which} does not read images` : `${which} reads images`}: add a vision model (vision: true in the config) or grade it with one.`;
+    case 'CONTEXT_TOO_LONG':
+      return `This submission is too long for the context window of ${names.length === 1 ? which : `each of ${names.map((n) => `"${n}"`).join(', ')}`}: add a model with a larger context window.`;
+    case 'INVALID_API_KEY':
+    case 'OUT_OF_CREDITS':
+    case 'MISSING_API_KEY':
+    case 'MODEL_NOT_AVAILABLE':
+      return `The provider refused ${names.length === 1 ? which : names.map((n) => `"${n}"`).join(', ')} earlier in this run (${code}): fix its key, credits or name, then grade again.`;
+    default:
+      return `${names.length === 1 ? which : `None of ${names.join(', ')}`} can take this request: check the models' tasks.`;
+  }
+}
+
 /** A model to send to, the time the first open breaker lets a probe through, or none eligible. */
 export type Choice = { rt: ModelRuntime } | { reopensAt: number } | null;
 
@@ -107,17 +141,45 @@ export class ModelRouter {
     this.disabled.set(modelId, code);
   }
 
+  /** A refused key or an empty account: every model asked with that key at that origin is out too. */
+  disableKey(keyScope: string, code: ErrorCode): void {
+    for (const rt of this.runtimes.values()) if (rt.keyScope === keyScope && !this.disabled.has(rt.entry.id)) this.disabled.set(rt.entry.id, code);
+  }
+
   /** See CallManager.keyCheck. */
-  async keyCheck(pool: readonly string[], keys: KeyLookup): Promise<{ ready: string[]; missingKeys: Array<{ modelId: string; keyEnv: string }> }> {
+  async keyCheck(pool: readonly string[], keys: KeyLookup): Promise<KeyCheck> {
     const ready: string[] = [];
     const missingKeys: Array<{ modelId: string; keyEnv: string }> = [];
+    const refused: KeyCheck['refused'] = [];
     for (const rt of this.runtimes.values()) {
       const { id, keyEnv } = rt.entry;
-      if ((pool.length > 0 && !pool.includes(id)) || this.disabled.has(id)) continue;
-      if (keyEnv && (await keys(keyEnv)) === null) missingKeys.push({ modelId: id, keyEnv });
+      if (pool.length > 0 && !pool.includes(id)) continue;
+      const disabled = this.disabled.get(id);
+      if (disabled !== undefined) refused.push({ modelId: id, keyEnv, code: disabled });
+      else if (keyEnv && (await keys(keyEnv)) === null) missingKeys.push({ modelId: id, keyEnv });
       else ready.push(id);
     }
-    return { ready, missingKeys };
+    return { ready, missingKeys, refused };
+  }
+
+  /**
+   * Why no model of the request's pool can take it, when each is ruled out by what it is or by
+   * a refused key, all for the same reason; null when some model could take it, or the reasons
+   * differ (the caller's general message then says what to check).
+   */
+  unfit(req: RouteRequest): AppErrorData | null {
+    let code: ErrorCode | null = null;
+    const names: string[] = [];
+    for (const rt of this.runtimes.values()) {
+      const { entry } = rt;
+      if (req.options.pool && !req.options.pool.includes(entry.id)) continue;
+      const excluded = exclusionOf(entry, { ...(req.options.task ? { task: req.options.task } : {}), hasImages: req.images, tokensNeeded: req.tokensNeeded });
+      const why = this.disabled.get(entry.id) ?? (excluded === null ? null : CODE_OF_EXCLUSION[excluded]);
+      if (why === null || (code !== null && why !== code)) return null;
+      code = why;
+      names.push(entry.name);
+    }
+    return code === null ? null : { code, message: unfitMessage(code, names) };
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 import type { CallManager } from '../../api/call-manager.ts';
 import type { ChatRequest } from '../../api/client/types.ts';
+import { REFUSED_CODES, SETUP_CODES } from './job-outcomes.ts';
 import { completeJob, failJob, markJobSent, releaseRunningJob, requeueJob, submissionPages, type JobRow, type SubmissionRow, type WritableDB } from '../../store/index.ts';
 
 /** What the batch runner needs from the grading logic, per submission. */
@@ -29,6 +30,13 @@ export interface JobContext {
   now: () => number;
   /** The budget refused the call: the run claims no further job. */
   onBudgetExceeded: () => void;
+  /**
+   * A job failed for a setup cause (a refused or missing key, no credits, no model): true when
+   * the run stops for it (no model of the batch can be asked any more). Absent: such a job fails.
+   */
+  onSetupFailure?: (code: string) => Promise<boolean>;
+  /** Jobs of the router's pick sent again this run after their model was refused (once each). */
+  readonly retriedAfterRefusal: Set<number>;
 }
 
 export async function gradeJob(ctx: JobContext, job: JobRow, submission: SubmissionRow | undefined): Promise<void> {
@@ -47,7 +55,7 @@ export async function gradeJob(ctx: JobContext, job: JobRow, submission: Submiss
     signal: ctx.signal,
   });
   if (outcome.ok) saveAnswer(ctx, job, submission, outcome);
-  else settleFailure(ctx, job, outcome);
+  else await settleFailure(ctx, job, outcome);
 }
 
 /** Scores the answer and stores it with the job's end; an answer that cannot be scored fails the job. */
@@ -83,7 +91,7 @@ function saveAnswer(ctx: JobContext, job: JobRow, submission: SubmissionRow, out
   );
 }
 
-function settleFailure(ctx: JobContext, job: JobRow, outcome: Extract<CallOutcome, { ok: false }>): void {
+async function settleFailure(ctx: JobContext, job: JobRow, outcome: Extract<CallOutcome, { ok: false }>): Promise<void> {
   const { db, now } = ctx;
   if (outcome.error.code === 'ABORTED') {
     if (outcome.attempts === 0) {
@@ -101,5 +109,22 @@ function settleFailure(ctx: JobContext, job: JobRow, outcome: Extract<CallOutcom
     requeueJob(db, job.id, now());
     return;
   }
+  if (await backToQueueForSetup(ctx, job, outcome.error.code)) {
+    requeueJob(db, job.id, now());
+    return;
+  }
   failJob(db, job.id, { code: outcome.error.code, message: outcome.error.message, costUsd: outcome.costUsd }, now());
+}
+
+/**
+ * A job that failed for a setup cause goes back to the queue when the run stops for it (every
+ * model refused: resume sends it after the fix), or, once, when the router may still pick a
+ * model whose key works. A job pinned to a refused model fails: its model cannot answer.
+ */
+async function backToQueueForSetup(ctx: JobContext, job: JobRow, code: string): Promise<boolean> {
+  if (!ctx.onSetupFailure || !SETUP_CODES.includes(code)) return false;
+  if (await ctx.onSetupFailure(code)) return true;
+  if (job.modelId !== 'auto' || !REFUSED_CODES.has(code) || ctx.retriedAfterRefusal.has(job.id)) return false;
+  ctx.retriedAfterRefusal.add(job.id);
+  return true;
 }

@@ -5,8 +5,11 @@ import {
   jobsOfBatch,
   listBatches,
   submissionsOfBatch,
+  type GradingRow,
+  type JobRow,
   type ReadableDB,
 } from '../../store/index.ts';
+import { isNotApplicable } from './job-outcomes.ts';
 
 /** One criterion as reported: points from the chosen level, never from the model's arithmetic. */
 export interface CriterionReport {
@@ -24,7 +27,7 @@ export interface SubmissionReport {
   score?: number;
   max_score?: number;
   criteria?: CriterionReport[];
-  models?: Array<{ model: string; score: number; cost_usd: number | null; cost_unpriced?: true; latency_ms: number | null }>;
+  models?: ModelReport[];
   flags?: string[];
   cost_usd?: number | null;
   cost_unpriced?: true;
@@ -32,9 +35,17 @@ export interface SubmissionReport {
   error?: { code: string; message: string };
 }
 
+/** One model's part in a submission (DESIGN §6): it graded it, failed, or cannot take it at all. */
+export type ModelReport =
+  | { model: string; status: 'graded'; score: number; cost_usd: number | null; cost_unpriced?: true; latency_ms: number | null }
+  | { model: string; status: 'failed'; error: { code: string; message: string } }
+  | { model: string; status: 'not_applicable'; reason: string };
+
 export interface BatchReport {
   batch_id: string;
   status: string;
+  /** Why a `stopped` batch stopped (a refused key, no credits): fix it, then resume. */
+  error?: { code: string; message: string };
   submissions: SubmissionReport[];
   total_cost_usd: number | null;
   /** Some call's cost is unknown: the total leaves it out (or, for an answer, is null). */
@@ -76,6 +87,7 @@ export function batchReport(db: ReadableDB, batchId: string, combine: CombineGra
     const mine = gradings.filter((g) => g.submissionId === s.id);
     if (s.status === 'graded' && mine.length > 0) {
       const combined = combine(mine);
+      const models = modelReports(mine, jobs.filter((j) => j.submissionId === s.id));
       const unpriced = mine.some((g) => g.costUsd === null);
       const cost = unpriced ? null : round6(mine.reduce((sum, g) => sum + (g.costUsd ?? 0), 0));
       return {
@@ -84,14 +96,8 @@ export function batchReport(db: ReadableDB, batchId: string, combine: CombineGra
         score: combined.score,
         max_score: combined.maxScore,
         criteria: combined.criteria,
-        models: mine.map((g) => ({
-          model: g.modelId,
-          score: g.score,
-          cost_usd: g.costUsd === null ? null : round6(g.costUsd),
-          ...(g.costUsd === null ? { cost_unpriced: true as const } : {}),
-          latency_ms: g.latencyMs,
-        })),
-        flags: [...new Set([...s.flags, ...combined.flags])],
+        models,
+        flags: [...new Set([...s.flags, ...combined.flags, ...modelFailureFlags(models)])],
         cost_usd: cost,
         ...(unpriced ? { cost_unpriced: true as const } : {}),
       };
@@ -108,6 +114,7 @@ export function batchReport(db: ReadableDB, batchId: string, combine: CombineGra
   return {
     batch_id: batch.id,
     status: batch.status,
+    ...(batch.status === 'stopped' && batch.error ? { error: batch.error } : {}),
     submissions: out,
     total_cost_usd: totals.unpriced > 0 ? null : round6(totals.costUsd),
     // A total is never silently low: any call of unknown cost is said, and counted.
@@ -118,6 +125,30 @@ export function batchReport(db: ReadableDB, batchId: string, combine: CombineGra
     possible_duplicate_paid_calls: batch.possibleDuplicates,
   };
 }
+
+/** Each model's part: the gradings, then the compared models that did not grade it, and why. */
+function modelReports(gradings: readonly GradingRow[], jobs: readonly JobRow[]): ModelReport[] {
+  const graded: ModelReport[] = gradings.map((g) => ({
+    model: g.modelId,
+    status: 'graded',
+    score: g.score,
+    cost_usd: g.costUsd === null ? null : round6(g.costUsd),
+    ...(g.costUsd === null ? { cost_unpriced: true as const } : {}),
+    latency_ms: g.latencyMs,
+  }));
+  const others: ModelReport[] = jobs
+    .filter((j) => j.status === 'failed' && j.modelId !== 'auto' && !gradings.some((g) => g.modelId === j.modelId))
+    .map((j) =>
+      isNotApplicable(j)
+        ? { model: j.modelId, status: 'not_applicable', reason: j.errorCode ?? 'NO_MODEL_AVAILABLE' }
+        : { model: j.modelId, status: 'failed', error: { code: j.errorCode ?? 'INTERNAL_ERROR', message: j.errorMessage ?? '' } },
+    );
+  return [...graded, ...others];
+}
+
+/** A review signal per compared model that failed, naming it and why (`model_failed:<model>:<code>`). */
+const modelFailureFlags = (models: readonly ModelReport[]): string[] =>
+  models.flatMap((m) => (m.status === 'failed' ? [`model_failed:${m.model}:${m.error.code}`] : []));
 
 /** `history --json` without a batch id. */
 export function historyReport(db: ReadableDB) {

@@ -8,12 +8,10 @@ import {
   renewLeases,
   recoverInterruptedJobs,
   requeueInDoubt,
+  requeueFailedJobs,
   requeueJob,
-  setBatchStatus,
   startBatchRun,
   submissionsOfBatch,
-  jobsOfBatch,
-  setSubmissionStatus,
   type BatchStatus,
   type JobRow,
   type SubmissionRow,
@@ -22,6 +20,8 @@ import {
 import type { Arrivals } from './arrivals.ts';
 import { newLeaseOwner, ownerIsAlive } from './lease-owner.ts';
 import { gradeJob, type GradingKit, type JobContext } from './grade-job.ts';
+import { SETUP_CODES } from './job-outcomes.ts';
+import { settleBatch } from './settle.ts';
 
 export interface RunOptions {
   db: WritableDB;
@@ -40,6 +40,11 @@ export interface RunOptions {
   arrivals?: Arrivals;
   /** Jobs each arrival brings: the models of a submission's jobs. */
   jobsPerArrival?: number;
+  /**
+   * After a job failed for a setup cause: why no model of the batch can be asked any more (every
+   * key refused, no credits), or null while some can. The run then stops, its jobs queued.
+   */
+  setupProblem?: () => Promise<{ code: string; message: string } | null>;
 }
 
 export interface RunReport {
@@ -76,7 +81,7 @@ export async function runBatch(options: RunOptions): Promise<RunReport> {
   try {
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, () => run.worker()));
     if (options.signal?.aborted) run.interrupted = true;
-    status = settleBatch(db, batchId, { budgetStopped: run.budgetStopped, interrupted: run.interrupted || run.crash !== null }, now());
+    status = settleBatch(db, batchId, { budgetStopped: run.budgetStopped, interrupted: run.interrupted || run.crash !== null, setupStop: run.setupStop }, now());
     run.progress();
   } catch (error) {
     run.crash ??= error;
@@ -106,6 +111,9 @@ function takeOverQueue(db: WritableDB, batchId: string, now: () => number): numb
     });
   }
   recoverInterruptedJobs(db, batchId, now());
+  // Failed for a setup cause (a key, credits, no model): the teacher has fixed it, or the run
+  // stops again at the first refusal.
+  requeueFailedJobs(db, batchId, SETUP_CODES, now());
   const retriedInDoubt = requeueInDoubt(db, batchId, now());
   startBatchRun(db, batchId, now());
   return retriedInDoubt;
@@ -115,6 +123,8 @@ function takeOverQueue(db: WritableDB, batchId: string, now: () => number): numb
 class QueueRun {
   budgetStopped = false;
   interrupted = false;
+  /** Every model of the batch was refused: no further job is claimed. */
+  setupStop: { code: string; message: string } | null = null;
   /** An exception in a worker (the database failed): the others stop, the batch stays resumable. */
   crash: unknown = null;
   private readonly stopper = new AbortController();
@@ -130,6 +140,7 @@ class QueueRun {
   ) {
     this.submissions = new Map(submissionsOfBatch(options.db, options.batchId).map((s) => [s.id, s]));
     this.signal = options.signal ? AbortSignal.any([options.signal, this.stopper.signal]) : this.stopper.signal;
+    const problem = options.setupProblem;
     this.job = {
       db: options.db,
       calls: options.calls,
@@ -142,6 +153,8 @@ class QueueRun {
         this.budgetStopped = true;
         options.arrivals?.wake();
       },
+      retriedAfterRefusal: new Set(),
+      ...(problem ? { onSetupFailure: () => this.checkSetup(problem) } : {}),
     };
   }
 
@@ -158,7 +171,7 @@ class QueueRun {
   async worker(): Promise<void> {
     const { db, batchId, arrivals } = this.options;
     const callerSignal = this.options.signal;
-    while (!this.budgetStopped && this.crash === null) {
+    while (!this.budgetStopped && this.setupStop === null && this.crash === null) {
       if (callerSignal?.aborted) {
         this.interrupted = true;
         return;
@@ -186,6 +199,16 @@ class QueueRun {
     }
   }
 
+  /** After a setup failure: stops the run when no model of the batch can be asked any more. */
+  private async checkSetup(problem: () => Promise<{ code: string; message: string } | null>): Promise<boolean> {
+    if (this.setupStop) return true;
+    const found = await problem();
+    if (found === null) return false;
+    this.setupStop ??= found;
+    this.options.arrivals?.wake();
+    return true;
+  }
+
   private stop(error: unknown, job: JobRow | undefined): void {
     this.crash ??= error;
     this.stopper.abort();
@@ -197,45 +220,4 @@ class QueueRun {
       // The database is what failed; a resume recovers the job from its lease.
     }
   }
-}
-
-/** Submission and batch statuses from their jobs, in one transaction. */
-function settleBatch(db: WritableDB, batchId: string, run: { budgetStopped: boolean; interrupted: boolean }, at: number): BatchStatus {
-  return db
-    .transaction(() => {
-      const jobs = jobsOfBatch(db, batchId);
-      const bySubmission = new Map<number, JobRow[]>();
-      for (const job of jobs) bySubmission.set(job.submissionId, [...(bySubmission.get(job.submissionId) ?? []), job]);
-      let anyFailed = false;
-      let anyOpen = false;
-      for (const [submissionId, list] of bySubmission) {
-        if (list.every((j) => j.status === 'done')) setSubmissionStatus(db, submissionId, 'graded', at);
-        else if (list.some((j) => j.status === 'in_doubt')) {
-          setSubmissionStatus(db, submissionId, 'in_doubt', at);
-          anyOpen = true;
-        } else if (list.some((j) => j.status === 'queued' || j.status === 'running')) anyOpen = true;
-        else {
-          const failed = list.find((j) => j.status === 'failed');
-          setSubmissionStatus(db, submissionId, 'failed', at, { errorCode: failed?.errorCode ?? null, errorMessage: failed?.errorMessage ?? null });
-          anyFailed = true;
-        }
-      }
-      const submissions = submissionsOfBatch(db, batchId);
-      // Images held back for the teacher's decision (an error code on a `pending` one) need the
-      // teacher, as a failure does; others still wait for redaction and have no jobs yet.
-      const extractionFailed = submissions.some((s) => s.status === 'failed' || (s.status === 'pending' && s.errorCode !== null));
-      if (submissions.some((s) => s.status === 'pending' && s.errorCode === null)) anyOpen = true;
-      const status: BatchStatus = run.interrupted
-        ? 'interrupted'
-        : run.budgetStopped && anyOpen
-          ? 'budget_stopped'
-          : anyOpen
-            ? 'interrupted'
-            : anyFailed || extractionFailed
-              ? 'partial'
-              : 'completed';
-      setBatchStatus(db, batchId, status, at);
-      return status;
-    })
-    .immediate();
 }

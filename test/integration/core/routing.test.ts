@@ -209,3 +209,80 @@ describe('choosing and backing off', () => {
   });
 
 });
+
+describe('a request pinned to one model (compare mode)', () => {
+  const pinnedBreaker = { consecutiveFailures: 1, failureRate: 1.1, windowSize: 10, minimumCalls: 100, openMs: 600, maxOpenMs: 1200 };
+
+  it('waits when the breaker opens while it queues for the model, then is answered', async () => {
+    // A takes one request at a time. The others chose A while its breaker was closed and queue
+    // for its slot; the second request fails and opens the breaker. Turned away by the breaker
+    // with nothing sent, each must wait for it to half-open, not fail with no attempt.
+    sim = await startSimulator({ keys: { 'sk-sim': {} }, profile: { latencyMs: 100, faults: { server_error_500: { at: [2] } } } });
+    const models = simModels(sim.baseUrl, { A: { max_concurrency: 1 } });
+    const sink = new CollectingSink();
+    const manager = makeManager(models, sink, { stream: false, deadlineMs: 30_000, backoff: { kind: 'immediate', baseMs: 0, maxMs: 0 }, breaker: pinnedBreaker });
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => manager.execute(gradingRequest(), { purpose: 'grading', pool: ['A'] })));
+    expect(outcomes.map((o) => (o.ok ? o.modelId : o.error.code))).toEqual(['A', 'A', 'A', 'A', 'A']);
+    expect(sim.requests().every((r) => r.model === 'sim/fast')).toBe(true);
+  });
+
+  it('waits out a model that is down (503s, then 502s) within its deadline instead of switching to nothing', async () => {
+    sim = await startSimulator({ keys: { 'sk-sim': {} }, profile: { models: { 'sim/fast': { downBetweenMs: [0, 1500] } } } });
+    const simulator = sim;
+    const models = simModels(simulator.baseUrl);
+    const sink = new CollectingSink();
+    const manager = makeManager(models, sink, { stream: false, deadlineMs: 30_000, maxAttempts: 12, backoff: { kind: 'exponential', baseMs: 100, maxMs: 1000 }, breaker: pinnedBreaker });
+    const outcomes = await Promise.all(Array.from({ length: 3 }, () => manager.execute(gradingRequest(), { purpose: 'grading', pool: ['A'] })));
+    expect(outcomes.map((o) => (o.ok ? o.modelId : `${o.error.code}: ${o.error.message}`))).toEqual(['A', 'A', 'A']);
+    // Then bad gateways for a while: the pinned requests back off and wait for the breaker.
+    simulator.setProfile({ models: { 'sim/fast': { faults: { bad_gateway_502: { rate: 1 } } } } });
+    const later = Promise.all(Array.from({ length: 3 }, () => manager.execute(gradingRequest(), { purpose: 'grading', pool: ['A'] })));
+    setTimeout(() => simulator.setProfile({}), 2500).unref();
+    const outcomes2 = await later;
+    expect(outcomes2.map((o) => (o.ok ? o.modelId : `${o.error.code}: ${o.error.message}`))).toEqual(['A', 'A', 'A']);
+    expect(sink.rows.some((r) => r.errorClass === 'bad_gateway')).toBe(true);
+    expect(simulator.requests().every((r) => r.model === 'sim/fast')).toBe(true);
+  }, 30_000);
+
+  it('makes the retry it decided after a schema-invalid answer, even when the breaker opened meanwhile', async () => {
+    // Request 1's answer breaks the schema: it decides to ask A again after a backoff. Meanwhile
+    // request 2 fails and opens A's breaker. Request 1 must wait for A and retry, not fail with
+    // SCHEMA_INVALID without the retry it logged.
+    sim = await startSimulator({ keys: { 'sk-sim': {} }, profile: { faults: { schema_invalid: { at: [1] }, server_error_500: { at: [2] } } } });
+    const sink = new CollectingSink();
+    const manager = makeManager(simModels(sim.baseUrl), sink, {
+      stream: false,
+      deadlineMs: 30_000,
+      backoff: { kind: 'exponential', baseMs: 400, maxMs: 400 },
+      backoffByClass: { schema_invalid: 'exponential', server_error: 'exponential' },
+      breaker: pinnedBreaker,
+    });
+    const outcomes = await Promise.all([1, 2].map(() => manager.execute(gradingRequest(), { purpose: 'grading', pool: ['A'] })));
+    expect(outcomes.map((o) => (o.ok ? o.modelId : `${o.error.code}: ${o.error.message}`))).toEqual(['A', 'A']);
+    const first = sink.rows.find((r) => r.errorClass === 'schema_invalid');
+    expect(first?.decision).toMatch(/^retry_same/);
+    expect(sink.byRequest(first?.requestId ?? '').map((r) => r.errorClass ?? 'ok')).toEqual(['schema_invalid', 'ok']);
+  });
+
+  it('asks its model again after a bad gateway and then a schema-invalid answer, having no other to switch to', async () => {
+    sim = await startSimulator({ keys: { 'sk-sim': {} }, profile: { faults: { bad_gateway_502: { at: [1] }, schema_invalid: { at: [2] } } } });
+    const sink = new CollectingSink();
+    const manager = makeManager(simModels(sim.baseUrl), sink, { stream: false, deadlineMs: 30_000, backoff: { kind: 'immediate', baseMs: 0, maxMs: 0 } });
+    const outcome = await manager.execute(gradingRequest(), { purpose: 'grading', pool: ['A'] });
+    expect(outcome.ok ? outcome.modelId : `${outcome.error.code}: ${outcome.error.message}`).toBe('A');
+    expect(sink.rows.map((r) => `${r.errorClass ?? 'ok'}:${r.decision}`)).toEqual(['bad_gateway:retry_same:0ms', 'schema_invalid:switch_model', 'ok:done']);
+  });
+
+  it('is not applicable to a model that cannot take it: NO_VISION or CONTEXT_TOO_LONG, nothing sent', async () => {
+    sim = await startSimulator({ keys: { 'sk-sim': {} } });
+    const models = simModels(sim.baseUrl, { A: { vision: false, context_window: 2_000 } });
+    const manager = makeManager(models, new CollectingSink(), { stream: false });
+    const photo = { ...gradingRequest(), parts: [{ type: 'text' as const, text: 'Grade the photo.' }, { type: 'image_url' as const, image_url: { url: 'data:image/jpeg;base64,/9j/2Q==' } }] };
+    const noVision = await manager.execute(photo, { purpose: 'grading', pool: ['A'] });
+    expect(noVision).toMatchObject({ ok: false, attempts: 0, error: { code: 'NO_VISION' } });
+    expect(noVision.ok ? '' : noVision.error.message).toMatch(/add a vision model/);
+    const long = await manager.execute(gradingRequest('word '.repeat(5_000)), { purpose: 'grading', pool: ['A'] });
+    expect(long).toMatchObject({ ok: false, attempts: 0, error: { code: 'CONTEXT_TOO_LONG' } });
+    expect(sim.requests()).toHaveLength(0);
+  });
+});
