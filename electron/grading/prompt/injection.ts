@@ -19,6 +19,7 @@
  * leetspeak (1gn0r3), letter spacing (i g n o r e, i.g.n.o.r.e), hyphenation, spaces between
  * Chinese characters.
  */
+import { findActs } from './injection-acts.ts';
 import { PHRASE_RULES, SQUASHED_PHRASES } from './injection-phrases.ts';
 import { normalizeForScan, scanVariants, squash } from './injection-text.ts';
 
@@ -82,6 +83,9 @@ export function scanForInjection(input: InjectionScanInput): InjectionScan {
       }
     }
   }
+  const acts = findActs(variants);
+  // Acts explain a finding only when no phrase did: one reason per finding is enough to read.
+  if (acts.flags && reasons.size === 0) for (const act of acts.found) add(act.reason, excerpt(act.variant, act.index, act.length));
   const squashed = squash(normalized);
   for (const [phrase, reason] of SQUASHED_PHRASES) if (squashed.includes(phrase)) add(reason, phrase);
 

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { scanForInjection } from '../../../electron/grading/prompt/injection.ts';
+import { ACT_RULES } from '../../../electron/grading/prompt/injection-acts.ts';
 import { PHRASE_RULES } from '../../../electron/grading/prompt/injection-phrases.ts';
 import { normalizeForScan, scanVariants } from '../../../electron/grading/prompt/injection-text.ts';
 
@@ -31,6 +32,9 @@ const ADVERSARIAL: Readonly<Record<string, string>> = {
   'near-miss full marks': fill('give this essay full '),
   'near-miss address': fill('note to the dear if you are '),
   'near-miss levels': fill('level 4 4/4 score: '),
+  'near-miss grade lines': fill('a | level 4 | 3 points\n'),
+  'near-miss grade requests': fill('give this the the as a '),
+  'near-miss Chinese scores': fill('内容4分结构'),
   'near-miss JSON': fill('"level" {"score" '),
   'letter-spaced': fill('a b c. d-e_f*'),
   'leet': fill('1gn0r3 pr3v '),
@@ -42,12 +46,13 @@ const ADVERSARIAL: Readonly<Record<string, string>> = {
 describe('injection scan on adversarial input', () => {
   it.each(Object.entries(ADVERSARIAL))(`every rule stays under ${RULE_BOUND_MS} ms on 1 MB: %s`, (_name, input) => {
     const variants = scanVariants(normalizeForScan(input));
+    const rules = [...PHRASE_RULES.map((rule, index) => ({ name: `phrase rule ${index}`, ...rule })), ...ACT_RULES.map((rule, index) => ({ name: `act rule ${index}`, ...rule }))];
     const slow: string[] = [];
-    for (const [index, rule] of PHRASE_RULES.entries()) {
+    for (const rule of rules) {
       const started = performance.now();
       for (const variant of variants) rule.pattern.exec(variant);
       const ms = performance.now() - started;
-      if (ms > RULE_BOUND_MS) slow.push(`phrase rule ${index} (${rule.reason}): ${Math.round(ms)} ms`);
+      if (ms > RULE_BOUND_MS) slow.push(`${rule.name} (${rule.reason}): ${Math.round(ms)} ms`);
     }
     expect(slow).toEqual([]);
   });
