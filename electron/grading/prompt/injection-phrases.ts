@@ -74,11 +74,6 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
       /\b(?:the|this|our) (?:rubric|grading (?:policy|scheme|criteria|rules)|marking scheme|scoring) (?:has been|was|is now|have been|were) (?:updated|changed|replaced|modified|revised|waived|suspended)\b|\baccording to the (?:new|updated|revised) (?:rubric|criteria|instructions)\b|\b(?:this|the|my) (?:essay|submission|paper|work|response) (?:meets|satisfies|exceeds|fulfills|fulfils) (?:all|every|each) (?:of the )?(?:criteria|criterion|requirements?|rubric|levels?)\b|\b(?:teacher|instructor|professor|administrator|admin|principal)\b(?: has| have)? (?:approved|authori[sz]ed|agreed|confirmed|allowed|instructed you|told you|wants you|asked you|said to give)\b(?:\s{1,2}\S+){0,6}?\s{1,2}(?:full marks|maximum (?:score|points|marks)|highest (?:score|grade|level)|perfect score|100 ?%|top marks)/,
   },
   {
-    reason: 'contains a fake rubric section',
-    pattern:
-      /(?:^|\n)\s{0,2}(?:#+\s{0,2}|\*\*|\[|【)?\s{0,2}(?:rubric|grading rubric|marking rubric|scoring rubric|new rubric|updated rubric|criterion|criteria|grading criteria|grading instructions|grading guidelines|grading notes?|marking scheme|marking instructions|scoring guide|assessment criteria|evaluation criteria|instructions for (?:the )?grad(?:ing|er))\s{0,2}(?:\*\*|\]|】)?\s{0,2}(?:[:：]|\n|$)|(?:^|\n)\s{0,2}criterion\s{1,2}["'\w-]+\s{0,2}[:：(]/,
-  },
-  {
     reason: 'imitates the submission delimiters',
     pattern:
       /<<<|>>>|<\/?\s{0,2}(?:submission|student[_ -]?(?:text|work|submission|essay)|essay|user|user[_ -]input|system|instructions?|document|rubric)\s{0,2}>|\[\/?(?:submission|essay|system|end)\]|(?:^|\n|[-=*#[<(]{2})\s{0,2}end (?:of )?(?:the )?(?:submission|essay|student (?:text|work|submission|essay)|user input|input|document|text)\s{0,2}(?:[-=*#\]>)]{2}|\n|$)|(?:^|\n)\s{0,2}[-=*#]{2,}\s{0,2}(?:begin|start) (?:of )?(?:the )?(?:system|instructions?|grader|new)/,
@@ -101,10 +96,6 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
   {
     reason: 'imitates a system or assistant message',
     pattern: /(?:^|\n|[。！？])\s{0,2}[【[]?\s{0,2}(?:系统|系统提示|系统消息|助手|管理员)\s{0,2}[】\]]?\s{0,2}[:：]/,
-  },
-  {
-    reason: 'contains a fake rubric section',
-    pattern: /(?:^|\n)\s{0,2}[#【[]*\s{0,2}(?:新的?)?(?:评分标准|评分规则|评分细则|评分说明|阅卷说明|阅卷规则|评分要求)\s{0,2}[】\]]*\s{0,2}(?:[:：]|\n|$)|新的?(?:评分标准|评分规则)/,
   },
   {
     reason: 'addresses the grader or an AI',

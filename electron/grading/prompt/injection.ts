@@ -83,10 +83,10 @@ export function scanForInjection(input: InjectionScanInput): InjectionScan {
       }
     }
   }
-  const acts = findActs(variants);
+  const squashed = squash(normalized);
+  const acts = findActs(variants, squashed);
   // Acts explain a finding only when no phrase did: one reason per finding is enough to read.
   if (acts.flags && reasons.size === 0) for (const act of acts.found) add(act.reason, excerpt(act.variant, act.index, act.length));
-  const squashed = squash(normalized);
   for (const [phrase, reason] of SQUASHED_PHRASES) if (squashed.includes(phrase)) add(reason, phrase);
 
   const list = [...reasons.values()];
