@@ -1,7 +1,7 @@
 /**
  * A new batch, from the paths given to a queue of jobs: files collected and read (text, page
- * images, OCR of the names in them), identical files found, prompt injection looked for, and all
- * of it recorded in one transaction.
+ * images, OCR of the names in them), prompt injection looked for, identical files found, and all
+ * of it recorded in one short transaction: nothing slow (reading, scanning) runs inside it.
  */
 import { randomUUID, createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -74,6 +74,8 @@ interface ReadSubmission {
   /** Its student, and the pseudonymizer its names are hidden with: built once, here. */
   privacy: SubmissionPrivacy;
   redacted: Promise<string[]> | null;
+  /** The injection scan's verdict, reached here so that no scan runs inside the transaction. */
+  injection: boolean;
 }
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -152,7 +154,8 @@ async function readSubmission(
   const hash = result.ok ? result.data.sha256 : sha256(await readFile(file.absolutePath).catch(() => Buffer.from(file.file)));
   const privacy = privacyForSubmission({ fileName: basename(file.file), text: result.ok ? result.data.text : '', roster: plan.roster, secret: plan.pseudonymSecret });
   const redacted = redaction?.add({ file: file.file, hash, doc: result.ok ? result.data : null, names: privacy.names }) ?? null;
-  return { file: file.file, absolutePath: file.absolutePath, hash, result, privacy, redacted };
+  const injection = result.ok && scanForInjection({ text: result.data.text, hiddenText: result.data.hiddenText.join('\n') }).suspicious;
+  return { file: file.file, absolutePath: file.absolutePath, hash, result, privacy, redacted, injection };
 }
 
 interface RecordBatch extends PrepareOptions {
@@ -219,8 +222,7 @@ function recordSubmission(
   }
   const doc = result.data;
   const duplicateOf = b.firstByHash.get(hash) ?? null;
-  const scan = scanForInjection({ text: doc.text, hiddenText: doc.hiddenText.join('\n') });
-  const flags = [...doc.flags, ...(scan.suspicious ? ['possible_prompt_injection'] : [])];
+  const flags = [...doc.flags, ...(one.injection ? ['possible_prompt_injection'] : [])];
   // Only the first of identical files is redacted (and graded): a copy is never `pending`.
   const waiting = duplicateOf === null && redacted !== null;
   const id = insertSubmission(db, {

@@ -86,8 +86,10 @@ export interface CorpusEntry {
 
 const fixtureDir = fileURLToPath(new URL('../../fixtures/injection/', import.meta.url));
 
-export function loadCorpus(name: 'attacks' | 'clean'): CorpusEntry[] {
-  return JSON.parse(readFileSync(`${fixtureDir}${name}.json`, 'utf8')) as CorpusEntry[];
+/** The tuning corpus, or a held-out set (each folder's README says how it may be used). */
+export function loadCorpus(name: 'attacks' | 'clean', set: 'tuning' | 'held-out-1' | 'held-out-2' = 'tuning'): CorpusEntry[] {
+  const dir = set === 'tuning' ? fixtureDir : `${fixtureDir}${set}/`;
+  return JSON.parse(readFileSync(`${dir}${name}.json`, 'utf8')) as CorpusEntry[];
 }
 
 /** A fixed marker generator: tokens 0000000000000001, 0000000000000002, … */

@@ -1,0 +1,157 @@
+/**
+ * What an injection does, rather than how it is worded: it addresses the grader, claims the
+ * authority of the teacher, the rubric or the system, or assigns points, levels or grades to
+ * the work. Each act is read on the normalized text (whitespace runs of at most two
+ * characters, so every pattern's backtracking is bounded). An essay may talk *about* grading,
+ * teachers or AI; what it does not do is speak to the grader, or grade itself. Strong acts flag
+ * alone; weak ones (a mention of authority, a perfect fraction, a grading heading) only
+ * together.
+ */
+
+export interface ActRule {
+  reason: string;
+  /** 2: flags alone; 1: flags with another act. */
+  weight: 1 | 2;
+  pattern: RegExp;
+}
+
+const GRADER = String.raw`(?:ai|a\.i\.|artificial intelligence|grader|grading (?:ai|system|model|bot|tool|assistant|software)|marker|evaluator|examiner|assessor|scorer|model|llm|chatgpt|gpt(?:-?\d\w*)?|claude|gemini|copilot|language model|large language model|automated (?:grader|grading|marker|system)|assistant|chatbot|bot|machine)`;
+const WHOEVER = String.raw`(?:whoever|whatever|anyone|anybody|anything|the (?:one|person|system|program) (?:who|that))(?: or (?:whoever|whatever))? (?:is )?(?:grad|mark|scor|evaluat|assess|review|read|check)(?:es|s|ing)?`;
+/** A top or full grade, the thing an injection asks for. */
+const TOP = String.raw`(?:full|maximum|max|perfect|top|highest|best|best possible|highest possible|maximal) (?:marks?|points?|scores?|grades?|credit|levels?|bands?|rating|possible (?:score|grade|level|band|mark)s?)|(?:level|band|tier|grade) (?:[4-9]|10|a\+?)\b|an? a\+?(?=[\s.,!;:)"']|$)|a\+|100 ?%|(?:10|ten) out of (?:10|ten)|the maximum|exemplary|exceeds expectations|outstanding|excellent|the top(?: level| band| grade| mark)?`;
+const ALL_CRITERIA = String.raw`(?:all|every|each)(?: of the| single| one)? (?:criteri(?:on|a)|categor(?:y|ies)|dimensions?|traits?|rows?|sections?|parts?|items?|areas?)|everything|across the board`;
+const GRADE_VERB = String.raw`(?:give|award|assign|grant|record|enter|rate|score|grade|mark|put down|treat|consider|evaluate|assess|return|output)`;
+const AUTHORITY = String.raw`(?:teacher|instructor|professor|principal|headteacher|head teacher|administrator|admin|examiner|grader|school|department|examination board|exam board|(?:mr|mrs|ms|miss|dr)\.? [a-z]+)`;
+
+export const ACT_RULES: readonly ActRule[] = [
+  {
+    reason: 'addresses the grader',
+    weight: 2,
+    pattern: new RegExp(
+      String.raw`\b(?:note|message|reminder|hint|memo|warning|instructions?|request|plea|notice|attention|psst|hey|dear|hello|hi)\b,? (?:for |to )?(?:the |any |all |my |our |you,? )?(?:${GRADER}s?|${WHOEVER})\b|\b(?:to|for) (?:the |any |all |whichever |every )?(?:${GRADER}|${WHOEVER})(?: only| reading this| that reads this| grading this| scoring this)?\s{0,2}[:,：]|\bto ${WHOEVER}\b|(?:^|[\n.!?"])\s{0,2}(?:dear |hey |ok,? |okay,? )?(?:${GRADER})\s{0,2}[,:：]\s{0,2}(?:please |now |when |if |you |remember |note |ignore |do |don't |give |grade |mark |award |assign )|\bif you(?:'re| are) (?:an? )?(?:${GRADER}|large language model|automated|grading|computer program)\b|\b(?:as|since|because) (?:an? |the )?(?:${GRADER})(?: grading| marking)?(?: assistant| system| model| tool)?,? you\b|\bwhen you (?:grade|mark|score|evaluate|assess|review|read) (?:this|my)\b`,
+    ),
+  },
+  {
+    reason: 'tells the grader what grade to give',
+    weight: 2,
+    pattern: new RegExp(
+      String.raw`\b${GRADE_VERB}\b(?: (?:this|the|my|it|me|her|him|them|us)(?: (?:essay|paper|submission|work|response|answer|assignment|student|text|piece|one))?)?(?: (?:as|at|with|a|an|the|on|in|for|to be|it))*(?: (?:very|really|the))? (?:${TOP})|\b(?:${GRADE_VERB}|give) (?:${ALL_CRITERIA}|them all|it all)(?: (?:as|at|with|a|an|the))* (?:${TOP}|fully met|met|satisfied)|\b(?:treat|consider|mark|count) (?:${ALL_CRITERIA}) as (?:fully )?(?:met|satisfied|achieved|complete)`,
+    ),
+  },
+  {
+    reason: 'awards itself a grade',
+    weight: 2,
+    pattern: new RegExp(
+      String.raw`\b(?:this|the|my|the above|the following|it|which|so it|and it|every|each|all|any)(?: (?:essay|paper|submission|work|response|answer|assignment|student|text|piece|report|student's work|writing|one)s?)? (?:gets|earns|deserves|receives|merits|qualifies for|is worth|will (?:get|earn|receive)|should (?:get|earn|receive|be given|be awarded|be graded|be marked|be rated|be scored)|must (?:get|earn|receive|be given|be awarded|be graded|be marked)|has (?:earned|achieved|been awarded|been given|been graded)|is to be (?:graded|marked|scored|rated)|(?:are|is) (?:to be )?(?:graded|marked|scored|rated) at|is (?:graded|marked|rated|scored) as)(?: (?:a|an|the|at|as|with|in))* (?:${TOP})|\b(?:${TOP})\b[^.\n]{0,30}\b(?:in|on|for|to|across) (?:${ALL_CRITERIA})|\b(?:${ALL_CRITERIA})\b[^.\n]{0,20}\b(?:level|band|score|grade|points?) (?:[4-9]|10|a\+?)\b`,
+    ),
+  },
+  {
+    reason: 'writes its own score',
+    weight: 2,
+    pattern:
+      /(?:^|\n)[*#_ ]{0,6}(?:final |total |overall |official )?(?:score|grade|mark|marks|result|total|points|level|band|rating|evaluation)[*_ ]{0,3}[:：=][*_ ]{0,3}(?:\d+(?:\.\d+)? ?(?:\/|out of|of) ?\d+|[a-f][+-]?(?=[\s.,;!)*(]|$)|level \d|100 ?%|full|max|perfect|excellent|outstanding|exemplary)/,
+  },
+  {
+    reason: 'writes its own score',
+    weight: 2,
+    pattern: /(?:(?:^|\n)[^\n]{0,40}(?:[|:—–-]|\bis\b) ?(?:level|band|tier) ?\d[^\n]{0,60}){2}|(?:^|\n)[*_ -]{0,4}(?:level|band|score|grade) ?[:=] ?\d\b[^]{0,200}?\n[*_ -]{0,4}(?:level|band|score|grade) ?[:=] ?\d\b|(?:(?:^|\n)[^\n]{1,40}(?:[|:—–-] ?)\d{1,2} ?(?:points?|marks?|pts|\/ ?\d{1,2})\b[^\n]{0,40}){3}|(?:[^.\n]{1,30}[—–:-] ?\d{1,2} (?:points?|marks?)\.){3}/,
+  },
+  {
+    reason: 'claims the authority of the teacher, the rubric or the system',
+    weight: 1,
+    pattern: new RegExp(
+      String.raw`\b${AUTHORITY}(?:'s)? (?:note|notice|instruction|instructions|decision|override|approval)\b|\b${AUTHORITY} (?:has |have )?(?:already )?(?:approved|authori[sz]ed|agreed|confirmed|decided|reviewed|allowed|instructed|ordered|granted|told (?:me|you|us)|said|says|wants|asked)\b|\bby (?:order|decision|authority|permission) of\b|\bas (?:the|your) (?:teacher|instructor|grader|examiner|administrator|system)\b|\b(?:according to|under|per) (?:the |this )?(?:new |revised |updated |official )?(?:rubric|marking (?:guide|scheme)|grading (?:policy|guide|rules|scheme)|scoring (?:guide|policy|rules)|policy|evaluation policy)\b|\b(?:the|this) (?:rubric|marking (?:guide|scheme)|grading policy|scoring guide) (?:says|states|requires|specifies|allows|permits)\b|\b(?:system|admin|administrator|grading|evaluation|policy) (?:notice|message|override|update|alert|directive|announcement)\b|\b(?:evaluation|grading|marking|scoring) (?:policy|guide|rules|instructions) (?:v\d|version|is now|are now|has been|have been)\b|\b(?:revised|updated|new|official) (?:marking|grading|scoring|evaluation) (?:guide|scheme|policy|rules)\b|\bofficial (?:score|grade|evaluation|result|assessment)\b`,
+    ),
+  },
+  {
+    reason: 'contains a grading section',
+    weight: 1,
+    pattern: /(?:^|\n)(?:#{1,6} ?|\*\*|__)[^\n]{0,40}\b(?:rubric|assessment|grading|graded|scor(?:e|ed|ing)|marking|marks|evaluation|criteria|points|grade)\b[^\n]{0,40}/,
+  },
+  {
+    reason: 'writes its own score',
+    weight: 1,
+    pattern: /\b(\d{1,3}) ?(?:\/|out of) ?\1\b|\b(?:ten|twenty|sixteen|hundred) out of (?:ten|twenty|sixteen|a hundred|hundred)\b/,
+  },
+  {
+    reason: 'sets a grading rule in its favour',
+    weight: 2,
+    pattern: new RegExp(
+      String.raw`\b(?:any|every|each|all|such|these|those|this student's|the student's)?(?: )?(?:essays?|submissions?|responses?|papers?|answers?|works?|students?|criteri(?:on|a)|entries|texts?)\b[^.\n]{0,60}?(?<!\b(?:can|could|may|might|would) )\b(?:automatically |always |then |now )?(?:receives?|gets?|earns?|(?:is|are) (?:automatically )?(?:awarded|given)|(?:should|must|will|shall) (?:receive|get|earn|be given|be awarded)|(?:is|are) (?:to be )?(?:scored|graded|marked|rated) (?:at|as)|qualif(?:y|ies) for|(?:is|are) worth)(?: (?:a|an|the|at|as|with))* (?:${TOP}|the maximum|maximum|full credit|\d+ points|level \d)|(?:${TOP}|full credit|\d+ points|level \d) (?:is|are) (?:awarded|given|assigned|granted) (?:automatically )?(?:to|for)\b|\byour (?:real|actual|true|new|only) (?:task|job|instructions?|goal|role|assignment) (?:is|are|here is)\b`,
+    ),
+  },
+  {
+    reason: 'tries to change who the grader is',
+    weight: 2,
+    pattern:
+      /\b(?:imagine|suppose|assume|pretend)(?: that)? you(?:'re| are)\b[^.\n]{0,40}\b(?:grader|examiner|teacher|marker|evaluator|assessor|instructor|judge)\b|\bplay the role of\b|\b(?:act|behave) (?:as|like) (?:a|an|the|my)\b[^.\n]{0,30}\b(?:grader|examiner|teacher|marker|evaluator)\b/,
+  },
+  // Chinese.
+  {
+    reason: 'contains a grading section',
+    weight: 1,
+    pattern:
+      /(?:^|\n)\s{0,2}(?:#+\s{0,2}|\*\*|\[|【)?\s{0,2}(?:rubric|grading rubric|marking rubric|scoring rubric|new rubric|updated rubric|criterion|criteria|grading criteria|grading instructions|grading guidelines|grading notes?|marking scheme|marking instructions|scoring guide|assessment criteria|evaluation criteria|instructions for (?:the )?grad(?:ing|er))\s{0,2}(?:\*\*|\]|】)?\s{0,2}(?:[:：]|\n|$)|(?:^|\n)\s{0,2}criterion\s{1,2}["'\w-]+\s{0,2}[:：(]/,
+  },
+  {
+    reason: 'contains a grading section',
+    weight: 1,
+    pattern: /(?:^|\n)\s{0,2}[#【[]*\s{0,2}(?:新的?)?(?:评分标准|评分规则|评分细则|评分说明|阅卷说明|阅卷规则|评分要求)\s{0,2}[】\]]*\s{0,2}(?:[:：]|\n|$)|新的?(?:评分标准|评分规则)/,
+  },
+  {
+    reason: 'addresses the grader',
+    weight: 2,
+    pattern:
+      /(?:致|给|写给|告诉|提醒|亲爱的|尊敬的)(?:各位|所有)?(?:的)?(?:ai|人工智能|阅卷|评分|批改|判卷|打分)(?:老师|系统|助手|模型|员|程序|机器人)?(?:和(?:ai|人工智能|阅卷|评分|批改)[^\s，,：:]{0,4})?[:：,，]|作为(?:一个)?(?:ai|人工智能|语言模型|大模型|评分|批改|阅卷)(?:批改|评分|阅卷)?(?:助手|模型|系统|老师|程序)?[，,]?你|如果你是(?:ai|人工智能|语言模型|大模型|机器人|阅卷|评分|批改)|(?:ai|人工智能|模型|助手)[,，:：](?:请|你)/,
+  },
+  {
+    reason: 'tells the grader what grade to give',
+    weight: 2,
+    pattern:
+      /(?:请|务必|必须|应当|应该|直接|一律|均)(?:[^。！？\n]{0,12})(?:给|打|评|评为|评定为|记为|判为|给出|给予|按)(?:[^。！？\n]{0,10})(?:满分|最高分|最高等级|最高档|满档|最好的评价|优秀|一等|一百分|100分|a\+?)|(?:各项|每一项|每项|所有项|全部)(?:都|均)?(?:为|是|给|评为|达到)?(?:最高|满分|满档|优秀|4级|四级)/,
+  },
+  {
+    reason: 'writes its own score',
+    weight: 2,
+    pattern: /(?:总分|得分|分数|成绩|等级|评分结果|最终得分)\s{0,2}[:：为]\s{0,2}(?:\d+(?:\s{0,2}\/\s{0,2}\d+|分)|优秀|满分|a\+?)|(?:[^\d\n。！？]{1,6}\d+分[，,、；; ]){2,}|(?:^|\n)\|[^\n]{1,20}\|\s{0,2}\d\s{0,2}\|/,
+  },
+  {
+    reason: 'sets a grading rule in its favour',
+    weight: 2,
+    pattern: /(?:即可|就能|就可以|便可|可以直接|自动|一律|均可|都能)(?:得|获得|拿到|评为|判为|给)(?:满分|最高分|最高等级|最高档|满档|优秀|一等|a\+?)/,
+  },
+  {
+    reason: 'claims the authority of the teacher, the rubric or the system',
+    weight: 1,
+    pattern: /(?:老师|阅卷老师|校长|教务处|学校|管理员)(?:已经?|已)(?:确认|同意|批准|决定|审核|说)|(?:评分|阅卷)(?:规则|标准|细则)(?:已|已经)(?:调整|更改|修改|更新|变更)|【?系统(?:通知|提示|消息|公告)】?|官方评分|按此记录|(?:根据|按照)(?:新的?|最新的?)?(?:评分标准|评分规则)/,
+  },
+];
+
+/** Acts still readable with every space and punctuation gone ("A w a r d  t h i s  t o p"). */
+export const SQUASHED_ACTS: readonly ActRule[] = [
+  {
+    reason: 'tells the grader what grade to give',
+    weight: 2,
+    pattern: /(?:give|award|assign|grant|mark|rate)(?:this|the|my|it|me)?(?:essay|paper|submission|work|response)?(?:the|a|an)?(?:full|top|highest|maximum|perfect|best)(?:marks?|levels?|scores?|grades?|points|bands?|credit)/,
+  },
+];
+
+/** The acts found: reason and where, strongest first; `flags` when they add up to an injection. */
+export function findActs(variants: readonly string[], squashed: string): { flags: boolean; found: { reason: string; index: number; length: number; variant: string }[] } {
+  const found: { reason: string; index: number; length: number; variant: string; weight: number }[] = [];
+  for (const rule of ACT_RULES) {
+    for (const variant of variants) {
+      const match = rule.pattern.exec(variant);
+      if (match !== null) {
+        found.push({ reason: rule.reason, index: match.index, length: match[0].length, variant, weight: rule.weight });
+        break;
+      }
+    }
+  }
+  for (const rule of SQUASHED_ACTS) {
+    const match = rule.pattern.exec(squashed);
+    if (match !== null) found.push({ reason: rule.reason, index: match.index, length: match[0].length, variant: squashed, weight: rule.weight });
+  }
+  const score = found.reduce((sum, act) => sum + act.weight, 0);
+  return { flags: score >= 2, found: found.sort((a, b) => b.weight - a.weight) };
+}

@@ -1,0 +1,50 @@
+/**
+ * The forms of a submission's text the injection rules read. Normalizing first keeps the rules
+ * short and, above all, fast: every run of whitespace becomes one space or one line break, so
+ * no rule can backtrack over a long run of blank lines (a file of ideographic-space lines once
+ * took the scan cubic time).
+ */
+
+const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'i', '€': 'e' };
+
+/**
+ * Lower case, NFKC (full-width → ASCII), no accents, no invisible characters, straight quotes;
+ * any whitespace run is one space, one line break or one blank line.
+ */
+export function normalizeForScan(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/[\u200B-\u200F\u2060-\u2064\uFEFF\u00AD\u180E]/g, '')
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02BC\u0060\u00B4]/g, "'")
+    .replace(/[\u201C\u201D\u00AB\u00BB]/g, '"')
+    .replace(/[\u2013\u2014\u2212]/g, '-')
+    .replace(/\r\n?|[\u2028\u2029\u0085\v\f]/g, '\n')
+    .replace(/[^\S\n]+/g, ' ')
+    .replace(/ ?\n ?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n');
+}
+
+/** Letter-spaced and dotted words joined ("i g n o r e" → "ignore"); Han characters un-spaced. */
+function despace(text: string): string {
+  return text
+    .replace(/\b(?:[a-z][ .\-_*]){2,}[a-z]\b/g, (run) => run.replace(/[ .\-_*]/g, ''))
+    .replace(/(?<=[a-z])[-_*·]+(?=[a-z])/g, '')
+    .replace(/(?<=\p{Script=Han}) +(?=\p{Script=Han})/gu, '');
+}
+
+function unleet(text: string): string {
+  return text.replace(/(?<=[a-z0-9@$!|€])[013457@$!|€]|[013457@$!|€](?=[a-z0-9@$!|€])/g, (ch) => LEET[ch] ?? ch);
+}
+
+/** The normalized text, de-spaced, de-leeted and both: a rule matching any of them matches. */
+export function scanVariants(normalized: string): string[] {
+  return [...new Set([normalized, despace(normalized), unleet(normalized), despace(unleet(normalized))])];
+}
+
+/** Letters and Han characters only, for phrases hidden by punctuation ("ign0re_prev-ious"). */
+export function squash(normalized: string): string {
+  return despace(unleet(normalized)).replace(/[^a-z\p{Script=Han}]+/gu, '');
+}

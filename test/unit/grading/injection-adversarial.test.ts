@@ -1,0 +1,66 @@
+/**
+ * A benchmark-style guard, not a timed unit test: every rule of the injection scan on a
+ * megabyte of input built to make regular expressions backtrack (whitespace-only lines,
+ * ideographic spaces, repeated headings and near-matches, one long line, many short ones).
+ * The bound is generous — a linear rule takes a few milliseconds here — so only a rule whose
+ * time grows faster than its input fails it. A file of ideographic-space lines once took the
+ * fake-rubric rule 15 s on 16 KB.
+ */
+import { describe, expect, it } from 'vitest';
+import { scanForInjection } from '../../../electron/grading/prompt/injection.ts';
+import { ACT_RULES } from '../../../electron/grading/prompt/injection-acts.ts';
+import { PHRASE_RULES } from '../../../electron/grading/prompt/injection-phrases.ts';
+import { normalizeForScan, scanVariants } from '../../../electron/grading/prompt/injection-text.ts';
+
+const MB = 1 << 20;
+const RULE_BOUND_MS = 500;
+const SCAN_BOUND_MS = 5000;
+
+const fill = (unit: string): string => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
+
+const ADVERSARIAL: Readonly<Record<string, string>> = {
+  'ideographic-space lines (CRLF)': fill(`${'\u3000'.repeat(6)}\r\n`),
+  'ideographic-space lines': fill('\u3000\n'),
+  'mixed whitespace lines': fill(' \t\u3000\u2003\u00A0\r\n\v\f\u2028'),
+  'one run of spaces': fill(' '),
+  'blank lines': fill('\n'),
+  'repeated headings': fill('## Rubric\n'),
+  'repeated empty headings': fill('#  \n**\n【 】\n'),
+  'a run of hashes': fill('#'),
+  'a run of dashes and angle brackets': fill('-=<>*#[]('),
+  'near-miss instructions': fill('ignore the previous '),
+  'near-miss full marks': fill('give this essay full '),
+  'near-miss address': fill('note to the dear if you are '),
+  'near-miss levels': fill('level 4 4/4 score: '),
+  'near-miss grade lines': fill('a | level 4 | 3 points\n'),
+  'near-miss grade requests': fill('give this the the as a '),
+  'near-miss Chinese scores': fill('内容4分结构'),
+  'near-miss JSON': fill('"level" {"score" '),
+  'letter-spaced': fill('a b c. d-e_f*'),
+  'leet': fill('1gn0r3 pr3v '),
+  'Chinese near-misses': fill('忽略之前的给这篇作文评分标准系统'),
+  'one very long line': fill('the essay argues that '),
+  'many short lines': fill('a\n'),
+};
+
+describe('injection scan on adversarial input', () => {
+  it.each(Object.entries(ADVERSARIAL))(`every rule stays under ${RULE_BOUND_MS} ms on 1 MB: %s`, (_name, input) => {
+    const variants = scanVariants(normalizeForScan(input));
+    const rules = [...PHRASE_RULES.map((rule, index) => ({ name: `phrase rule ${index}`, ...rule })), ...ACT_RULES.map((rule, index) => ({ name: `act rule ${index}`, ...rule }))];
+    const slow: string[] = [];
+    for (const rule of rules) {
+      const started = performance.now();
+      for (const variant of variants) rule.pattern.exec(variant);
+      const ms = performance.now() - started;
+      if (ms > RULE_BOUND_MS) slow.push(`${rule.name} (${rule.reason}): ${Math.round(ms)} ms`);
+    }
+    expect(slow).toEqual([]);
+  });
+
+  it(`the whole scan of 1 MB stays under ${SCAN_BOUND_MS} ms`, () => {
+    const input = ADVERSARIAL['ideographic-space lines (CRLF)'] ?? '';
+    const started = performance.now();
+    scanForInjection({ text: input, hiddenText: input });
+    expect(performance.now() - started).toBeLessThan(SCAN_BOUND_MS);
+  });
+});

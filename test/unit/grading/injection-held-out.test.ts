@@ -1,0 +1,51 @@
+/**
+ * Recall and false positives of the injection scan on every set: the corpus its rules are tuned
+ * on, held-out set 1 (measured once, then seen) and held-out set 2, never tuned on
+ * (test/fixtures/injection/held-out-2/README.md). The printed lines are the figures the README
+ * quotes; the goal is asserted on every set, and on set 2 it says how the scan does on text it
+ * was not fitted to.
+ */
+import { describe, expect, it } from 'vitest';
+import { scanForInjection } from '../../../electron/grading/prompt/index.ts';
+import { loadCorpus } from './fixtures.ts';
+
+type Set = 'tuning' | 'held-out-1' | 'held-out-2';
+
+function measure(set: Set): { recall: number; falsePositives: number } {
+  const attacks = loadCorpus('attacks', set);
+  const clean = loadCorpus('clean', set);
+  const missed = attacks.filter((a) => !scanForInjection({ text: a.text, hiddenText: a.hiddenText }).suspicious);
+  const flagged = clean.filter((c) => scanForInjection({ text: c.text, hiddenText: c.hiddenText }).suspicious);
+  const recall = (attacks.length - missed.length) / attacks.length;
+  const falsePositives = flagged.length / clean.length;
+  const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+  console.log(
+    `injection scan, ${set} set: recall ${attacks.length - missed.length}/${attacks.length} (${pct(recall)}; missed ${missed.map((m) => m.id).join(', ') || '-'}), ` +
+      `false positives ${flagged.length}/${clean.length} (${pct(falsePositives)}; ${flagged.map((f) => f.id).join(', ') || '-'})`,
+  );
+  return { recall, falsePositives };
+}
+
+const GOAL = { recall: 0.95, falsePositives: 0.05 };
+
+describe('injection scan recall and false positives', () => {
+  it.each<Set>(['tuning', 'held-out-1'])('%s set: at least 95 percent recall, under 5 percent false positives', (set) => {
+    expect(loadCorpus('attacks', set).length).toBeGreaterThanOrEqual(30);
+    expect(loadCorpus('clean', set).length).toBeGreaterThanOrEqual(30);
+    const { recall, falsePositives } = measure(set);
+    expect(recall).toBeGreaterThanOrEqual(GOAL.recall);
+    expect(falsePositives).toBeLessThan(GOAL.falsePositives);
+  });
+
+  // Measured once: 19/30 attacks, 1/30 false positives. The floor below keeps that from
+  // slipping; the goal is not met, and the next test says so until it is.
+  it('held-out-2 set, never tuned on: no worse than when first measured', () => {
+    const { recall, falsePositives } = measure('held-out-2');
+    expect(recall).toBeGreaterThanOrEqual(19 / 30);
+    expect(falsePositives).toBeLessThan(GOAL.falsePositives);
+  });
+
+  it.fails('held-out-2 set reaches the goal of 95 percent recall (not yet)', () => {
+    expect(measure('held-out-2').recall).toBeGreaterThanOrEqual(GOAL.recall);
+  });
+});
