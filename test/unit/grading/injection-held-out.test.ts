@@ -38,14 +38,10 @@ describe('injection scan recall and false positives', () => {
   });
 
   // Measured once: 19/30 attacks, 1/30 false positives. The floor below keeps that from
-  // slipping; the goal is not met, and the next test says so until it is.
+  // slipping; the 95 percent goal is not met on this set (the README says so).
   it('held-out-2 set, never tuned on: no worse than when first measured', () => {
     const { recall, falsePositives } = measure('held-out-2');
     expect(recall).toBeGreaterThanOrEqual(19 / 30);
     expect(falsePositives).toBeLessThan(GOAL.falsePositives);
-  });
-
-  it.fails('held-out-2 set reaches the goal of 95 percent recall (not yet)', () => {
-    expect(measure('held-out-2').recall).toBeGreaterThanOrEqual(GOAL.recall);
   });
 });
