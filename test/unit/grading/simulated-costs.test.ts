@@ -29,7 +29,7 @@ describe('simulated spend', () => {
   it('is absent when there was none', () => {
     const db = openDatabase(':memory:');
     try {
-      expect(gradingRecords(db).costSummary()).toEqual({ total_usd: 0, by_model: [], by_day: [] });
+      expect(gradingRecords(db).costSummary()).toEqual({ total_usd: 0, estimated_calls: 0, unpriced_calls: 0, by_model: [], by_day: [] });
     } finally {
       closeDatabase(db);
     }
