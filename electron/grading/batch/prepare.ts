@@ -11,7 +11,6 @@ import { insertBatch, insertSubmission, insertSubmissionPages, upsertRubric, typ
 import { collectFiles, extractDocument, type ExtractedDocument } from '../documents/index.ts';
 import type { SubmissionToEstimate } from '../estimate/index.ts';
 import { BatchImageRedaction, ocrTimeoutMs, privacyForSubmission, pseudonymizesNames, type SubmissionPrivacy } from '../privacy/index.ts';
-import { scanForInjection } from '../prompt/index.ts';
 import { maxScore, rubricVersion } from '../rubric/index.ts';
 import type { PreparedPseudonymizer } from './kit.ts';
 import { jobModels, resolveSettings, type BatchPlan } from './plan.ts';
@@ -74,7 +73,7 @@ interface ReadSubmission {
   /** Its student, and the pseudonymizer its names are hidden with: built once, here. */
   privacy: SubmissionPrivacy;
   redacted: Promise<string[]> | null;
-  /** The injection scan's verdict, reached here so that no scan runs inside the transaction. */
+  /** The injection scan's verdict, reached before the transaction so that none runs inside it. */
   injection: boolean;
 }
 
@@ -154,7 +153,8 @@ async function readSubmission(
   const hash = result.ok ? result.data.sha256 : sha256(await readFile(file.absolutePath).catch(() => Buffer.from(file.file)));
   const privacy = privacyForSubmission({ fileName: basename(file.file), text: result.ok ? result.data.text : '', roster: plan.roster, secret: plan.pseudonymSecret });
   const redacted = redaction?.add({ file: file.file, hash, doc: result.ok ? result.data : null, names: privacy.names }) ?? null;
-  const injection = result.ok && scanForInjection({ text: result.data.text, hiddenText: result.data.hiddenText.join('\n') }).suspicious;
+  // Scanned by extractDocument, in its worker for long files: never on this (the window's) thread.
+  const injection = result.ok && result.data.injection.suspicious;
   return { file: file.file, absolutePath: file.absolutePath, hash, result, privacy, redacted, injection };
 }
 

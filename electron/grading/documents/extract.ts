@@ -2,19 +2,21 @@
  * `extractDocument`: one student file in, readable content or one coded error out. Never
  * throws, never hangs past its time limit, never lets one file take the app down.
  *
- * Where the work happens: size checks, detection, hashing and plain text here (cheap and
- * linear); PDF, DOCX and HEIC parsing in a worker thread that is terminated at the deadline;
- * photo resizing here with sharp (native, off the event loop, bounded by the pixel limit).
+ * Where the work happens: size checks, detection, hashing and short plain text here (cheap and
+ * linear); PDF, DOCX, HEIC and long plain text in a worker thread that is terminated at the
+ * deadline, which also runs the prompt-injection scan of what it read; photo resizing here with
+ * sharp (native, off the event loop, bounded by the pixel limit).
  */
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { AppError, isAppError, ok, type Result } from '../../../shared/errors.ts';
 import { describeUnknown, detectKind, imageFormat, kindFromName, KIND_NAMES } from './detect.ts';
 import { prepareImage } from './image.ts';
+import { joinPageText, scanDocument } from './injection-scan.ts';
 import { documentErrors } from './messages.ts';
 import { sharedPool } from './pool.ts';
 import type { WorkerJobKind, WorkerOutput } from './protocol.ts';
-import { decodeText, normalizeText } from './text.ts';
+import { readPlainText } from './text.ts';
 import { resolveLimits, type DocumentKind, type ExtractedDocument, type ExtractLimits, type PageImage } from './types.ts';
 
 export type ExtractInput = { path: string } | { bytes: Uint8Array; name: string };
@@ -100,7 +102,7 @@ interface Context {
   signal: AbortSignal | undefined;
 }
 
-const emptyOutput = (): WorkerOutput => ({ pages: [], images: [], rawImages: [], hiddenText: [], flags: [], imageBytesIn: 0, imageBytesOut: 0 });
+const emptyOutput = (): WorkerOutput => ({ pages: [], images: [], rawImages: [], hiddenText: [], flags: [], imageBytesIn: 0, imageBytesOut: 0, injection: null });
 
 /** Runs a parse in the worker pool. Time spent waiting for a free worker does not count against the file. */
 async function inWorker(ctx: Context, kind: WorkerJobKind): Promise<WorkerOutput> {
@@ -151,13 +153,18 @@ async function preparePictures(ctx: Context, output: WorkerOutput): Promise<void
   }
 }
 
+/**
+ * Plain text longer than this is decoded and scanned in a worker: its scan would hold the event
+ * loop for tens of milliseconds and more. Shorter text is not worth a worker's start-up.
+ */
+const TEXT_IN_WORKER_BYTES = 64 * 1024;
+
 async function extractKind(ctx: Context, kind: DocumentKind): Promise<WorkerOutput> {
   switch (kind) {
     case 'text': {
-      const decoded = decodeText(ctx.bytes);
-      if (!decoded) throw documentErrors.unsupported(ctx.file, null, null);
+      if (ctx.bytes.length > TEXT_IN_WORKER_BYTES) return inWorker(ctx, 'text');
       const output = emptyOutput();
-      output.pages.push({ index: 0, text: normalizeText(decoded.text) });
+      output.pages.push({ index: 0, text: readPlainText(ctx.file, ctx.bytes) });
       return output;
     }
     case 'image':
@@ -193,10 +200,7 @@ async function extract(input: ExtractInput, file: string, limits: ExtractLimits,
   const output = await extractKind({ file, bytes, limits, deadline: started + limits.timeoutMs, signal }, kind);
 
   const pages = output.pages.map((page) => ({ index: page.index, text: page.text }));
-  const text = pages
-    .map((page) => page.text)
-    .filter((pageText) => pageText.trim().length > 0)
-    .join('\n\n');
+  const text = joinPageText(pages);
   if (text.length > limits.maxTextChars) throw documentErrors.tooMuchText(file, limits.maxTextChars);
   const images: PageImage[] = output.images.map((image) => ({
     mime: image.mime,
@@ -225,6 +229,8 @@ async function extract(input: ExtractInput, file: string, limits: ExtractLimits,
     flags: [...new Set(output.flags)],
     imageBytesIn: output.imageBytesIn,
     imageBytesOut: output.imageBytesOut,
+    // Scanned here only what was read here: short text, photos (no text), a worker that did not.
+    injection: output.injection ?? scanDocument(text, output.hiddenText),
   };
 }
 

@@ -17,7 +17,7 @@ import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { AppError } from '../../../shared/errors.ts';
 import { spawnWorker, workerUrlBeside } from '../../workers/spawn-worker.ts';
 import { documentErrors } from './messages.ts';
-import type { WorkerJob, WorkerOutput, WorkerReply, WorkerRequest } from './protocol.ts';
+import { WORKER_KIND_NAMES, type WorkerJob, type WorkerOutput, type WorkerReply, type WorkerRequest } from './protocol.ts';
 
 /** The bundle's worker file name; scripts/build.mjs writes it next to dist-electron/main.js. */
 export const BUNDLED_WORKER_FILE = 'documents-worker.js';
@@ -63,8 +63,6 @@ interface Death {
   reason: string;
   internal: boolean;
 }
-
-const KIND_NAMES = { pdf: 'a PDF', docx: 'a Word document', heic: 'a HEIC photo' } as const;
 
 interface Waiter {
   resolve: (slot: Slot) => void;
@@ -160,7 +158,7 @@ export class ExtractionPool {
           {
             error: death.internal
               ? new AppError('INTERNAL_ERROR', `The document reader could not start, so "${job.file}" was not read: ${death.reason}`)
-              : documentErrors.unreadable(job.file, KIND_NAMES[job.kind], death.reason),
+              : documentErrors.unreadable(job.file, WORKER_KIND_NAMES[job.kind], death.reason),
           },
           false,
         );

@@ -3,9 +3,14 @@
  * only: it crosses the thread boundary by structured clone, image bytes by transfer.
  */
 import type { AppErrorData } from '../../../shared/errors.ts';
+import type { InjectionScan } from '../prompt/injection.ts';
 import type { DocumentFlag, ExtractLimits } from './types.ts';
 
-export type WorkerJobKind = 'pdf' | 'docx' | 'heic';
+/** `text`: a long plain-text file, decoded and scanned here rather than on the calling thread. */
+export type WorkerJobKind = 'pdf' | 'docx' | 'heic' | 'text';
+
+/** Each kind as a teacher would name it, for messages. */
+export const WORKER_KIND_NAMES: Readonly<Record<WorkerJobKind, string>> = { pdf: 'a PDF', docx: 'a Word document', heic: 'a HEIC photo', text: 'a text file' };
 
 export interface WorkerJob {
   kind: WorkerJobKind;
@@ -33,6 +38,11 @@ export interface WorkerOutput {
   flags: DocumentFlag[];
   imageBytesIn: number;
   imageBytesOut: number;
+  /**
+   * The prompt-injection scan of the text and hidden text, done in the worker within the
+   * file's deadline; null when not done there (too much text, or extracted on the calling thread).
+   */
+  injection: InjectionScan | null;
 }
 
 export interface WorkerRequest {

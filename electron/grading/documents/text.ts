@@ -3,6 +3,7 @@
  * ever throwing. Order: a BOM decides; otherwise valid UTF-8, then valid GB18030 (Chinese
  * Windows' "ANSI"), then UTF-8 with U+FFFD for the invalid bytes.
  */
+import { documentErrors } from './messages.ts';
 
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
 
@@ -80,4 +81,11 @@ export function normalizeText(text: string): string {
     .replace(/[ \t\u00a0]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+/** A plain-text file's text, decoded and normalized; bytes that are not text are refused. */
+export function readPlainText(file: string, bytes: Uint8Array): string {
+  const decoded = decodeText(bytes);
+  if (!decoded) throw documentErrors.unsupported(file, null, null);
+  return normalizeText(decoded.text);
 }

@@ -3,6 +3,7 @@
  * vision model should see, and the review signals found on the way. Plain data only, so it
  * crosses the worker boundary by structured clone.
  */
+import type { InjectionScan } from '../prompt/injection.ts';
 
 /** Decided from the bytes, never from the extension (see `detectKind`). */
 export type DocumentKind = 'pdf' | 'docx' | 'text' | 'image';
@@ -52,6 +53,11 @@ export interface ExtractedDocument {
    */
   imageBytesIn: number;
   imageBytesOut: number;
+  /**
+   * The prompt-injection scan of `text` and `hiddenText`, done where the file was read (in the
+   * extraction worker for all but short text and photos), so no caller scans on its own thread.
+   */
+  injection: InjectionScan;
 }
 
 /**
