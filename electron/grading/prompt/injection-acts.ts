@@ -152,6 +152,9 @@ export function findActs(variants: readonly string[], squashed: string): { flags
     const match = rule.pattern.exec(squashed);
     if (match !== null) found.push({ reason: rule.reason, index: match.index, length: match[0].length, variant: squashed, weight: rule.weight });
   }
-  const score = found.reduce((sum, act) => sum + act.weight, 0);
+  // Two rules for the same act (a Markdown and a plain grading heading) are one act, not two.
+  const byReason = new Map<string, number>();
+  for (const act of found) byReason.set(act.reason, Math.max(byReason.get(act.reason) ?? 0, act.weight));
+  const score = [...byReason.values()].reduce((sum, weight) => sum + weight, 0);
   return { flags: score >= 2, found: found.sort((a, b) => b.weight - a.weight) };
 }
