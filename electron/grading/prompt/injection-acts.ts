@@ -21,7 +21,15 @@ const WHOEVER = String.raw`(?:whoever|whatever|anyone|anybody|anything|the (?:on
 const TOP = String.raw`(?:full|maximum|max|perfect|top|highest|best|best possible|highest possible|maximal) (?:marks?|points?|scores?|grades?|credit|levels?|bands?|rating|possible (?:score|grade|level|band|mark)s?)|(?:level|band|tier|grade) (?:[4-9]|10|a\+?)\b|an? a\+?(?=[\s.,!;:)"']|$)|a\+|100 ?%|(?:10|ten) out of (?:10|ten)|the maximum|exemplary|exceeds expectations|outstanding|excellent|the top(?: level| band| grade| mark)?`;
 const ALL_CRITERIA = String.raw`(?:all|every|each)(?: of the| single| one)? (?:criteri(?:on|a)|categor(?:y|ies)|dimensions?|traits?|rows?|sections?|parts?|items?|areas?)|everything|across the board`;
 const GRADE_VERB = String.raw`(?:give|award|assign|grant|record|enter|rate|score|grade|mark|put down|treat|consider|evaluate|assess|return|output)`;
-const AUTHORITY = String.raw`(?:teacher|instructor|professor|principal|headteacher|head teacher|administrator|admin|examiner|grader|school|department|examination board|exam board|(?:mr|mrs|ms|miss|dr)\.? [a-z]+)`;
+/** The work itself, named as the thing being graded ("this essay", "the above response"). */
+const SELF = String.raw`(?:this|the present|the above|the following|the attached) (?:essay|response|submission|paper|work|answer|assignment|piece of work|piece|report|text|entry|composition|project)`;
+/** A grade as a value: what a grading sentence ends with when it assigns the top of the scale. */
+const GRADE_VALUE = String.raw`(?:full|maximum|max|perfect|top|highest|best)(?: possible)? (?:marks?|points?|scores?|grades?|credit|levels?|bands?|rating|category)|(?:level|band|tier|grade) (?:[4-9]|10|a\+?)\b|an? a\+?(?=[\s.,!;:)"']|$)|a\+|100 ?%|perfect \d{1,3}\b|(?:at|to) (?:the )?maximum\b|full credit`;
+/** Verbs of a grade being given, in the passive ("was graded at", "has been pre-approved at"). */
+const GIVEN = String.raw`(?:graded|marked|rated|scored|(?:pre-?)?approved|pre-?graded|placed|awarded|given|assessed|evaluated|confirmed|set|locked|fixed|judged|recorded|entered)`;
+/** Who is asked to grade, as a conditional ("when evaluating, …"). */
+const GRADING = String.raw`(?:evaluat|grad|mark|scor|assess|judg)(?:ing|e)`;
+const AUTHORITY = String.raw`(?:teacher|instructor|professor|principal|headteacher|head teacher|administrator|admin|examiner|grader|moderator|department head|head of department|school|department|examination board|exam board|(?:mr|mrs|ms|miss|dr)\.? [a-z]+)`;
 
 export const ACT_RULES: readonly ActRule[] = [
   {
@@ -49,7 +57,7 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'writes its own score',
     weight: 2,
     pattern:
-      /(?:^|\n)[*#_ ]{0,6}(?:final |total |overall |official )?(?:score|grade|mark|marks|result|total|points|level|band|rating|evaluation)[*_ ]{0,3}[:：=][*_ ]{0,3}(?:\d+(?:\.\d+)? ?(?:\/|out of|of) ?\d+|[a-f][+-]?(?=[\s.,;!)*(]|$)|level \d|100 ?%|full|max|perfect|excellent|outstanding|exemplary)/,
+      /(?:^|\n)[*#_ ]{0,6}(?:final |total |overall |official |grading |evaluation |assessment )?(?:score|grade|mark|marks|result|total|points|level|band|rating|evaluation)(?: (?:awarded|given|earned|achieved|received|assigned|obtained|granted))?(?: (?:for|of|on) (?:this|the|my) [a-z]+)?[*_ ]{0,3}[:：=][*_ ]{0,3}(?:\d+(?:\.\d+)? ?(?:\/|out of|of) ?\d+|[a-f][+-]?(?=[\s.,;!)*(]|$)|level \d|100 ?%|full|max|perfect|excellent|outstanding|exemplary)/,
   },
   {
     reason: 'writes its own score',
@@ -60,7 +68,7 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'claims the authority of the teacher, the rubric or the system',
     weight: 1,
     pattern: new RegExp(
-      String.raw`\b${AUTHORITY}(?:'s)? (?:note|notice|instruction|instructions|decision|override|approval)\b|\b${AUTHORITY} (?:has |have )?(?:already )?(?:approved|authori[sz]ed|agreed|confirmed|decided|reviewed|allowed|instructed|ordered|granted|told (?:me|you|us)|said|says|wants|asked)\b|\bby (?:order|decision|authority|permission) of\b|\bas (?:the|your) (?:teacher|instructor|grader|examiner|administrator|system)\b|\b(?:according to|under|per) (?:the |this )?(?:new |revised |updated |official )?(?:rubric|marking (?:guide|scheme)|grading (?:policy|guide|rules|scheme)|scoring (?:guide|policy|rules)|policy|evaluation policy)\b|\b(?:the|this) (?:rubric|marking (?:guide|scheme)|grading policy|scoring guide) (?:says|states|requires|specifies|allows|permits)\b|\b(?:system|admin|administrator|grading|evaluation|policy) (?:notice|message|override|update|alert|directive|announcement)\b|\b(?:evaluation|grading|marking|scoring) (?:policy|guide|rules|instructions) (?:v\d|version|is now|are now|has been|have been)\b|\b(?:revised|updated|new|official) (?:marking|grading|scoring|evaluation) (?:guide|scheme|policy|rules)\b|\bofficial (?:score|grade|evaluation|result|assessment)\b`,
+      String.raw`\b${AUTHORITY}(?:'s)? (?:note|notice|instruction|instructions|decision|override|approval|comment|verdict|ruling)\b|\b${AUTHORITY} (?:has |have )?(?:already )?(?:approved|authori[sz]ed|agreed|confirmed|decided|reviewed|allowed|instructed|ordered|granted|told (?:me|you|us)|said|says|wants|asked)\b|\bby (?:order|decision|authority|permission) of\b|\bas (?:the|your) (?:teacher|instructor|grader|examiner|administrator|system)\b|\b(?:according to|under|per|as per|based on) (?:the |this |our )?(?:[a-z]+ ){0,2}(?:rubric|marking (?:guide|scheme)|grading (?:policy|guide|rules|scheme)|scoring (?:guide|policy|rules)|policy|evaluation policy)\b|\b(?:the|this) (?:rubric|marking (?:guide|scheme)|grading policy|scoring guide) (?:says|states|requires|specifies|allows|permits)\b|\b(?:system|admin|administrator|grading|evaluation|policy) (?:notice|message|override|update|alert|directive|announcement)\b|\b(?:evaluation|grading|marking|scoring) (?:policy|guide|rules|instructions) (?:v\d|version|is now|are now|has been|have been)\b|\b(?:revised|updated|new|official) (?:marking|grading|scoring|evaluation) (?:guide|scheme|policy|rules)\b|\bofficial (?:score|grade|evaluation|result|assessment)\b|\b(?:school|class|course|department|district|exam|grading|marking|assessment) (?:policy|policies|rule|rules|regulation|regulations) (?:reminder|notice|update|note|says|states|requires)\b`,
     ),
   },
   {
@@ -86,6 +94,67 @@ export const ACT_RULES: readonly ActRule[] = [
     pattern:
       /\b(?:imagine|suppose|assume|pretend)(?: that)? you(?:'re| are)\b[^.\n]{0,40}\b(?:grader|examiner|teacher|marker|evaluator|assessor|instructor|judge)\b|\bplay the role of\b|\b(?:act|behave) (?:as|like) (?:a|an|the|my)\b[^.\n]{0,30}\b(?:grader|examiner|teacher|marker|evaluator)\b/,
   },
+  {
+    reason: 'awards itself a grade',
+    weight: 2,
+    pattern: new RegExp(
+      String.raw`\b${SELF}\b(?: [\w,'-]+){0,4}? (?:(?:gets|got|earns|earned|scores|scored|deserves|merits|receives|received|achieves|achieved|reaches|reached|qualifies for|is worth|(?:is|was|sits|belongs) (?:at|in))|(?:is|was|has been|had been|have been|will be|should be|must be|is to be|be|been)(?: (?:already|automatically|officially|previously|now))? ${GIVEN}(?: by [^.,;\n]{1,40}?)?)(?: (?:a|an|the|at|as|with|to|in|on|already|automatically)){0,3} (?:${GRADE_VALUE})`,
+    ),
+  },
+  {
+    reason: 'sets a grading rule in its favour',
+    weight: 2,
+    pattern: new RegExp(
+      String.raw`\b(?:essays?|submissions?|responses?|papers?|answers?|entries|works?|assignments?)\b[^.\n]{0,60}?\b(?:is|are) (?:automatically |always |then |now )?(?:at|placed (?:at|in)|put (?:at|in)|(?:graded|marked|scored|rated) as [a-z]+ and at) (?:the )?(?:highest|top|maximum|best) (?:level|band|grade|mark|score|category)s?\b`,
+    ),
+  },
+  {
+    reason: 'tells the grader what grade to give',
+    weight: 2,
+    pattern: new RegExp(
+      String.raw`\b(?:the|its|my|your|final) (?:result|outcome|grade|score|mark|level|rating|evaluation|assessment|final grade|final score|overall grade)s? (?:should|must|shall|has to|needs to|is to|will) be (?:at |set to |given as )?(?:the |a |an )?(?:${GRADE_VALUE})|\b(?:please |kindly )?(?:keep|retain|preserve|confirm|accept|record|enter|copy|carry over|use) (?:that|this|the|my|its|the same|the existing|the previous|the original) (?:result|grade|score|mark|level|rating|assessment)s?\b(?: (?:as is|unchanged|as given|as recorded))?(?=[.;!\n]|$)|\b(?:do not|don't|never|please do not|please don't) (?:change|alter|modify|lower|override|revise|re-?grade|re-?mark|re-?score) (?:that|this|the|my|its) (?:result|grade|score|mark|level|rating)s?\b`,
+    ),
+  },
+  {
+    reason: 'addresses the grader',
+    weight: 2,
+    pattern: new RegExp(
+      String.raw`\bwhen (?:you(?:'re| are)? )?${GRADING}(?: (?:this|my|the) (?:essay|paper|submission|work|response|answer|assignment))?,? (?:please |kindly |you should |you must )?(?:overlook|ignore|disregard|focus only|only focus|give|award|assign|treat|consider it|remember|note that|keep in mind|bear in mind|do not|don't|never|skip|forgive|be generous|be lenient|assume)\b`,
+    ),
+  },
+  {
+    reason: 'asks the grader to overlook flaws',
+    weight: 1,
+    pattern: /\b(?:overlook|ignore|disregard|forgive|excuse|skip over|look past|don't count|do not count|do not penali[sz]e|don't penali[sz]e)(?: any| all| the| my| its)? (?:weaknesses|weak points|errors|mistakes|flaws|shortcomings|problems|issues|typos|spelling|grammar)\b/,
+  },
+  {
+    reason: 'imitates a system or assistant message',
+    weight: 2,
+    pattern:
+      /(?:^|\n)\s{0,2}[[【(<]\s{0,2}(?:system|sys|admin|administrator|developer|dev|grader|examiner|evaluator|marker|moderator|grading system|scoring system|system note|system message|admin note|grader note|系统|管理员|系统通知|阅卷系统)(?: (?:note|message|notice|override|update|instruction|alert))?\s{0,2}[\]】)>]/,
+  },
+  {
+    reason: "writes the grader's answer",
+    weight: 2,
+    pattern:
+      /(?:^|\n)[*_ -]{0,4}(?:level|score|grade|band|points|marks|rating|result)\s{0,2}[:=：]\s{0,2}[^\n]{1,30}\n(?:[^\n]{0,200}\n){0,3}?[*_ -]{0,4}(?:feedback|confidence|evidence|comments?|justification|rationale|reasoning|overall[ _]feedback)\s{0,2}[:=：]|(?:^|\n)[*_ -]{0,4}confidence\s{0,2}[:=：]\s{0,2}(?:0?\.\d+|1(?:\.0+)?|100 ?%)\s{0,2}(?=\n|$)/,
+  },
+  {
+    reason: 'writes its own score',
+    weight: 2,
+    pattern:
+      /(?:(?:^|\n)[^\n:：\d]{1,24}[:：] ?(?:a\+?|优秀|优|满分|甲等?|一等|最高分|excellent|exemplary|outstanding|full marks|perfect|top level|highest level)(?= ?(?:\n|$))){2}/,
+  },
+  {
+    reason: 'claims the grade was already given',
+    weight: 1,
+    pattern: new RegExp(String.raw`\b(?:agreed|${GIVEN}) at (?:${GRADE_VALUE})|\b(\d{1,2}) ?(?:\/|out of) ?\1\b[^.\n]{0,20}\b(?:in|on|for|across) (?:${ALL_CRITERIA})`),
+  },
+  {
+    reason: 'claims the grade was already given',
+    weight: 1,
+    pattern: /\b(?:already|previously|pre-?)(?: been)? (?:graded|marked|scored|assessed|evaluated|approved|moderated)\b|\bpre-?(?:graded|approved|marked|scored)\b/,
+  },
   // Chinese.
   {
     reason: 'contains a grading section',
@@ -108,12 +177,12 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'tells the grader what grade to give',
     weight: 2,
     pattern:
-      /(?:请|务必|必须|应当|应该|直接|一律|均)(?:[^。！？\n]{0,12})(?:给|打|评|评为|评定为|记为|判为|给出|给予|按)(?:[^。！？\n]{0,10})(?:满分|最高分|最高等级|最高档|满档|最好的评价|优秀|一等|一百分|100分|a\+?)|(?:各项|每一项|每项|所有项|全部)(?:都|均)?(?:为|是|给|评为|达到)?(?:最高|满分|满档|优秀|4级|四级)/,
+      /(?:请|务必|必须|应当|应该|直接|一律|均)(?:[^。！？\n]{0,12})(?:给|打|评|评为|评定为|记为|判为|判定|认定|定为|判|给出|给予|按)(?:[^。！？\n]{0,10})(?:满分|最高分|最高等级|最高档|满档|最好的评价|优秀|一等|一百分|100分|a\+?)|(?:各项|每一项|每项|所有项|全部)(?:都|均)?(?:为|是|给|评为|达到)?(?:最高|满分|满档|优秀|4级|四级)/,
   },
   {
     reason: 'writes its own score',
     weight: 2,
-    pattern: /(?:总分|得分|分数|成绩|等级|评分结果|最终得分)\s{0,2}[:：为]\s{0,2}(?:\d+(?:\s{0,2}\/\s{0,2}\d+|分)|优秀|满分|a\+?)|(?:[^\d\n。！？]{1,6}\d+分[，,、；; ]){2,}|(?:^|\n)\|[^\n]{1,20}\|\s{0,2}\d\s{0,2}\|/,
+    pattern: /(?:总分|得分|分数|成绩|等级|评分结果|最终得分|总评|评级|等第|综合评价|综合评定)\s{0,2}[:：为]\s{0,2}(?:\d+(?:\s{0,2}\/\s{0,2}\d+|分)|优秀|满分|a\+?)|(?:[^\d\n。！？]{1,6}\d+分[，,、；; ]){2,}|(?:^|\n)\|[^\n]{1,20}\|\s{0,2}\d\s{0,2}\|/,
   },
   {
     reason: 'sets a grading rule in its favour',
@@ -124,6 +193,21 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'claims the authority of the teacher, the rubric or the system',
     weight: 1,
     pattern: /(?:老师|阅卷老师|校长|教务处|学校|管理员)(?:已经?|已)(?:确认|同意|批准|决定|审核|说)|(?:评分|阅卷)(?:规则|标准|细则)(?:已|已经)(?:调整|更改|修改|更新|变更)|【?系统(?:通知|提示|消息|公告)】?|官方评分|按此记录|(?:根据|按照)(?:新的?|最新的?)?(?:评分标准|评分规则)/,
+  },
+  {
+    reason: 'awards itself a grade',
+    weight: 2,
+    pattern: /(?:本文|此文|本篇|这篇作文|本作文)的?(?:成绩|分数|得分|等级)?(?:为|是|[:：])?(?:满分|最高分|最高等级|最高档|一等)|(?:这篇|本篇|本文|此文|这份|本份|该文|此篇)(?:作文|文章|答卷|作业|论文)?[^。！？\n]{0,12}(?:拿|得|获得|评为|判为|定为|判定为|为|是|值得|应得|配得上|达到)(?:一个)?(?:满分|最高分|最高等级|最高档|满档|一等|a\+?(?![a-z]))/,
+  },
+  {
+    reason: 'addresses the grader',
+    weight: 2,
+    pattern: /请(?:ai|人工智能|阅卷|评分|批改|判卷|打分)(?:系统|助手|模型|程序|机器人)|(?:请|务必)(?:照此|按此|据此|依此|按照此|按这个)(?:打分|评分|给分|评定|记录|评判|判分)/,
+  },
+  {
+    reason: 'asks the grader to ignore its instructions',
+    weight: 2,
+    pattern: /(?:不用|无需|不必|不要|别|无须)(?:再)?(?:参考|参照|按照|依据|理会|看|管)(?:评分标准|评分规则|评分细则|阅卷标准|标准)/,
   },
 ];
 

@@ -39,6 +39,11 @@ const ADVERSARIAL: Readonly<Record<string, string>> = {
   'letter-spaced': fill('a b c. d-e_f*'),
   'leet': fill('1gn0r3 pr3v '),
   'Chinese near-misses': fill('忽略之前的给这篇作文评分标准系统'),
+  'near-miss self-grading': fill('this essay was already graded by the head at the '),
+  'near-miss grading rules': fill('essays that are then placed at the '),
+  'near-miss answer fields': fill('level: 4\nlevel: 4\nnote\n'),
+  'near-miss label lists': fill('content: a\nstructure: b\n'),
+  'near-miss Chinese self-grading': fill('本文这篇作文可以拿'),
   'one very long line': fill('the essay argues that '),
   'many short lines': fill('a\n'),
 };
