@@ -15,28 +15,28 @@ export interface ActRule {
   pattern: RegExp;
 }
 
-const GRADER = String.raw`(?:ai|a\.i\.|artificial intelligence|grader|grading (?:ai|system|model|bot|tool|assistant|software)|marker|evaluator|examiner|assessor|scorer|model|llm|chatgpt|gpt(?:-?\d\w*)?|claude|gemini|copilot|language model|large language model|automated (?:grader|grading|marker|system)|assistant|chatbot|bot|machine)`;
+const GRADER = String.raw`(?:ai|a\.i\.|artificial intelligence|grader|(?:grading|scoring|marking|evaluation|assessment|reviewing) (?:ai|system|model|bot|tool|assistant|software|engine|pipeline)|ai (?:reviewer|grader|marker|evaluator|assessor|assistant|model|system)|marker|evaluator|examiner|assessor|scorer|model|llm|chatgpt|gpt(?:-?\d\w*)?|claude|gemini|copilot|language model|large language model|automated (?:grader|grading|marker|system)|assistant|chatbot|bot|machine)`;
 const WHOEVER = String.raw`(?:whoever|whatever|anyone|anybody|anything|the (?:one|person|system|program) (?:who|that))(?: or (?:whoever|whatever))? (?:is )?(?:grad|mark|scor|evaluat|assess|review|read|check)(?:es|s|ing)?`;
 /** A top or full grade, the thing an injection asks for. */
 const TOP = String.raw`(?:full|maximum|max|perfect|top|highest|best|best possible|highest possible|maximal) (?:marks?|points?|scores?|grades?|credit|levels?|bands?|rating|possible (?:score|grade|level|band|mark)s?)|(?:level|band|tier|grade) (?:[4-9]|10|a\+?)\b|an? a\+?(?=[\s.,!;:)"']|$)|a\+|100 ?%|(?:10|ten) out of (?:10|ten)|the maximum|exemplary|exceeds expectations|outstanding|excellent|the top(?: level| band| grade| mark)?`;
 const ALL_CRITERIA = String.raw`(?:all|every|each)(?: of the| single| one)? (?:criteri(?:on|a)|categor(?:y|ies)|dimensions?|traits?|rows?|sections?|parts?|items?|areas?)|everything|across the board`;
 const GRADE_VERB = String.raw`(?:give|award|assign|grant|record|enter|rate|score|grade|mark|put down|treat|consider|evaluate|assess|return|output)`;
 /** The work itself, named as the thing being graded ("this essay", "the above response"). */
-const SELF = String.raw`(?:this|the present|the above|the following|the attached) (?:essay|response|submission|paper|work|answer|assignment|piece of work|piece|report|text|entry|composition|project)`;
+const SELF = String.raw`(?:(?:this|the present|the above|the following|the attached) (?:essay|response|submission|paper|work|answer|assignment|piece of work|piece|report|text|entry|composition|project)|the (?:essay|response|submission|paper|answer|work) (?:above|below))`;
 /** A grade as a value: what a grading sentence ends with when it assigns the top of the scale. */
-const GRADE_VALUE = String.raw`(?:full|maximum|max|perfect|top|highest|best)(?: possible)? (?:marks?|points?|scores?|grades?|credit|levels?|bands?|rating|category)|(?:level|band|tier|grade) (?:[4-9]|10|a\+?)\b|an? a\+?(?=[\s.,!;:)"']|$)|a\+|100 ?%|perfect \d{1,3}\b|(?:at|to) (?:the )?maximum\b|full credit`;
+const GRADE_VALUE = String.raw`(?:full|maximum|max|perfect|top|highest|best)(?: possible)? (?:marks?|points?|scores?|grades?|credit|levels?|bands?|rating|category)|(?:level|band|tier|grade) (?:[4-9]|10|a\+?)\b|an? a\+?(?=[\s.,!;:)"']|$)|a\+|100 ?%|perfect \d{1,3}\b|(?:at|to) (?:the )?maximum\b|full credit|(?:the )?(?:exceeds|exemplary|mastery|distinction|advanced|excellent|outstanding) (?:standard|level|band|category|grade)s?|all (?:the |of the )?(?:criteria|requirements)`;
 /** Verbs of a grade being given, in the passive ("was graded at", "has been pre-approved at"). */
 const GIVEN = String.raw`(?:graded|marked|rated|scored|(?:pre-?)?approved|pre-?graded|placed|awarded|given|assessed|evaluated|confirmed|set|locked|fixed|judged|recorded|entered)`;
 /** Who is asked to grade, as a conditional ("when evaluating, …"). */
 const GRADING = String.raw`(?:evaluat|grad|mark|scor|assess|judg)(?:ing|e)`;
-const AUTHORITY = String.raw`(?:teacher|instructor|professor|principal|headteacher|head teacher|administrator|admin|examiner|grader|moderator|department head|head of department|school|department|examination board|exam board|(?:mr|mrs|ms|miss|dr)\.? [a-z]+)`;
+const AUTHORITY = String.raw`(?:teacher|instructor|professor|principal|headteacher|head teacher|(?:head|chair) of [a-z]+|administrator|admin|examiner|grader|moderator|department head|head of department|school|department|examination board|exam board|(?:mr|mrs|ms|miss|dr)\.? [a-z]+)`;
 
 export const ACT_RULES: readonly ActRule[] = [
   {
     reason: 'addresses the grader',
     weight: 2,
     pattern: new RegExp(
-      String.raw`\b(?:note|message|reminder|hint|memo|warning|instructions?|request|plea|notice|attention|psst|hey|dear|hello|hi)\b,? (?:for |to )?(?:the |any |all |my |our |you,? )?(?:${GRADER}s?|${WHOEVER})\b|\b(?:to|for) (?:the |any |all |whichever |every )?(?:${GRADER}|${WHOEVER})(?: only| reading this| that reads this| grading this| scoring this)?\s{0,2}[:,：]|\bto ${WHOEVER}\b|(?:^|[\n.!?"])\s{0,2}(?:dear |hey |ok,? |okay,? )?(?:${GRADER})\s{0,2}[,:：]\s{0,2}(?:please |now |when |if |you |remember |note |ignore |do |don't |give |grade |mark |award |assign )|\bif you(?:'re| are) (?:an? )?(?:${GRADER}|large language model|automated|grading|computer program)\b|\b(?:as|since|because) (?:an? |the )?(?:${GRADER})(?: grading| marking)?(?: assistant| system| model| tool)?,? you\b|\bwhen you (?:grade|mark|score|evaluate|assess|review|read) (?:this|my)\b`,
+      String.raw`\b(?:note|message|reminder|hint|memo|warning|instructions?|request|plea|notice|attention|psst|hey|dear|hello|hi)\b,? (?:for |to )?(?:the |any |all |my |our |you,? )?(?:${GRADER}s?|${WHOEVER})\b|\b(?:to|for) (?:the |any |all |whichever |every )?(?:${GRADER}|${WHOEVER})(?: only| reading this| that reads this| grading this| scoring this)?\s{0,2}[:,：]|\bto ${WHOEVER}\b|(?:^|[\n.!?"])\s{0,2}(?:dear |hey |ok,? |okay,? )?(?:${GRADER})\s{0,2}[,:：]\s{0,2}(?:please |now |when |if |you |remember |note |ignore |do |don't |give |grade |mark |award |assign |kindly |confirm |record |score |rate |treat )|\bif you(?:'re| are) (?:an? )?(?:${GRADER}|large language model|automated|grading|computer program)\b|\b(?:as|since|because) (?:an? |the )?(?:${GRADER})(?: grading| marking)?(?: assistant| system| model| tool)?,? you\b|\bwhen you (?:grade|mark|score|evaluate|assess|review|read) (?:this|my)\b|\byou,? (?:the|dear|our) (?:${GRADER})\b`,
     ),
   },
   {
@@ -57,7 +57,9 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'writes its own score',
     weight: 2,
     pattern:
-      /(?:^|\n)[*#_ ]{0,6}(?:final |total |overall |official |grading |evaluation |assessment )?(?:score|grade|mark|marks|result|total|points|level|band|rating|evaluation)(?: (?:awarded|given|earned|achieved|received|assigned|obtained|granted))?(?: (?:for|of|on) (?:this|the|my) [a-z]+)?[*_ ]{0,3}[:：=][*_ ]{0,3}(?:\d+(?:\.\d+)? ?(?:\/|out of|of) ?\d+|[a-f][+-]?(?=[\s.,;!)*(]|$)|level \d|100 ?%|full|max|perfect|excellent|outstanding|exemplary)/,
+      // A result or total line is as often a lab count, a rating line a film review: only a
+      // perfect or top value there is a grade, and a rating's fraction is stars.
+      /(?:^|\n)[*#_ ]{0,6}(?:(?:final |total |overall |official |grading |evaluation |assessment )?(?:score|grade|mark|marks|points|level|band|evaluation)(?: (?:awarded|given|earned|achieved|received|assigned|obtained|granted))?(?: (?:for|of|on) (?:this|the|my) [a-z]+)?[*_ ]{0,3}[:：=][*_ ]{0,3}(?:\d+(?:\.\d+)? ?(?:\/|out of|of) ?\d+|[a-f][+-]?(?=[\s.,;!)*(]|$)|level \d|100 ?%|full|max|perfect|excellent|outstanding|exemplary)|(?:final |overall |official |grading |evaluation |assessment )?(?:result|total)[*_ ]{0,3}[:：=][*_ ]{0,3}(?:(\d+) ?(?:\/|out of|of) ?\1\b(?! ?(?:stars?|\/))|level \d|100 ?%|full marks|a\+|exemplary)|(?:final |overall |official )?rating[*_ ]{0,3}[:：=][*_ ]{0,3}(?:level \d|full marks|a\+|exemplary))/,
   },
   {
     reason: 'writes its own score',
@@ -98,7 +100,7 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'awards itself a grade',
     weight: 2,
     pattern: new RegExp(
-      String.raw`\b${SELF}\b(?: [\w,'-]+){0,4}? (?:(?:gets|got|earns|earned|scores|scored|deserves|merits|receives|received|achieves|achieved|reaches|reached|qualifies for|is worth|(?:is|was|sits|belongs) (?:at|in))|(?:is|was|has been|had been|have been|will be|should be|must be|is to be|be|been)(?: (?:already|automatically|officially|previously|now))? ${GIVEN}(?: by [^.,;\n]{1,40}?)?)(?: (?:a|an|the|at|as|with|to|in|on|already|automatically)){0,3} (?:${GRADE_VALUE})`,
+      String.raw`\b${SELF}\b(?: [\w,'-]+){0,4}? (?:(?:gets|got|earns|earned|scores|scored|deserves|merits|receives|received|achieves|achieved|reaches|reached|meets|exceeds|satisfies|qualifies for|is worth|(?:is|was|sits|belongs) (?:at|in))|(?:is|was|has been|had been|have been|will be|should be|must be|is to be|be|been)(?: (?:already|automatically|officially|previously|now))? ${GIVEN}(?: by [^.,;\n]{1,40}?)?)(?: (?:a|an|the|at|as|with|to|in|on|already|automatically)){0,3} (?:${GRADE_VALUE})`,
     ),
   },
   {
@@ -112,7 +114,7 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'tells the grader what grade to give',
     weight: 2,
     pattern: new RegExp(
-      String.raw`\b(?:the|its|my|your|final) (?:result|outcome|grade|score|mark|level|rating|evaluation|assessment|final grade|final score|overall grade)s? (?:should|must|shall|has to|needs to|is to|will) be (?:at |set to |given as )?(?:the |a |an )?(?:${GRADE_VALUE})|\b(?:please |kindly )?(?:keep|retain|preserve|confirm|accept|record|enter|copy|carry over|use) (?:that|this|the|my|its|the same|the existing|the previous|the original) (?:result|grade|score|mark|level|rating|assessment)s?\b(?: (?:as is|unchanged|as given|as recorded))?(?=[.;!\n]|$)|\b(?:do not|don't|never|please do not|please don't) (?:change|alter|modify|lower|override|revise|re-?grade|re-?mark|re-?score) (?:that|this|the|my|its) (?:result|grade|score|mark|level|rating)s?\b`,
+      String.raw`\b(?:the|its|my|your|final) (?:result|outcome|grade|score|mark|level|rating|evaluation|assessment|final grade|final score|overall grade)s? (?:should|must|shall|has to|needs to|is to|will) be (?:at |set to |given as )?(?:the |a |an )?(?:${GRADE_VALUE})(?! (?:of|for|in)\b)|\b(?:please |kindly )?(?:keep|retain|preserve|confirm|accept|record|enter|copy|carry over|use) (?:that|this|the|my|its|the same|the existing|the previous|the original) (?:result|grade|score|mark|level|rating|assessment)s?\b(?: (?:as is|unchanged|as given|as recorded))?(?=[.;!\n]|$)|\b(?:do not|don't|never|please do not|please don't) (?:change|alter|modify|lower|override|revise|re-?grade|re-?mark|re-?score) (?:that|this|the|my|its) (?:result|grade|score|mark|level|rating)s?\b`,
     ),
   },
   {
@@ -125,7 +127,7 @@ export const ACT_RULES: readonly ActRule[] = [
   {
     reason: 'asks the grader to overlook flaws',
     weight: 1,
-    pattern: /\b(?:overlook|ignore|disregard|forgive|excuse|skip over|look past|don't count|do not count|do not penali[sz]e|don't penali[sz]e)(?: any| all| the| my| its)? (?:weaknesses|weak points|errors|mistakes|flaws|shortcomings|problems|issues|typos|spelling|grammar)\b/,
+    pattern: /\b(?:overlook|ignore|disregard|forgive|excuse|skip over|look past|don't count|do not count|do not penali[sz]e|don't penali[sz]e) (?:any|all|my|its|these|the essay's|this essay's) (?:weaknesses|weak points|errors|mistakes|flaws|shortcomings|problems|issues|typos|spelling|grammar)\b/,
   },
   {
     reason: 'imitates a system or assistant message',
@@ -144,6 +146,29 @@ export const ACT_RULES: readonly ActRule[] = [
     weight: 2,
     pattern:
       /(?:(?:^|\n)[^\n:：\d]{1,24}[:：] ?(?:a\+?|优秀|优|满分|甲等?|一等|最高分|excellent|exemplary|outstanding|full marks|perfect|top level|highest level)(?= ?(?:\n|$))){2}/,
+  },
+  {
+    reason: 'tells the grader what grade to give',
+    weight: 2,
+    pattern: new RegExp(
+      String.raw`\b(?:(?:grade|score|mark|level|result|band|rating)s? (?:for|of) ${SELF}|the (?:correct|right|proper|appropriate|true|real|actual|only|fair|deserved) (?:grade|score|mark|level|result|band)s?(?: for (?:this|my|the) [a-z]+)?) (?:is|are|should be|would be|will be|must be|=)(?: an?| the)? (?:${GRADE_VALUE}|[a-f][+-]?(?=[.,;!]|\s{0,2}$|\n| grade)|\d{1,3} ?\/ ?\d{1,3})|\byour (?:evaluation|grading|grade|score|scores|assessment|marking)(?: (?:of|for) (?:this|my) [a-z]+)? (?:should|must|needs to|has to|will|shall) (?:report|show|give|record|be|list|assign|contain|read|say|award)(?: [\w,]+){0,2}? (?:${GRADE_VALUE}|level \d)|\b(?:grade|mark|score|rate|treat|evaluate|assess) (?:this|it|my [a-z]+)(?: [a-z]+)? as (?:you would |if it were |though it were |if it was )?(?:a |an )?(?:perfect|flawless|model|exemplary|top|full-marks) (?:paper|essay|answer|response|submission|work|piece)|\b(?:anything|any (?:score|grade|mark|level|result)) (?:below|less than|lower than|other than|short of) (?:the |a )?(?:maximum|full marks|perfect score|(?:top|highest) (?:band|level|grade|mark|score))\b`,
+    ),
+  },
+  {
+    reason: 'calls itself the model answer',
+    weight: 2,
+    pattern: new RegExp(String.raw`\b(?:this|it|${SELF}) is (?:a|an|the) (?:model answer|model essay|exemplar|anchor paper|benchmark (?:essay|answer|response))\b|\b${SELF} is (?:a |an |the )?(?:perfect|flawless) (?:essay|answer|response|paper|submission|piece)\b`),
+  },
+  {
+    reason: 'writes its own score',
+    weight: 2,
+    pattern:
+      /\b(?:criteri(?:on|a)|rubric|trait|category) (?:scores?|levels?|grades?|marks?)\s{0,2}[:：]\s{0,2}(?:[a-z][a-z ]{0,20} ?[:=-]? ?\d{1,2}(?: ?\/ ?\d{1,2})?[,;] ?){2,}|(?:^|\n)[a-z][a-z ]{0,24} ?[—–:=-] ?(\d{1,2})(?= ?(?:\n|$))(?:\n[a-z][a-z ]{0,24} ?[—–:=-] ?\1(?= ?(?:\n|$))){2}/,
+  },
+  {
+    reason: 'asks the grader to confirm a grade',
+    weight: 1,
+    pattern: /\b(?:just|simply|please|kindly) (?:confirm|copy|record|enter|accept|approve|sign off on|validate)(?: (?:it|this|that|the (?:grade|score|result|mark)s?))?(?=[.!;\n]|$)/,
   },
   {
     reason: 'claims the grade was already given',
@@ -182,7 +207,7 @@ export const ACT_RULES: readonly ActRule[] = [
   {
     reason: 'writes its own score',
     weight: 2,
-    pattern: /(?:总分|得分|分数|成绩|等级|评分结果|最终得分|总评|评级|等第|综合评价|综合评定)\s{0,2}[:：为]\s{0,2}(?:\d+(?:\s{0,2}\/\s{0,2}\d+|分)|优秀|满分|a\+?)|(?:[^\d\n。！？]{1,6}\d+分[，,、；; ]){2,}|(?:^|\n)\|[^\n]{1,20}\|\s{0,2}\d\s{0,2}\|/,
+    pattern: /(?:^|\n)[\s#*【[]{0,4}(?:总分|得分|分数|成绩|等级|评分结果|最终得分|总评|评级|等第|综合评价|综合评定)\s{0,2}[:：为]\s{0,2}(?:\d+(?:\s{0,2}\/\s{0,2}\d+|分)|优秀|满分|a\+?)|(?:[^\d\n。！？]{1,6}\d+分[，,、；; ]){2,}|(?:^|\n)\|[^\n]{1,20}\|\s{0,2}\d\s{0,2}\|/,
   },
   {
     reason: 'sets a grading rule in its favour',
@@ -208,6 +233,16 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'asks the grader to ignore its instructions',
     weight: 2,
     pattern: /(?:不用|无需|不必|不要|别|无须)(?:再)?(?:参考|参照|按照|依据|理会|看|管)(?:评分标准|评分规则|评分细则|阅卷标准|标准)/,
+  },
+  {
+    reason: 'tells the grader what grade to give',
+    weight: 2,
+    pattern: /请(?:保持|保留|沿用|维持|照录|确认)(?:该|此|这个|原|这一)?(?:成绩|分数|结果|等级|评分|评定)|(?:成绩|分数|结果|等级|评分)[^。！？\n]{0,12}请(?:保持|保留|沿用|维持|确认)(?=[。！\n]|$)/,
+  },
+  {
+    reason: 'claims the grade was already given',
+    weight: 1,
+    pattern: /已(?:经)?(?:由|被|通过|经过)[^。！？\n]{0,8}(?:批改|评分|打分|审核|评定|审定|阅卷|评审)|(?:成绩|分数|得分|等级|总评)(?:为|是|[:：])(?:优秀|满分|a\+?(?![a-z]))/,
   },
 ];
 
