@@ -36,7 +36,7 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'addresses the grader',
     weight: 2,
     pattern: new RegExp(
-      String.raw`\b(?:note|message|reminder|hint|memo|warning|instructions?|request|plea|notice|attention|psst|hey|dear|hello|hi)\b,? (?:for |to )?(?:the |any |all |my |our |you,? )?(?:${GRADER}s?|${WHOEVER})\b|\b(?:to|for) (?:the |any |all |whichever |every )?(?:${GRADER}|${WHOEVER})(?: only| reading this| that reads this| grading this| scoring this)?\s{0,2}[:,：]|\bto ${WHOEVER}\b|(?:^|[\n.!?"])\s{0,2}(?:dear |hey |ok,? |okay,? )?(?:${GRADER})\s{0,2}[,:：]\s{0,2}(?:please |now |when |if |you |remember |note |ignore |do |don't |give |grade |mark |award |assign |kindly |confirm |record |score |rate |treat )|\bif you(?:'re| are) (?:an? )?(?:${GRADER}|large language model|automated|grading|computer program)\b|\b(?:as|since|because) (?:an? |the )?(?:${GRADER})(?: grading| marking)?(?: assistant| system| model| tool)?,? you\b|\bwhen you (?:grade|mark|score|evaluate|assess|review|read) (?:this|my)\b|\byou,? (?:the|dear|our) (?:${GRADER})\b`,
+      String.raw`\b(?:note|message|reminder|hint|memo|warning|instructions?|request|plea|notice|attention|psst|hey|dear|hello|hi)\b(?: there)?,? (?:for |to )?(?:the |any |all |my |our |you,? )?(?:${GRADER}s?|${WHOEVER})\b(?=\s{0,2}(?:[,:：!.;—–-]|$| (?:please|you|reading|grading|marking|scoring|reviewing|checking|evaluating|this|it|my|who|that|which|only|here|below|about|regarding|on|in)\b))|\b(?:to|for) (?:the |any |all |whichever |every )?(?:${GRADER}|${WHOEVER})(?: only| reading this| that reads this| grading this| scoring this)?\s{0,2}[:,：]|\bto ${WHOEVER}\b|(?:^|[\n.!?"])\s{0,2}(?:dear |hey |ok,? |okay,? )?(?:${GRADER})\s{0,2}[,:：]\s{0,2}(?:please |now |when |if |you |remember |note |ignore |do |don't |give |grade |mark |award |assign |kindly |confirm |record |score |rate |treat )|\bif you(?:'re| are) (?:an? )?(?:${GRADER}|large language model|automated|grading|computer program)\b|\b(?:as|since|because) (?:an? |the )?(?:${GRADER})(?: grading| marking)?(?: assistant| system| model| tool)?,? you\b|\bwhen you (?:grade|mark|score|evaluate|assess|review|read) (?:this|my)\b|\byou,? (?:the|dear|our) (?:${GRADER})\b`,
     ),
   },
   {
@@ -59,7 +59,7 @@ export const ACT_RULES: readonly ActRule[] = [
     pattern:
       // A result or total line is as often a lab count, a rating line a film review: only a
       // perfect or top value there is a grade, and a rating's fraction is stars.
-      /(?:^|\n)[*#_ ]{0,6}(?:(?:final |total |overall |official |grading |evaluation |assessment )?(?:score|grade|mark|marks|points|level|band|evaluation)(?: (?:awarded|given|earned|achieved|received|assigned|obtained|granted))?(?: (?:for|of|on) (?:this|the|my) [a-z]+)?[*_ ]{0,3}[:：=][*_ ]{0,3}(?:\d+(?:\.\d+)? ?(?:\/|out of|of) ?\d+|[a-f][+-]?(?=[\s.,;!)*(]|$)|level \d|100 ?%|full|max|perfect|excellent|outstanding|exemplary)|(?:final |overall |official |grading |evaluation |assessment )?(?:result|total)[*_ ]{0,3}[:：=][*_ ]{0,3}(?:(\d+) ?(?:\/|out of|of) ?\1\b(?! ?(?:stars?|\/))|level \d|100 ?%|full marks|a\+|exemplary)|(?:final |overall |official )?rating[*_ ]{0,3}[:：=][*_ ]{0,3}(?:level \d|full marks|a\+|exemplary))/,
+      /(?:^|\n)[*#_ ]{0,6}(?:(?:final |total |overall |official |grading |evaluation |assessment )?(?:score|grade|mark|marks|points|level|band|evaluation)(?: (?:awarded|given|earned|achieved|received|assigned|obtained|granted))?(?: (?:for|of|on) (?:this|the|my) [a-z]+)?[*_ ]{0,3}[:：=][*_ ]{0,3}(?:\d+(?:\.\d+)? ?(?:\/|out of|of) ?\d+|[a-f][+-]?(?=[\s.,;!)*(]|$)|level \d|100 ?%|full|max|perfect|excellent|outstanding|exemplary)|(?:final |overall |official |grading |evaluation |assessment )?(?:result|total)[*_ ]{0,3}[:：=][*_ ]{0,3}(?:(\d+) ?(?:\/|out of|of) ?\1\b(?! ?(?:stars?|\/))|level \d|100 ?%|full marks|a\+|exemplary)|(?:final |overall |official )?(?:rating|overall|verdict|outcome)[*_ ]{0,3}[:：=][*_ ]{0,3}(?:level \d|full marks|a\+|exemplary))/,
   },
   {
     reason: 'writes its own score',
@@ -87,7 +87,7 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'sets a grading rule in its favour',
     weight: 2,
     pattern: new RegExp(
-      String.raw`\b(?:any|every|each|all|such|these|those|this student's|the student's)?(?: )?(?:essays?|submissions?|responses?|papers?|answers?|works?|students?|criteri(?:on|a)|entries|texts?)\b[^.\n]{0,60}?(?<!\b(?:can|could|may|might|would) )\b(?:automatically |always |then |now )?(?:receives?|gets?|earns?|(?:is|are) (?:automatically )?(?:awarded|given)|(?:should|must|will|shall) (?:receive|get|earn|be given|be awarded)|(?:is|are) (?:to be )?(?:scored|graded|marked|rated) (?:at|as)|qualif(?:y|ies) for|(?:is|are) worth)(?: (?:a|an|the|at|as|with))* (?:${TOP}|the maximum|maximum|full credit|\d+ points|level \d)|(?:${TOP}|full credit|\d+ points|level \d) (?:is|are) (?:awarded|given|assigned|granted) (?:automatically )?(?:to|for)\b|\byour (?:real|actual|true|new|only) (?:task|job|instructions?|goal|role|assignment) (?:is|are|here is)\b`,
+      String.raw`\b(?:any|every|each|all|such|these|those|this student's|the student's)?(?: )?(?:essays?|submissions?|responses?|papers?|answers?|works?|criteri(?:on|a)|entries|texts?)\b[^.\n]{0,60}?(?<!\b(?:can|could|may|might|would) )\b(?:automatically |always |then |now )?(?:receives?|gets?|earns?|(?:is|are) (?:automatically )?(?:awarded|given)|(?:should|must|will|shall) (?:receive|get|earn|be given|be awarded)|(?:is|are) (?:to be )?(?:scored|graded|marked|rated) (?:at|as)|qualif(?:y|ies) for|(?:is|are) worth)(?: (?:a|an|the|at|as|with))* (?:${TOP}|the maximum|maximum|full credit|\d+ points|level \d)|(?:${TOP}|full credit|\d+ points|level \d) (?:is|are) (?:awarded|given|assigned|granted) (?:automatically )?(?:to|for)\b|\byour (?:real|actual|true|new|only) (?:task|job|instructions?|goal|role|assignment) (?:is|are|here is)\b`,
     ),
   },
   {
@@ -100,7 +100,7 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'awards itself a grade',
     weight: 2,
     pattern: new RegExp(
-      String.raw`\b${SELF}\b(?: [\w,'-]+){0,4}? (?:(?:gets|got|earns|earned|scores|scored|deserves|merits|receives|received|achieves|achieved|reaches|reached|meets|exceeds|satisfies|qualifies for|is worth|(?:is|was|sits|belongs) (?:at|in))|(?:is|was|has been|had been|have been|will be|should be|must be|is to be|be|been)(?: (?:already|automatically|officially|previously|now))? ${GIVEN}(?: by [^.,;\n]{1,40}?)?)(?: (?:a|an|the|at|as|with|to|in|on|already|automatically)){0,3} (?:${GRADE_VALUE})`,
+      String.raw`\b${SELF}\b(?: [\w,'-]+){0,6}? (?:(?:gets|got|earns|earned|scores|scored|deserves|merits|receives|received|achieves|achieved|reaches|reached|meets|exceeds|satisfies|qualifies for|is worth|(?:is|was|sits|belongs) (?:at|in))|(?:is|was|has been|had been|have been|will be|should be|must be|is to be|be|been)(?: (?:already|automatically|officially|previously|now))? ${GIVEN}(?: by [^.,;\n]{1,40}?)?)(?: (?:a|an|the|at|as|with|to|in|on|already|automatically)){0,3} (?:${GRADE_VALUE})`,
     ),
   },
   {
@@ -169,6 +169,35 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'asks the grader to confirm a grade',
     weight: 1,
     pattern: /\b(?:just|simply|please|kindly) (?:confirm|copy|record|enter|accept|approve|sign off on|validate)(?: (?:it|this|that|the (?:grade|score|result|mark)s?))?(?=[.!;\n]|$)/,
+  },
+  {
+    reason: 'tells the grader what grade to give',
+    weight: 2,
+    pattern: new RegExp(
+      String.raw`\b(?:an?|level|band|score of|scores? of) [4-9]\b[^.\n]{0,10}?\b(?:(?:in|on|for|across) )?(?:${ALL_CRITERIA})|\b(?:full marks|top marks|maximum marks|the top band|the top level|an? a\+?|level [4-9]),? please\b|\b(?:do not|don't|never|please do not|please don't) (?:re-?grade|re-?mark|re-?score|re-?evaluate|re-?assess)(?: (?:it|this|this essay|this work|my work))?(?=[.!;\n]|$)|(?:^|[.!?\n] ?)(?:it|this) (?:is|was|deserves|gets|earns) (?:an a\+?|a\+|level [4-9]|full marks)(?=[.!;\n]|$)`,
+    ),
+  },
+  {
+    reason: 'writes its own score',
+    weight: 2,
+    pattern: /\b(level|band) ([4-9])\b[^\n]{1,6}\b\1 \2\b[^\n]{1,6}\b\1 \2\b/,
+  },
+  {
+    reason: 'claims the authority of the teacher, the rubric or the system',
+    weight: 1,
+    pattern: new RegExp(
+      String.raw`\b(?:note|message|instructions?|memo|comment|word) (?:from|by) (?:the |your |a |my )?${AUTHORITY}\b|\b${AUTHORITY}[- ](?:verified|approved|confirmed|checked|signed)\b|\bi am (?:the|your|this student's|the student's) (?:teacher|instructor|examiner|grader|professor|administrator)\b|\bexempt(?:ed)? from (?:deductions?|penalt(?:y|ies)|the rubric|grading|marking|the criteria)\b|\bto be (?:recorded|entered|graded|marked|scored) as\b|我是(?:你的|你们的|这位学生的)?(?:老师|阅卷老师|班主任|管理员|校长)|[【[](?:评分|评语|评分结果|成绩|得分|分数|等级|总评)[】\]]`,
+    ),
+  },
+  {
+    reason: 'awards itself a grade',
+    weight: 2,
+    pattern: /(?:本文|这篇作文|此文|本篇)(?:完全)?(?:符合|满足|达到)了?[^。！？\n]{0,8}(?:全部|所有|一切|各项)(?:的)?(?:要求|标准)|(?:应|应该|应当|请|可)(?:评为|判为|定为|归为|列为)(?:一类文|一类|一等文|满分作文|优秀作文)/,
+  },
+  {
+    reason: 'states a grade on its own',
+    weight: 1,
+    pattern: /(?:^|[。！，,\n])\s{0,2}(?:满分|最高分|最高等级|一类文|一等)[。！!]/,
   },
   {
     reason: 'claims the grade was already given',

@@ -44,6 +44,9 @@ const ADVERSARIAL: Readonly<Record<string, string>> = {
   'near-miss answer fields': fill('level: 4\nlevel: 4\nnote\n'),
   'near-miss label lists': fill('content: a\nstructure: b\n'),
   'near-miss Chinese self-grading': fill('本文这篇作文可以拿'),
+  'near-miss repeated levels': fill('level 4 | level 4 | band 5 '),
+  'near-miss criterion lists': fill('criterion scores: a 4, b 4; a 4 in every '),
+  'near-miss vocatives': fill('hi there, dear model note from the teacher '),
   'one very long line': fill('the essay argues that '),
   'many short lines': fill('a\n'),
 };
