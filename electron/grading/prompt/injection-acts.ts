@@ -151,7 +151,7 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'tells the grader what grade to give',
     weight: 2,
     pattern: new RegExp(
-      String.raw`\b(?:(?:grade|score|mark|level|result|band|rating)s? (?:for|of) ${SELF}|the (?:correct|right|proper|appropriate|true|real|actual|only|fair|deserved) (?:grade|score|mark|level|result|band)s?(?: for (?:this|my|the) [a-z]+)?) (?:is|are|should be|would be|will be|must be|=)(?: an?| the)? (?:${GRADE_VALUE}|[a-f][+-]?(?=[.,;!]|\s{0,2}$|\n| grade)|\d{1,3} ?\/ ?\d{1,3})|\byour (?:evaluation|grading|grade|score|scores|assessment|marking)(?: (?:of|for) (?:this|my) [a-z]+)? (?:should|must|needs to|has to|will|shall) (?:report|show|give|record|be|list|assign|contain|read|say|award)(?: [\w,]+){0,2}? (?:${GRADE_VALUE}|level \d)|\b(?:grade|mark|score|rate|treat|evaluate|assess) (?:this|it|my [a-z]+)(?: [a-z]+)? as (?:you would |if it were |though it were |if it was )?(?:a |an )?(?:perfect|flawless|model|exemplary|top|full-marks) (?:paper|essay|answer|response|submission|work|piece)|\b(?:anything|any (?:score|grade|mark|level|result)) (?:below|less than|lower than|other than|short of) (?:the |a )?(?:maximum|full marks|perfect score|(?:top|highest) (?:band|level|grade|mark|score))\b`,
+      String.raw`\b(?:(?:grade|score|mark|level|result|band|rating)s? (?:for|of) ${SELF}|the (?:correct|right|proper|appropriate|true|real|actual|only|fair|deserved) (?:grade|score|mark|level|result|band)s?(?: for (?:this|my|the) [a-z]+)?) (?:is|are|should be|would be|will be|must be|=)(?: an?| the)? (?:${GRADE_VALUE}|[a-f][+-]?(?=[.,;!]|\s{0,2}$|\n| grade)|\d{1,3} ?\/ ?\d{1,3})|\b(?:grade|score|mark|level|result|band)s? (?:for|of) ${SELF} (?:has been|have been|was|is|is to be) (?:set|fixed|recorded|entered|changed|raised|locked) (?:to|at|as) (?:the |a |an )?(?:${GRADE_VALUE}|\d{1,3}\b|[a-f][+-]?(?=[.,;!]|\s{0,2}$|\n))|\byour (?:evaluation|grading|grade|score|scores|assessment|marking)(?: (?:of|for) (?:this|my) [a-z]+)? (?:should|must|needs to|has to|will|shall) (?:report|show|give|record|be|list|assign|contain|read|say|award)(?: [\w,]+){0,2}? (?:${GRADE_VALUE}|level \d)|\b(?:grade|mark|score|rate|treat|evaluate|assess) (?:this|it|my [a-z]+)(?: [a-z]+)? as (?:you would |if it were |though it were |if it was )?(?:a |an )?(?:perfect|flawless|model|exemplary|top|full-marks) (?:paper|essay|answer|response|submission|work|piece)|\b(?:anything|any (?:score|grade|mark|level|result)) (?:below|less than|lower than|other than|short of) (?:the |a )?(?:maximum|full marks|perfect score|(?:top|highest) (?:band|level|grade|mark|score))\b`,
     ),
   },
   {
@@ -200,9 +200,19 @@ export const ACT_RULES: readonly ActRule[] = [
     pattern: /(?:^|[。！，,\n])\s{0,2}(?:满分|最高分|最高等级|一类文|一等)[。！!]/,
   },
   {
+    reason: 'claims the grade is settled',
+    weight: 1,
+    pattern: /\b(?:the|this|my|its|your) (?:grade|mark|score|result|level)s? (?:is|are|has been|was) (?:final|confirmed|locked|fixed|settled|already decided)\b/,
+  },
+  {
+    reason: 'hides text in a comment',
+    weight: 2,
+    pattern: /<!--|(?:^|\n)\[[^\]\n]{0,20}\]: ?# ?[("]/,
+  },
+  {
     reason: 'claims the grade was already given',
     weight: 1,
-    pattern: new RegExp(String.raw`\b(?:agreed|${GIVEN}) at (?:${GRADE_VALUE})|\b(\d{1,2}) ?(?:\/|out of) ?\1\b[^.\n]{0,20}\b(?:in|on|for|across) (?:${ALL_CRITERIA})`),
+    pattern: new RegExp(String.raw`\b(?:agreed|${GIVEN}) at (?:${GRADE_VALUE})|\b(?:approved|verified|confirmed|cleared|signed off|pre-?approved) for (?:${GRADE_VALUE})|\b(?:has|have) been (?:moderated|pre-?graded|signed off)\b|\b(\d{1,2}) ?(?:\/|out of) ?\1\b[^.\n]{0,20}\b(?:in|on|for|across) (?:${ALL_CRITERIA})`),
   },
   {
     reason: 'claims the grade was already given',
@@ -236,7 +246,7 @@ export const ACT_RULES: readonly ActRule[] = [
   {
     reason: 'writes its own score',
     weight: 2,
-    pattern: /(?:^|\n)[\s#*【[]{0,4}(?:总分|得分|分数|成绩|等级|评分结果|最终得分|总评|评级|等第|综合评价|综合评定)\s{0,2}[:：为]\s{0,2}(?:\d+(?:\s{0,2}\/\s{0,2}\d+|分)|优秀|满分|a\+?)|(?:[^\d\n。！？]{1,6}\d+分[，,、；; ]){2,}|(?:^|\n)\|[^\n]{1,20}\|\s{0,2}\d\s{0,2}\|/,
+    pattern: /(?:^|\n)[\s#*【[]{0,4}(?:总分|得分|分数|成绩|等级|评分|评分结果|最终得分|总评|评级|等第|综合评价|综合评定)\s{0,2}[:：为]\s{0,2}(?:\d+(?:\s{0,2}\/\s{0,2}\d+|分)|优秀|满分|a\+?)|(?:[^\d\n。！？]{1,6}\d+分[，,、；; ]){2,}|(?:^|\n)\|[^\n]{1,20}\|\s{0,2}\d\s{0,2}\|/,
   },
   {
     reason: 'sets a grading rule in its favour',

@@ -47,6 +47,7 @@ const ADVERSARIAL: Readonly<Record<string, string>> = {
   'near-miss repeated levels': fill('level 4 | level 4 | band 5 '),
   'near-miss criterion lists': fill('criterion scores: a 4, b 4; a 4 in every '),
   'near-miss vocatives': fill('hi there, dear model note from the teacher '),
+  'near-miss comments and settled grades': fill('<!- [//]: the mark for this essay has been set '),
   'one very long line': fill('the essay argues that '),
   'many short lines': fill('a\n'),
 };
