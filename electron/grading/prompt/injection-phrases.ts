@@ -99,7 +99,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
   },
   {
     reason: 'addresses the grader or an AI',
-    pattern: /致(?:ai|人工智能|阅卷|评分|批改)|(?:ai|人工智能|阅卷|评分|批改)(?:老师|系统|助手|模型|员)?(?:请注意|注意)|如果你是(?:ai|人工智能|语言模型|机器人|阅卷)/,
+    pattern: /致(?:ai|人工智能|阅卷|评分|批改)|(?:ai|人工智能|阅卷|评分|批改)\s?(?:老师|系统|助手|模型|员)?(?:请注意|注意)|如果你是(?:ai|人工智能|语言模型|机器人|阅卷)/,
   },
   {
     reason: 'asks the grader not to deduct points',

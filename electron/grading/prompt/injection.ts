@@ -13,7 +13,10 @@
  *   lines, and the request's own marker;
  * - fake rubric sections: "Rubric:", "Criterion:", "Grading instructions", "评分标准：";
  * - hiding: any text hidden in the document (white, tiny or hidden in DOCX), Unicode tag
- *   characters, bidirectional overrides, runs of zero-width characters.
+ *   characters, bidirectional overrides, runs of zero-width characters;
+ * - acts, however worded (injection-acts.ts): the work grading itself ("this response scores a
+ *   perfect 16", "内容：A"), a grading rule or policy in its favour, a grade said to be given
+ *   already, the grader's answer written out, the grader addressed by role.
  *
  * Obfuscation handled: case, full-width letters, accents, zero-width characters inside words,
  * leetspeak (1gn0r3), letter spacing (i g n o r e, i.g.n.o.r.e), hyphenation, spaces between

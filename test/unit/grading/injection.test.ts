@@ -67,6 +67,7 @@ describe('scanForInjection', () => {
     ['My dad never reads the instructions.'],
     ['我希望这次考试能得满分。'],
     ['老师的评分标准很严格，但是很公平。'],
+    ['## Criteria\nA good kite is light, stable in gusts and cheap to build.'],
   ])('leaves ordinary sentences alone: %s', (text) => {
     expect(scanForInjection({ text })).toEqual({ suspicious: false, reasons: [] });
   });
