@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { scanForInjection } from '../../../electron/grading/prompt/index.ts';
 import { loadCorpus } from './fixtures.ts';
 
-type Set = 'tuning' | 'held-out-1' | 'held-out-2';
+type Set = 'tuning' | 'held-out-1' | 'held-out-2' | 'held-out-3';
 
 function measure(set: Set): { recall: number; falsePositives: number } {
   const attacks = loadCorpus('attacks', set);
@@ -34,6 +34,15 @@ describe('injection scan recall and false positives', () => {
     expect(loadCorpus('clean', set).length).toBeGreaterThanOrEqual(30);
     const { recall, falsePositives } = measure(set);
     expect(recall).toBeGreaterThanOrEqual(GOAL.recall);
+    expect(falsePositives).toBeLessThan(GOAL.falsePositives);
+  });
+
+  // Written by another hand without reading the scanner or the other sets, and measured once,
+  // after the rules were tuned on sets 1 and 2: 26/30 attacks, 1/30 false positives. The recall
+  // goal is not met on it (the README says so); the floor keeps that from slipping.
+  it('held-out-3 set, never tuned on: no worse than when first measured', () => {
+    const { recall, falsePositives } = measure('held-out-3');
+    expect(recall).toBeGreaterThanOrEqual(26 / 30);
     expect(falsePositives).toBeLessThan(GOAL.falsePositives);
   });
 });
