@@ -4,7 +4,13 @@ import type { AppErrorData } from '../../shared/errors.ts';
 import type { EventListener, Handlers } from '../../shared/ipc/contract.ts';
 import { CallManager, createApiHandlers, DEFAULT_TIMEOUTS, registryFromConfig, resolveFromCatalog, type ModelResolution } from '../api/index.ts';
 import type { DemoProvider } from '../demo/demo-provider.ts';
+import { createCompareHandlers } from '../compare/handlers.ts';
 import { createGradingHandlers } from '../grading/handlers.ts';
+import { createIntakeHandlers } from '../intake/handlers.ts';
+import { createReviewHandlers } from '../review/handlers.ts';
+import { createRubricHandlers } from '../rubrics/handlers.ts';
+import { createRunHandlers } from '../runs/handlers.ts';
+import { createSetupHandlers } from '../setup/handlers.ts';
 import { createMonitor, type Monitor } from '../monitor/index.ts';
 import { createMonitorHandlers } from '../monitor/handlers.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -125,12 +131,29 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
   const { loaded, resolutions } = await withCatalog(written, secrets, log);
   const { dispatcher, monitor, calls } = createCore({ db, dbPath: options.dbPath, config: loaded.config, settings, secrets, emit, log });
 
+  const gradingCore = { db, calls, monitor, config: loaded.config, configError: loaded.error };
   const grading = createGradingHandlers({
-    core: { db, calls, monitor, config: loaded.config, configError: loaded.error },
+    core: gradingCore,
     demo: demo !== null,
     emit,
   });
+  // The teacher's desktop, one area each (first run, student work, rubrics, runs, review, compare).
+  const areas = [
+    createSetupHandlers(),
+    createIntakeHandlers(),
+    createRubricHandlers(),
+    createRunHandlers({ core: gradingCore }),
+    createReviewHandlers(),
+    createCompareHandlers(),
+  ] as const;
+  const [setup, intake, rubrics, runs, review, compare] = areas;
   const handlers: Handlers = {
+    ...setup.handlers,
+    ...intake.handlers,
+    ...rubrics.handlers,
+    ...runs.handlers,
+    ...review.handlers,
+    ...compare.handlers,
     ...createAppHandlers({
       version: options.version,
       mode: options.mode,
@@ -168,6 +191,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     async close() {
       // A grading in progress stops first (resumable), before the store it writes to closes.
       await grading.close();
+      for (const area of areas) await area.close();
       events.clear();
       monitor.close();
       await dispatcher.close();

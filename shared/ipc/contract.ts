@@ -1,10 +1,16 @@
 import type { z } from 'zod';
 import type { AppErrorData } from '../errors.ts';
 import { appRoutes } from './app.ts';
+import { compareEvents, compareRoutes } from './compare.ts';
 import { coreRoutes } from './core.ts';
 import { gradingEvents, gradingRoutes } from './grading.ts';
+import { intakeEvents, intakeRoutes } from './intake.ts';
 import { modelEvents, modelRoutes } from './models.ts';
 import { monitorEvents, monitorRoutes } from './monitor.ts';
+import { reviewEvents, reviewRoutes } from './review.ts';
+import { rubricsEvents, rubricsRoutes } from './rubrics.ts';
+import { runsEvents, runsRoutes } from './runs.ts';
+import { setupEvents, setupRoutes } from './setup.ts';
 
 /**
  * The one IPC contract. The preload bridge, the browser-mode client, the main-process router
@@ -14,16 +20,28 @@ import { monitorEvents, monitorRoutes } from './monitor.ts';
  */
 export const routes = {
   ...appRoutes,
+  ...compareRoutes,
   ...coreRoutes,
   ...gradingRoutes,
+  ...intakeRoutes,
   ...modelRoutes,
   ...monitorRoutes,
+  ...reviewRoutes,
+  ...rubricsRoutes,
+  ...runsRoutes,
+  ...setupRoutes,
 } as const;
 
 export const events = {
+  ...compareEvents,
   ...gradingEvents,
+  ...intakeEvents,
   ...modelEvents,
   ...monitorEvents,
+  ...reviewEvents,
+  ...rubricsEvents,
+  ...runsEvents,
+  ...setupEvents,
 } as const;
 
 export type Routes = typeof routes;

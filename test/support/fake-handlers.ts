@@ -1,8 +1,9 @@
-import type { Handlers } from '../../shared/ipc/contract.ts';
+import { routeNames, type Handlers } from '../../shared/ipc/contract.ts';
 
 /**
- * A stub for every route of the contract, each answering a valid empty value: tests that care
- * about the bridge or the router override the few routes they exercise.
+ * A stub for every route of the contract: the common ones answer a valid empty value, every
+ * other one throws, so a test that reaches a route it did not override fails loudly. Tests that
+ * care about the bridge or the router override the few routes they exercise.
  */
 const emptyWindow = {
   windowMs: 900_000,
@@ -20,8 +21,19 @@ const emptyWindow = {
   unpricedCalls: 0,
 };
 
+function unstubbed(): Handlers {
+  const entries = routeNames.map((route) => [
+    route,
+    () => {
+      throw new Error(`route ${route} is not stubbed in this test`);
+    },
+  ]);
+  return Object.fromEntries(entries) as unknown as Handlers;
+}
+
 export function makeHandlers(overrides: Partial<Handlers> = {}): Handlers {
   return {
+    ...unstubbed(),
     getAppInfo: () => ({ version: '1', mode: 'browser', demo: false, configPath: null, configError: null }),
     listModels: () => [],
     checkModel: ({ modelId }) => ({

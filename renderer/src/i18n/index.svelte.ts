@@ -1,7 +1,6 @@
 import i18next from 'i18next';
 import { readPreference, writePreference } from '../lib/storage.ts';
-import en from './en.json';
-import zhCN from './zh-CN.json';
+import { enCatalogue, zhCNCatalogue } from './catalogues.ts';
 import type { TranslationKey, TranslationVars } from './keys.ts';
 import { DEFAULT_LOCALE, LOCALES, LOCALE_STORAGE_KEY, isLocale, pickLocale, type Locale } from './locale.ts';
 
@@ -24,7 +23,7 @@ const initial = pickLocale(
 );
 
 void instance.init({
-  resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+  resources: { en: { translation: enCatalogue }, 'zh-CN': { translation: zhCNCatalogue } },
   lng: initial,
   fallbackLng: DEFAULT_LOCALE,
   supportedLngs: [...LOCALES],

@@ -8,8 +8,19 @@ const i18nDir = join(rendererSrc, 'i18n');
 
 type Catalogue = { [key: string]: string | Catalogue };
 
-function loadCatalogue(file: string): Catalogue {
-  return JSON.parse(readFileSync(join(i18nDir, file), 'utf8')) as Catalogue;
+function readJson(path: string): Catalogue {
+  return JSON.parse(readFileSync(path, 'utf8')) as Catalogue;
+}
+
+/** The app-wide file plus every screen's file under areas/, each under its area's name (as catalogues.ts does). */
+function loadCatalogue(locale: 'en' | 'zh-CN'): Catalogue {
+  const catalogue = readJson(join(i18nDir, `${locale}.json`));
+  const areasDir = join(i18nDir, 'areas');
+  for (const name of readdirSync(areasDir)) {
+    const match = new RegExp(`^([a-z]+)\\.${locale.replace('-', '\\-')}\\.json$`).exec(name);
+    if (match?.[1]) catalogue[match[1]] = readJson(join(areasDir, name));
+  }
+  return catalogue;
 }
 
 /** Every dotted path to a leaf, with its value. */
@@ -34,8 +45,8 @@ function sourceFiles(dir: string): string[] {
 
 const placeholders = (text: string): string[] => [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1] ?? '').sort();
 
-const en = flatten(loadCatalogue('en.json'));
-const zh = flatten(loadCatalogue('zh-CN.json'));
+const en = flatten(loadCatalogue('en'));
+const zh = flatten(loadCatalogue('zh-CN'));
 
 describe('message catalogues', () => {
   it('en.json and zh-CN.json have exactly the same keys', () => {
