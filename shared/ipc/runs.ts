@@ -26,6 +26,11 @@ export const StartBatchInputSchema = z.strictObject({
   settings: GradingSettingsInputSchema,
   /** A cap for this batch in USD; null = the config's. */
   budgetUsd: z.number().nonnegative().nullable(),
+  /**
+   * Calibration: grade only this many submissions first, so the teacher can review them and see
+   * each model's agreement before the rest is graded (the rest waits until resumed); null = all.
+   */
+  sampleSize: z.number().int().positive().max(LIMITS.listItems).nullable(),
 });
 export type StartBatchInput = z.infer<typeof StartBatchInputSchema>;
 
