@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBrowserMode, type BrowserModeServer } from '../../electron/browser-mode/server.ts';
+import { makeHandlers } from '../support/fake-handlers.ts';
+import { chromiumOrExplain, launchChromium, openWatchedPage } from './chromium.ts';
+import { accessibilityViolations, shootEveryLook } from './screens.ts';
+
+const chromiumPath = chromiumOrExplain();
+const rendererDir = join(import.meta.dirname, '..', '..', 'dist', 'renderer');
+
+describe.runIf(chromiumPath !== null)('the shell: navigation, skip link, accessibility checks', () => {
+  let server: BrowserModeServer;
+  let browser: BrowserContext;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    server = await startBrowserMode({ app: { handlers: makeHandlers({ listBatches: () => [] }), onEvent: () => () => {} }, rendererDir });
+    browser = await launchChromium(chromiumPath as string);
+    page = await openWatchedPage(browser, server.url, problems);
+    await page.setViewportSize({ width: 1024, height: 768 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('lands on grading when the app can grade, and every nav item opens its screen', async () => {
+    await page.getByTestId('nav-new').waitFor();
+    await page.waitForURL(/#\/new$/);
+    expect(await page.getByTestId('nav-new').getAttribute('aria-current')).toBe('page');
+    for (const name of ['review', 'compare', 'setup', 'new']) {
+      await page.getByTestId(`nav-${name}`).click();
+      await page.waitForURL(new RegExp(`#/${name}`));
+      expect(await page.getByTestId(`nav-${name}`).getAttribute('aria-current')).toBe('page');
+    }
+  });
+
+  it('reaches the content with the skip link, by keyboard, and stays on the screen', async () => {
+    await page.reload();
+    await page.getByTestId('nav-new').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('#main-content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main-content');
+    expect(page.url()).toMatch(/#\/new$/);
+  });
+
+  it('passes axe in both themes and languages, and the check does find a planted violation', async () => {
+    expect(await shootEveryLook(page, 'shell')).toEqual([]);
+    await page.evaluate(() => {
+      const img = document.createElement('img');
+      img.src = '/favicon.svg';
+      img.id = 'planted';
+      document.querySelector('main')?.append(img);
+    });
+    const found = await accessibilityViolations(page);
+    expect(found.some((line) => line.startsWith('image-alt') && line.includes('#planted'))).toBe(true);
+    expect(problems).toEqual([]);
+  });
+});
