@@ -8,8 +8,6 @@ export type Route =
   | { name: 'compare'; batchId: string | null }
   | { name: 'home' };
 
-
-
 const ID = /^[A-Za-z0-9_-]{1,200}$/;
 
 /** The route a hash names; anything unknown is home. */
