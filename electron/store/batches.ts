@@ -218,7 +218,11 @@ export function getBatch(db: ReadableDB, id: string): BatchRow | null {
 export function latestUnfinishedBatch(db: ReadableDB): BatchRow | null {
   const row = queryOne<BatchDbRow>(
     db,
-    sql`${BATCH_SELECT} WHERE b.status IN ('running', 'interrupted', 'budget_stopped', 'stopped') ORDER BY b.created_at DESC, b.rowid DESC LIMIT 1`,
+    // A `partial` batch counts while it still has queued work: a held submission the teacher
+    // decided on (`gradedesk decide`) is queued again in a batch that had already ended.
+    sql`${BATCH_SELECT} WHERE b.status IN ('running', 'interrupted', 'budget_stopped', 'stopped')
+        OR (b.status = 'partial' AND EXISTS (SELECT 1 FROM jobs j WHERE j.batch_id = b.id AND j.status = 'queued'))
+        ORDER BY b.created_at DESC, b.rowid DESC LIMIT 1`,
   );
   return row ? toBatch(row) : null;
 }

@@ -47,9 +47,10 @@ describe('names in photos never leave the machine', () => {
     return { code: run.code, flags: report.submissions[0]?.flags ?? [], images: imagesSent(sim), report };
   }
 
-  async function resume(name: string, batchId: string): Promise<Graded> {
+  /** `gradedesk resume <batch>`, or plain `resume` (the latest unfinished batch) without an id. */
+  async function resume(name: string, batchId: string | undefined): Promise<Graded> {
     suite.sim.reset();
-    const run = await cli(['resume', batchId, '--db', join(suite.dir, `${name}.db`), '--json']);
+    const run = await cli(['resume', ...(batchId ? [batchId] : []), '--db', join(suite.dir, `${name}.db`), '--json']);
     const report = JSON.parse(run.stdout) as Report;
     return { code: run.code, flags: report.submissions[0]?.flags ?? [], images: imagesSent(suite.sim), report };
   }
@@ -115,9 +116,10 @@ describe('names in photos never leave the machine', () => {
     expect(again.report.submissions[0]).toMatchObject({ status: 'pending', error: { code: 'REDACTION_FAILED' } });
     expectNoImageSent();
     expect(again.code).toBe(1);
-    // The teacher sends it as it is: the next resume grades it with the original photo.
+    // The teacher sends it as it is: the next plain `resume` (no batch named) finds the batch,
+    // which had ended `partial`, and grades it with the original photo.
     expect(decide('held', batchId, file, 'send')).toEqual({ ok: true, data: { status: 'extracted' } });
-    const sent = await resume('held', batchId);
+    const sent = await resume('held', undefined);
     expect(sent.code).toBe(0);
     expect(sent.report.submissions[0]?.status).toBe('graded');
     expect(sent.flags).toContain('name_may_be_visible_in_image');
