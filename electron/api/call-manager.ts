@@ -240,7 +240,7 @@ export class CallManager {
         ? null
         : run.promptTokens * entry.prices.input + (run.request.maxTokens ?? entry.maxTokens ?? 1024) * entry.prices.output;
     try {
-      return { reservation: this.deps.budget ? this.deps.budget.reserve(estimateUsd, { batchId: run.options.batchId ?? null }) : null };
+      return { reservation: this.deps.budget ? this.deps.budget.reserve(estimateUsd, { batchId: run.options.batchId ?? null, ...(entry.simulated ? { simulated: true } : {}) }) : null };
     } catch (error) {
       rt.breaker.release();
       slot.cancel();

@@ -60,6 +60,8 @@ export interface Reservation {
 
 export interface BudgetScope {
   batchId: string | null;
+  /** A call to the demo provider: its made-up cost never counts toward a real day's budget, nor the other way round. */
+  simulated?: boolean;
 }
 
 /** Throws AppError('BUDGET_EXCEEDED') when the reservation would pass a cap. */

@@ -144,7 +144,7 @@ export class SpendGuard implements BudgetGuard {
         .transaction((): number => {
           const dayCap = validCap(this.options.caps.perDayUsd);
           if (dayCap !== null) {
-            const spent = spendForDay(db, day).committedUsd;
+            const spent = spendForDay(db, day, { simulated: scope.simulated === true }).committedUsd;
             if (exceeds(spent, estimateUsd, dayCap)) {
               throw new AppError(
                 'BUDGET_EXCEEDED',
@@ -170,7 +170,7 @@ export class SpendGuard implements BudgetGuard {
               }
             }
           }
-          return insertReservation(db, { batchId, day, estimatedUsd: estimateUsd, createdAt: now });
+          return insertReservation(db, { batchId, day, estimatedUsd: estimateUsd, createdAt: now, simulated: scope.simulated === true });
         })
         .immediate();
     } catch (error) {

@@ -99,13 +99,13 @@ export function spendForBatchQuery(batchId: string): SqlFragment {
 }
 
 /** Totals of one local day (YYYY-MM-DD). Reads spend_reservations_day only. */
-export function spendForDay(db: ReadableDB, day: string): SpendTotals {
-  return toTotals(queryOne<TotalsRow>(db, spendForDayQuery(day)));
+export function spendForDay(db: ReadableDB, day: string, options: { simulated?: boolean } = {}): SpendTotals {
+  return toTotals(queryOne<TotalsRow>(db, spendForDayQuery(day, options.simulated === true)));
 }
 
-/** Exported for the query-plan test. */
-export function spendForDayQuery(day: string): SqlFragment {
-  return totalsQuery(sql`WHERE day = ${day}`);
+/** Exported for the query-plan test. Real spend by default; the demo's made-up spend apart. */
+export function spendForDayQuery(day: string, simulated = false): SqlFragment {
+  return totalsQuery(sql`WHERE day = ${day} AND simulated = ${simulated ? 1 : 0}`);
 }
 
 /**
@@ -121,12 +121,12 @@ export function storedBatchCap(db: ReadableDB, batchId: string): number | null {
 /** Inserts a 'reserved' row and returns its id. Call inside the guard's transaction. */
 export function insertReservation(
   db: WritableDB,
-  r: { batchId: string | null; day: string; estimatedUsd: number | null; createdAt: number },
+  r: { batchId: string | null; day: string; estimatedUsd: number | null; createdAt: number; simulated?: boolean },
 ): number {
   const row = queryOne<{ id: number }>(
     db,
-    sql`INSERT INTO spend_reservations (batch_id, day, estimated_usd, status, created_at)
-        VALUES (${r.batchId}, ${r.day}, ${r.estimatedUsd}, 'reserved', ${r.createdAt})
+    sql`INSERT INTO spend_reservations (batch_id, day, estimated_usd, status, created_at, simulated)
+        VALUES (${r.batchId}, ${r.day}, ${r.estimatedUsd}, 'reserved', ${r.createdAt}, ${r.simulated ? 1 : 0})
         RETURNING id`,
   );
   return row!.id;

@@ -60,6 +60,19 @@ describe('SpendGuard caps', () => {
     expect(spendForDay(t.db, localDay(clock.now())).committedUsd).toBeCloseTo(0.3, 12);
   });
 
+  it('keeps the demo provider’s made-up spend out of the real day, and the real spend out of the demo’s', () => {
+    const g = guard({ perDayUsd: 1 });
+    g.reserve(0.9, { batchId: 'demo', simulated: true });
+    // A real call still has the whole real day.
+    expect(() => g.reserve(0.9, { batchId: 'b_1' })).not.toThrow();
+    expect(spendForDay(t.db, localDay(clock.now())).committedUsd).toBeCloseTo(0.9, 12);
+    expect(spendForDay(t.db, localDay(clock.now()), { simulated: true }).committedUsd).toBeCloseTo(0.9, 12);
+    // Each side meets its own cap.
+    expectAppError(() => g.reserve(0.2, { batchId: 'b_2' }), 'BUDGET_EXCEEDED');
+    expectAppError(() => g.reserve(0.2, { batchId: 'demo', simulated: true }), 'BUDGET_EXCEEDED');
+    expect(g.status().today.committedUsd).toBeCloseTo(0.9, 12);
+  });
+
   it('settles: the actual replaces the estimate; unknown keeps the estimate, marked; settling twice is a no-op', () => {
     const g = guard({ perBatchUsd: 1 });
     const r1 = g.reserve(0.6, { batchId: 'b' });
@@ -258,6 +271,6 @@ describe('spend ledger query plans', () => {
 
   it('sums a batch and a day from their covering indexes', () => {
     expect(plan(spendForBatchQuery('b'))).toMatch(/USING COVERING INDEX spend_reservations_batch \(batch_id=\?\)/);
-    expect(plan(spendForDayQuery('2025-03-10'))).toMatch(/USING COVERING INDEX spend_reservations_day \(day=\?\)/);
+    expect(plan(spendForDayQuery('2025-03-10'))).toMatch(/USING COVERING INDEX spend_reservations_day \(day=\? AND simulated=\?\)/);
   });
 });
