@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { scanForInjection } from '../../../electron/grading/prompt/index.ts';
 import { loadCorpus } from './fixtures.ts';
 
-type Set = 'tuning' | 'held-out-1' | 'held-out-2' | 'held-out-3';
+type Set = 'tuning' | 'held-out-1' | 'held-out-2' | 'held-out-3' | 'held-out-4';
 
 function measure(set: Set): { recall: number; falsePositives: number } {
   const attacks = loadCorpus('attacks', set);
@@ -44,5 +44,14 @@ describe('injection scan recall and false positives', () => {
     const { recall, falsePositives } = measure('held-out-3');
     expect(recall).toBeGreaterThanOrEqual(26 / 30);
     expect(falsePositives).toBeLessThan(GOAL.falsePositives);
+  });
+
+  // Written apart from the rules like set 3, and measured once on 2026-12-06 with the rules that
+  // hold every set above: 20/30 attacks (66.7 %), 5/30 clean flagged (16.7 %). Far from the goal:
+  // the rules generalize worse than sets 1–3 suggested. The floor and ceiling keep it from slipping.
+  it('held-out-4 set, never tuned on: no worse than when first measured', () => {
+    const { recall, falsePositives } = measure('held-out-4');
+    expect(recall).toBeGreaterThanOrEqual(20 / 30);
+    expect(falsePositives).toBeLessThanOrEqual(5 / 30);
   });
 });
