@@ -52,6 +52,7 @@ export interface CallTotals {
   unpricedCalls: number;
   promptTokens: number;
   completionTokens: number;
+  simulated: boolean;
 }
 
 export interface BatchData {
@@ -180,10 +181,10 @@ export function readBatchData(db: ReadableDB, batchId: string): BatchData | null
     db,
     sql`SELECT submission_id, model_id, status, error_code FROM jobs WHERE batch_id = ${batchId} ORDER BY id`,
   ).map((j) => ({ submissionId: j.submission_id, modelId: j.model_id, status: j.status, errorCode: j.error_code }));
-  const calls = queryAll<{ model_id: string; calls: number; cost: number | null; unpriced: number; prompt: number | null; completion: number | null }>(
+  const calls = queryAll<{ model_id: string; calls: number; cost: number | null; unpriced: number; prompt: number | null; completion: number | null; simulated: number }>(
     db,
     sql`SELECT model_id, count(*) AS calls, sum(cost_usd) AS cost, sum(cost_usd IS NULL) AS unpriced,
-          sum(prompt_tokens) AS prompt, sum(completion_tokens) AS completion
+          sum(prompt_tokens) AS prompt, sum(completion_tokens) AS completion, max(simulated) AS simulated
         FROM api_calls WHERE batch_id = ${batchId} GROUP BY model_id`,
   ).map((c) => ({
     modelId: c.model_id,
@@ -192,6 +193,7 @@ export function readBatchData(db: ReadableDB, batchId: string): BatchData | null
     unpricedCalls: c.unpriced,
     promptTokens: c.prompt ?? 0,
     completionTokens: c.completion ?? 0,
+    simulated: c.simulated === 1,
   }));
   return {
     id: batch.id,

@@ -113,6 +113,7 @@ function totalsOf(data: BatchData, modelId: string, alias: string): CompareModel
     promptTokens: calls?.promptTokens ?? 0,
     completionTokens: calls?.completionTokens ?? 0,
     meanLatencyMs: latencies.length > 0 ? latencies.reduce((a, b) => a + b, 0) / latencies.length : null,
+    simulated: calls?.simulated ?? false,
   };
 }
 

@@ -38,6 +38,8 @@ export const CompareModelSchema = z.strictObject({
   promptTokens: Count,
   completionTokens: Count,
   meanLatencyMs: z.number().nonnegative().nullable(),
+  /** Answered by the demo provider: its cost is not real money. */
+  simulated: z.boolean(),
 });
 export type CompareModel = z.infer<typeof CompareModelSchema>;
 
