@@ -62,7 +62,9 @@ export type ErrorCode =
   | 'TOO_MANY_FILES'
   // the app's own grading routes
   | 'DEMO_ONLY'
-  | 'GRADING_IN_PROGRESS';
+  | 'GRADING_IN_PROGRESS'
+  // the compare screen
+  | 'BATCH_NOT_FOUND';
 
 export interface AppErrorData {
   code: ErrorCode;

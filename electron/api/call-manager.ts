@@ -12,7 +12,7 @@ import { HeldSlots } from './pacing/held-slots.ts';
 import { RatePacer, type PacerSlot } from './pacing/rate-pacer.ts';
 import { Semaphore } from './pacing/semaphore.ts';
 import { StartPacing } from './pacing/start-pacing.ts';
-import type { AttemptSink, BreakerPersistence, BudgetGuard, KeyLookup, Reservation } from './ports.ts';
+import type { AttemptSink, BreakerPersistence, BudgetGuard, KeyLookup, QualityLookup, Reservation } from './ports.ts';
 import {
   addCost,
   AGAIN,
@@ -44,6 +44,8 @@ export interface CallManagerDeps {
   settings?: Partial<CallManagerSettings>;
   budget?: BudgetGuard;
   breakers?: BreakerPersistence;
+  /** Each model's agreement with the teacher, for the performance strategy. */
+  quality?: QualityLookup;
   dispatcher?: Dispatcher;
   /** Wall clock, ms since the epoch. */
   now?: () => number;
@@ -76,7 +78,7 @@ export class CallManager {
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
     this.global = new Semaphore(this.settings.maxConcurrency);
-    this.router = new ModelRouter({ models: deps.models, settings: this.settings, pacer: this.pacer, breakers: deps.breakers, now: this.clock, random: this.random });
+    this.router = new ModelRouter({ models: deps.models, settings: this.settings, pacer: this.pacer, breakers: deps.breakers, quality: deps.quality, now: this.clock, random: this.random });
     this.pacing = new StartPacing(this.pacer, this.router, this.clock);
   }
 

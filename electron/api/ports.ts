@@ -77,3 +77,10 @@ export interface BreakerPersistence {
 
 /** Looks a key up by the name a model's `api_key_env` gives. */
 export type KeyLookup = (name: string) => Promise<string | null>;
+
+/**
+ * A model's quality, 0..1, for the `performance` strategy: its agreement with the teacher's
+ * final grades once enough papers are reviewed, else null (the strategy uses the success rate).
+ * Called on every routing choice, so it must answer from memory.
+ */
+export type QualityLookup = (modelId: string) => number | null;

@@ -4,7 +4,9 @@ import type { AppErrorData } from '../../shared/errors.ts';
 import type { EventListener, Handlers } from '../../shared/ipc/contract.ts';
 import { CallManager, createApiHandlers, DEFAULT_TIMEOUTS, registryFromConfig, resolveFromCatalog, type ModelResolution } from '../api/index.ts';
 import type { DemoProvider } from '../demo/demo-provider.ts';
+import { qualityByModel } from '../compare/agreement-data.ts';
 import { createCompareHandlers } from '../compare/handlers.ts';
+import { createQualitySource, type QualitySource } from '../compare/quality.ts';
 import { createGradingHandlers } from '../grading/handlers.ts';
 import { createIntakeHandlers } from '../intake/handlers.ts';
 import { createReviewHandlers } from '../review/handlers.ts';
@@ -67,10 +69,12 @@ interface CoreDeps {
   secrets: SecretStore;
   emit: EventListener;
   log: Log;
+  /** Each model's agreement with the teacher: the performance strategy's quality. */
+  quality: QualitySource;
 }
 
 /** The API call management core and the monitor it reports to, on one connection pool. */
-function createCore({ db, dbPath, config, settings, secrets, emit, log }: CoreDeps) {
+function createCore({ db, dbPath, config, settings, secrets, emit, log, quality }: CoreDeps) {
   // One keep-alive pool per origin; a connect that takes longer than the connect timeout is a
   // connection failure.
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 32, connect: { timeout: DEFAULT_TIMEOUTS.connectMs } });
@@ -81,6 +85,7 @@ function createCore({ db, dbPath, config, settings, secrets, emit, log }: CoreDe
     config,
     onAlert: (alert) => emit('alertRaised', alert),
     onError: (error, source) => log('warn', 'monitor', { source, error: String(error) }),
+    quality: () => quality.all(),
   });
   const calls = new CallManager({
     models: config ? registryFromConfig(config) : [],
@@ -88,6 +93,7 @@ function createCore({ db, dbPath, config, settings, secrets, emit, log }: CoreDe
     sink: monitor.recorder,
     budget: monitor.budget,
     breakers: monitor.breakers,
+    quality: quality.of,
     dispatcher,
     settings,
   });
@@ -129,7 +135,8 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
   const emit = events.emit;
   const { loaded: written, settings } = coreSettingsFor(chosen);
   const { loaded, resolutions } = await withCatalog(written, secrets, log);
-  const { dispatcher, monitor, calls } = createCore({ db, dbPath: options.dbPath, config: loaded.config, settings, secrets, emit, log });
+  const quality = createQualitySource(() => qualityByModel(db));
+  const { dispatcher, monitor, calls } = createCore({ db, dbPath: options.dbPath, config: loaded.config, settings, secrets, emit, log, quality });
 
   const gradingCore = { db, calls, monitor, config: loaded.config, configError: loaded.error };
   const grading = createGradingHandlers({
@@ -144,7 +151,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     createRubricHandlers(),
     createRunHandlers({ core: gradingCore }),
     createReviewHandlers(),
-    createCompareHandlers(),
+    createCompareHandlers({ db }),
   ] as const;
   const [setup, intake, rubrics, runs, review, compare] = areas;
   const handlers: Handlers = {

@@ -8,7 +8,7 @@ import type { CallOptions } from '../call.ts';
 import type { AttemptTarget, ChatRequest } from '../client/types.ts';
 import type { RatePacer } from '../pacing/rate-pacer.ts';
 import { Semaphore } from '../pacing/semaphore.ts';
-import type { BreakerPersistence, KeyLookup } from '../ports.ts';
+import type { BreakerPersistence, KeyLookup, QualityLookup } from '../ports.ts';
 import { CircuitBreaker, type BreakerSettings } from './circuit-breaker.ts';
 import { exclusionOf, keyScope, modelScope, type Exclusion, type ModelEntry } from './model-registry.ts';
 import { freshStats, orderModels, type ModelStats, type Strategy } from './strategies.ts';
@@ -57,6 +57,8 @@ export interface RouterDeps {
   settings: RouterSettings;
   pacer: RatePacer;
   breakers: BreakerPersistence | undefined;
+  /** The teacher's agreement per model, for the performance strategy; absent = success rate only. */
+  quality?: QualityLookup | undefined;
   /** Wall clock, ms since the epoch. */
   now: () => number;
   random: () => number;
@@ -130,6 +132,13 @@ export class ModelRouter {
   /** Current stats per model (for least-busy, the monitor and the UI). */
   stats(modelId: string): ModelStats {
     return this.runtimes.get(modelId)?.stats ?? freshStats();
+  }
+
+  /** A model's stats with its quality from the quality port, when the port knows it. */
+  private statsForChoice(modelId: string): ModelStats {
+    const stats = this.stats(modelId);
+    const quality = this.deps.quality?.(modelId) ?? null;
+    return quality === null ? stats : { ...stats, quality };
   }
 
   breakerState(modelId: string): string {
@@ -276,7 +285,7 @@ export class ModelRouter {
       strategy,
       eligible.map((rt) => rt.entry),
       {
-        stats: (id) => this.stats(id),
+        stats: (id) => this.statsForChoice(id),
         estimate,
         random: this.deps.random,
         lastPicked: (id) => this.runtimes.get(id)?.lastPicked ?? -1,
