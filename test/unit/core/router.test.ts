@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../shared/errors.ts';
-import { routeNames } from '../../../shared/ipc/contract.ts';
+import { routeNames, routes } from '../../../shared/ipc/contract.ts';
 import { LIMITS } from '../../../shared/ipc/common.ts';
 import { createRouter, type SenderInfo } from '../../../electron/ipc/router.ts';
 import type { Handlers } from '../../../shared/ipc/contract.ts';
@@ -91,11 +91,25 @@ describe('router', () => {
     expect(onInternalError).toHaveBeenCalledOnce();
   });
 
-  it('serves every route of the contract', async () => {
-    const router = makeRouter();
-    const inputs: Record<string, unknown> = { checkModel: { modelId: 'm' } };
+  it('serves every route of the contract: input is checked first, then the route reaches its own handler', async () => {
+    const reached: string[] = [];
+    const spies = Object.fromEntries(
+      routeNames.map((route) => [
+        route,
+        () => {
+          reached.push(route);
+          throw new AppError('ABORTED', 'stop here');
+        },
+      ]),
+    ) as unknown as Handlers;
+    const router = makeRouter(spies);
     for (const route of routeNames) {
-      expect((await router.handle(route, inputs[route] ?? {}, trusted)).ok).toBe(true);
+      const emptyIsValid = routes[route].input.safeParse({}).success;
+      const result = await router.handle(route, {}, trusted);
+      expect(result.ok, route).toBe(false);
+      if (emptyIsValid) expect(reached.at(-1), route).toBe(route);
+      else expect(result, route).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     }
+    expect(reached.length).toBeGreaterThan(5);
   });
 });
