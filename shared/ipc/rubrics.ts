@@ -45,8 +45,6 @@ export const RubricDataSchema = z.strictObject({
   criteria: z.array(RubricCriterionSchema).min(1).max(RUBRIC_LIMITS.criteria),
 });
 export type RubricData = z.infer<typeof RubricDataSchema>;
-export type RubricCriterionData = z.infer<typeof RubricCriterionSchema>;
-export type RubricLevelData = z.infer<typeof RubricLevelSchema>;
 
 const Timestamp = z.string().max(40);
 
