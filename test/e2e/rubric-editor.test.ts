@@ -117,6 +117,16 @@ describe.runIf(chromiumPath !== null)('the rubric editor in Chromium against bro
     await page.getByRole('button', { name: 'Move “Audience” down' }).click();
     expect(await criterionNames(page)).toEqual(['Position', 'Reasons', 'Spelling', 'Audience']);
 
+    // a level moves with Alt+→ / Alt+← from inside its cell
+    const spellingPoints = (): Promise<string[]> =>
+      levelsOf(rows(page).nth(2)).getByTestId('rubric-level-points').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    await page.getByLabel('“Spelling”, level 1: label').focus();
+    await page.keyboard.press('Alt+ArrowRight');
+    expect(await spellingPoints()).toEqual(['3', '4', '2', '0']);
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe('Accurate');
+    await page.keyboard.press('Alt+ArrowLeft');
+    expect(await spellingPoints()).toEqual(['4', '3', '2', '0']);
+
     // remove a level: Reasons loses its 0-point level
     await page.getByRole('button', { name: 'Remove “Reasons”, level 4' }).click();
     expect(await levelsOf(rows(page).nth(1)).count()).toBe(3);
