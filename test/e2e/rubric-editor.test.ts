@@ -75,6 +75,7 @@ describe.runIf(chromiumPath !== null)('the rubric editor in Chromium against bro
     await importError.waitFor();
     expect(await importError.textContent()).toMatch(/Row 2 \(line 6\) \("Structure"\): level 2 has no description/);
     expect(await page.getByTestId('rubric-editor').count()).toBe(0);
+    await page.getByTestId('rubric-panel').screenshot({ path: join(SHOTS, 'rubric-panel-empty-light-en.png') });
 
     await importFile(page, 'essay.md');
     await page.getByTestId('rubric-editor').waitFor();
