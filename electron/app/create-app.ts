@@ -148,7 +148,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
   const areas = [
     createSetupHandlers(),
     createIntakeHandlers(),
-    createRubricHandlers(),
+    createRubricHandlers({ db }),
     createRunHandlers({ core: gradingCore }),
     createReviewHandlers(),
     createCompareHandlers({ db }),
