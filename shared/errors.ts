@@ -62,7 +62,9 @@ export type ErrorCode =
   | 'TOO_MANY_FILES'
   // the app's own grading routes
   | 'DEMO_ONLY'
-  | 'GRADING_IN_PROGRESS';
+  | 'GRADING_IN_PROGRESS'
+  // review: another window saved the grade since this one opened it
+  | 'REVIEW_CONFLICT';
 
 export interface AppErrorData {
   code: ErrorCode;

@@ -143,7 +143,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     createIntakeHandlers(),
     createRubricHandlers(),
     createRunHandlers({ core: gradingCore }),
-    createReviewHandlers(),
+    createReviewHandlers({ db }),
     createCompareHandlers(),
   ] as const;
   const [setup, intake, rubrics, runs, review, compare] = areas;

@@ -5,15 +5,22 @@ import { migration004 } from './004_pending_images.ts';
 import { migration005 } from './005_held_images.ts';
 import { migration006 } from './006_simulated_calls.ts';
 import { migration007 } from './007_batch_stop.ts';
+import { migration009 } from './009_review_records.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
 
 /**
+ * Step 8 belongs to a change made alongside step 9 and lands with it; until then this empty
+ * step keeps the numbers without gaps. Remove it when the real step 8 is listed.
+ */
+const reservedStep008: Migration = { version: 8, name: 'reserved', up() {} };
+
+/**
  * Every schema step, in order. Append new steps here (never edit or reorder a shipped one):
  * a database records the last step applied in `PRAGMA user_version`.
  */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, reservedStep008, migration009];
 
 /** The schema version this code writes: the last step's version. */
 export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
