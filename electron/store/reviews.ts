@@ -134,11 +134,6 @@ export function acceptedCount(db: ReadableDB, batchId: string): number {
   );
 }
 
-/** The version saved now, or 0 when there is none; read inside the saving transaction. */
-export function reviewVersion(db: ReadableDB, submissionId: number): number {
-  return queryOne<{ version: number }>(db, sql`SELECT version FROM submission_reviews WHERE submission_id = ${submissionId}`)?.version ?? 0;
-}
-
 /** Writes the whole review (replacing the one before) and its audit rows. Call inside a transaction. */
 export function writeReview(db: WritableDB, record: ReviewRecord, audit: readonly AuditRow[]): void {
   execute(

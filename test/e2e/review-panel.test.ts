@@ -128,6 +128,9 @@ describe.runIf(chromiumPath !== null)('review panel in Chromium against browser 
     await expect(page.getByTestId('review-keys-dialog').textContent()).resolves.toContain('Accept and go to the next unreviewed work');
     await page.keyboard.press('j');
     expect(await page.evaluate(() => location.hash)).toBe(`#/review/${batchId}/${id}`);
+    // the page behind is dimmed, and focus moved into the dialog
+    expect(await page.locator('.review-overlay').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgba(0, 0, 0, 0.45)');
+    expect(await page.evaluate(() => document.activeElement?.closest('[role="dialog"]') !== null)).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'review-keys-light-en.png') });
     await page.keyboard.press('Escape');
     await page.getByTestId('review-keys-dialog').waitFor({ state: 'detached' });
