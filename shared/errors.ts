@@ -65,7 +65,9 @@ export type ErrorCode =
   | 'DEMO_ONLY'
   | 'GRADING_IN_PROGRESS'
   // the compare screen
-  | 'BATCH_NOT_FOUND';
+  | 'BATCH_NOT_FOUND'
+  // review: another window saved the grade since this one opened it
+  | 'REVIEW_CONFLICT';
 
 export interface AppErrorData {
   code: ErrorCode;

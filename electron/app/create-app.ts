@@ -150,7 +150,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     createIntakeHandlers(),
     createRubricHandlers({ db }),
     createRunHandlers({ core: gradingCore }),
-    createReviewHandlers(),
+    createReviewHandlers({ db }),
     createCompareHandlers({ db }),
   ] as const;
   const [setup, intake, rubrics, runs, review, compare] = areas;

@@ -33,6 +33,8 @@ export interface ExportResult {
   text: string;
   /** Graded students the teacher's gradebook has no row for: to be entered by hand. */
   unmatched: string[];
+  /** Graded students whose grade the teacher has not accepted yet: the models' suggestion went out. */
+  unreviewed: string[];
 }
 
 const HOW_TO_DOWNLOAD: Record<'canvas' | 'moodle', string> = {
@@ -53,19 +55,21 @@ export function exportBatch(
   roster: Array<{ name: string; studentId?: string | null; email?: string | null }> = [],
   gradebook?: GradebookInput,
 ): ExportResult {
-  if (format === 'csv') return { text: genericCsv(report, rubric), unmatched: [] };
+  const unreviewed = report.submissions.filter((s) => s.status === 'graded' && s.reviewed !== true).map((s) => s.student ?? s.file);
+  if (format === 'csv') return { text: genericCsv(report, rubric), unmatched: [], unreviewed };
   if (!gradebook) throw new AppError('GRADEBOOK_REQUIRED', `${format === 'canvas' ? 'Canvas' : 'Moodle'} matches grades by its own student IDs, so GradeDesk fills in the file you download from your course. ${HOW_TO_DOWNLOAD[format]}`);
   const table = readGradebook(gradebook.text);
   const kind = gradebookKind(table[0] ?? []);
   if (kind !== null && kind !== format) throw new AppError('INVALID_INPUT', `That file is a ${kind === 'canvas' ? 'Canvas gradebook' : 'Moodle grading worksheet'}, not what --format ${format} fills. ${HOW_TO_DOWNLOAD[format]}`);
   const grades = gradesOf(report.submissions, roster).map((g) => ({ ...g, feedback: String(safeCell(g.feedback)) }));
   const filled = fillGradebook(table, grades, gradebook.assignment ?? rubric.title);
-  return { text: BOM + stringify(filled.rows), unmatched: filled.unmatched };
+  return { text: BOM + stringify(filled.rows), unmatched: filled.unmatched, unreviewed };
 }
 
 function genericCsv(report: BatchReport, rubric: Rubric): string {
   const ids = rubric.criteria.map((c) => c.id);
-  const header = ['file', 'student', 'status', 'score', 'max_score', ...ids, 'flags', 'cost_usd', 'error'];
+  // reviewed, ai_score and teacher_feedback come last so that readers of the earlier columns keep working.
+  const header = ['file', 'student', 'status', 'score', 'max_score', ...ids, 'flags', 'cost_usd', 'error', 'reviewed', 'ai_score', 'teacher_feedback'];
   const rows = report.submissions.map((s) => [
     s.file,
     s.student ?? '',
@@ -76,6 +80,9 @@ function genericCsv(report: BatchReport, rubric: Rubric): string {
     (s.flags ?? []).join(' '),
     s.cost_usd ?? '',
     s.error ? `${s.error.code}: ${s.error.message}` : '',
+    s.status === 'graded' ? (s.reviewed === true ? 'yes' : 'no') : '',
+    s.ai_score ?? '',
+    s.feedback ?? '',
   ]);
   return csv([header, ...rows]);
 }

@@ -133,7 +133,8 @@ export function gradesOf(submissions: readonly SubmissionReport[], roster: Reado
       studentId: entry?.studentId ?? null,
       score: graded.score,
       maxScore: graded.max_score,
-      feedback: (graded.criteria ?? []).map((c) => `${c.id}: ${c.points}/${c.max_points} ${c.feedback}`).join('\n'),
+      // The teacher's own words where the teacher wrote the grade; else the models' per criterion.
+      feedback: graded.feedback ?? (graded.criteria ?? []).map((c) => `${c.id}: ${c.points}/${c.max_points} ${c.feedback}`).join('\n'),
     });
   }
   return out;

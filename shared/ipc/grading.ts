@@ -54,6 +54,10 @@ export const SubmissionReportSchema = z.strictObject({
   cost_unpriced: z.literal(true).optional(),
   duplicate_of: fileName.optional(),
   error: ErrorDataSchema.optional(),
+  /** The teacher accepted the grade; when the teacher saved one, score and criteria are the teacher's and ai_score the models'. */
+  reviewed: z.boolean().optional(),
+  ai_score: z.number().optional(),
+  feedback: text.optional(),
 });
 export type SubmissionReportView = z.infer<typeof SubmissionReportSchema>;
 

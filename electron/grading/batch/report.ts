@@ -9,6 +9,7 @@ import {
   type JobRow,
   type ReadableDB,
 } from '../../store/index.ts';
+import { acceptedCount, reviewsOfBatch, type ReviewRecord } from '../../store/reviews.ts';
 import { isNotApplicable } from './job-outcomes.ts';
 
 /** One criterion as reported: points from the chosen level, never from the model's arithmetic. */
@@ -33,6 +34,15 @@ export interface SubmissionReport {
   cost_unpriced?: true;
   duplicate_of?: string;
   error?: { code: string; message: string };
+  /**
+   * Of a graded submission: the teacher accepted its grade. When the teacher saved a grade
+   * (accepted or not), `score`, `criteria` and `feedback` are the teacher's and `ai_score` is
+   * what the models suggested: the teacher's grade always takes priority.
+   */
+  reviewed?: boolean;
+  ai_score?: number;
+  /** The teacher's overall feedback, when the teacher saved a grade. */
+  feedback?: string;
 }
 
 /** One model's part in a submission (DESIGN §6): it graded it, failed, or cannot take it at all. */
@@ -76,6 +86,7 @@ export function batchReport(db: ReadableDB, batchId: string, combine: CombineGra
   const gradings = gradingsOfBatch(db, batchId);
   const jobs = jobsOfBatch(db, batchId);
   const totals = batchCallTotals(db, batchId);
+  const reviews = reviewsOfBatch(db, batchId);
   const out: SubmissionReport[] = submissions.map((s) => {
     const base = { file: s.file, ...(s.student ? { student: s.student } : {}) };
     if (s.status === 'duplicate') {
@@ -100,6 +111,7 @@ export function batchReport(db: ReadableDB, batchId: string, combine: CombineGra
         flags: [...new Set([...s.flags, ...combined.flags, ...modelFailureFlags(models)])],
         cost_usd: cost,
         ...(unpriced ? { cost_unpriced: true as const } : {}),
+        ...teacherFinal(combined, reviews.get(s.id)),
       };
     }
     if (s.status === 'in_doubt') return { ...base, status: 'in_doubt' };
@@ -124,6 +136,16 @@ export function batchReport(db: ReadableDB, batchId: string, combine: CombineGra
     api_calls: totals.calls,
     possible_duplicate_paid_calls: batch.possibleDuplicates,
   };
+}
+
+/** The teacher's grade over the models' suggestion, where the teacher saved one. */
+function teacherFinal(combined: { score: number; criteria: CriterionReport[] }, review: ReviewRecord | undefined): Partial<SubmissionReport> {
+  if (!review) return { reviewed: false };
+  const criteria = combined.criteria.map((c) => {
+    const mine = review.criteria.find((r) => r.criterionId === c.id);
+    return mine ? { ...c, points: mine.points, feedback: mine.feedback ?? c.feedback } : c;
+  });
+  return { score: review.finalScore, criteria, reviewed: review.status === 'accepted', ai_score: combined.score, feedback: review.feedback };
 }
 
 /** Each model's part: the gradings, then the compared models that did not grade it, and why. */
@@ -164,6 +186,8 @@ export function historyReport(db: ReadableDB) {
         submissions: subs.length,
         graded: subs.filter((s) => s.status === 'graded').length,
         failed: subs.filter((s) => s.status === 'failed').length,
+        /** Graded submissions whose grade the teacher accepted. */
+        reviewed: acceptedCount(db, b.id),
         total_cost_usd: totals.unpriced > 0 ? null : round6(totals.costUsd),
         ...(totals.unpriced > 0 ? { cost_unpriced: true as const } : {}),
       };
