@@ -62,7 +62,10 @@ export type ErrorCode =
   | 'TOO_MANY_FILES'
   // the app's own grading routes
   | 'DEMO_ONLY'
-  | 'GRADING_IN_PROGRESS';
+  | 'GRADING_IN_PROGRESS'
+  // batches started from the app
+  | 'BATCH_NOT_FOUND'
+  | 'BATCH_NOT_RUNNING';
 
 export interface AppErrorData {
   code: ErrorCode;
