@@ -139,7 +139,11 @@ describe('a batch started from the app', () => {
       submissions: docs.map((d) => (d.ok ? { text: d.data.text, imageCount: d.data.images.length } : { text: '', imageCount: 0 })),
       rubric,
       settings: promptSettings(input.settings),
-      models: ['fast', 'smart'].map((id) => ({ id, prices: pricesOf(config.models[id] ?? {}), family: familyOfModel(id, config.models[id]) })),
+      models: ['fast', 'smart'].map((id) => {
+        const model = config.models[id];
+        if (!model) throw new Error(`no model ${id}`);
+        return { id, prices: pricesOf(model), family: familyOfModel(id, model) };
+      }),
     });
     expect(estimate.perModel.map((m) => [m.model, m.totalUsd, m.textTokens])).toEqual(expected.perModel.map((m) => [m.model, m.costUsd, m.textTokens]));
     expect(estimate.expectedUsd).toBeCloseTo(expected.pricedTotalUsd, 12);
