@@ -4,7 +4,7 @@
 import { AppError } from '../../shared/errors.ts';
 import type { EventListener, Handlers } from '../../shared/ipc/contract.ts';
 import { LIMITS } from '../../shared/ipc/common.ts';
-import type { runsRoutes, StartBatchInput } from '../../shared/ipc/runs.ts';
+import type { BatchSummary, runsRoutes, StartBatchInput } from '../../shared/ipc/runs.ts';
 import type { GradingCore } from '../grading/core.ts';
 import { findDemoClass, type DemoClass } from '../grading/handlers.ts';
 import type { Rubric } from '../grading/rubric/index.ts';
@@ -72,7 +72,7 @@ export function createRunHandlers(deps: RunDeps): RunHandlers {
         service
           .history()
           .batches.slice(0, LIMITS.listItems)
-          .map((b) => ({
+          .map((b): BatchSummary => ({
             batchId: b.batch_id,
             createdAt: b.created_at,
             status: b.status,

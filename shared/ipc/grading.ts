@@ -55,7 +55,6 @@ export const SubmissionReportSchema = z.strictObject({
   duplicate_of: fileName.optional(),
   error: ErrorDataSchema.optional(),
 });
-export type SubmissionReportView = z.infer<typeof SubmissionReportSchema>;
 
 export const BatchReportSchema = z.strictObject({
   batch_id: IdSchema,
