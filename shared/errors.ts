@@ -64,10 +64,12 @@ export type ErrorCode =
   // the app's own grading routes
   | 'DEMO_ONLY'
   | 'GRADING_IN_PROGRESS'
-  // the compare screen
+  // a batch that is not in the database (compare, runs)
   | 'BATCH_NOT_FOUND'
   // review: another window saved the grade since this one opened it
-  | 'REVIEW_CONFLICT';
+  | 'REVIEW_CONFLICT'
+  // batches started from the app
+  | 'BATCH_NOT_RUNNING';
 
 export interface AppErrorData {
   code: ErrorCode;

@@ -12,6 +12,7 @@ import { createIntakeHandlers } from '../intake/handlers.ts';
 import { createReviewHandlers } from '../review/handlers.ts';
 import { createRubricHandlers } from '../rubrics/handlers.ts';
 import { createRunHandlers } from '../runs/handlers.ts';
+import { NO_STAGED_WORK } from '../runs/sample-class.ts';
 import { createSetupHandlers } from '../setup/handlers.ts';
 import { createMonitor, type Monitor } from '../monitor/index.ts';
 import { createMonitorHandlers } from '../monitor/handlers.ts';
@@ -149,7 +150,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     createSetupHandlers(),
     createIntakeHandlers(),
     createRubricHandlers({ db }),
-    createRunHandlers({ core: gradingCore }),
+    createRunHandlers({ core: gradingCore, intake: NO_STAGED_WORK, emit, demo: demo !== null, log: (message, details) => log('warn', message, details) }),
     createReviewHandlers({ db }),
     createCompareHandlers({ db }),
   ] as const;

@@ -14,10 +14,11 @@ import { startPendingRedactions } from './batch/pending-images.ts';
 import { newPseudonymSecret, type BatchPlan } from './batch/plan.ts';
 import { prepareBatch, type ImagesInRedaction, type PrepareResult } from './batch/prepare.ts';
 import { batchReport, type BatchReport } from './batch/report.ts';
-import { runBatch, type RunReport } from './batch/run-batch.ts';
+import { runBatch, type RunControl, type RunReport } from './batch/run-batch.ts';
 import type { GradingCore } from './core.ts';
 import { estimateBatchCost, familyOfModel } from './estimate/index.ts';
 import type { RosterEntry } from './privacy/index.ts';
+import type { GradingSettingsInput } from './prompt/settings.ts';
 import type { Rubric } from './rubric/index.ts';
 
 export interface BatchProgress {
@@ -35,6 +36,8 @@ export interface RunPlannedOptions {
   images?: ImagesInRedaction;
   /** A new batch's pseudonymizers, built when it was prepared; without them, built again from the store. */
   pseudonymizers?: PreparedPseudonymizers;
+  /** The app's pause, cancel, sample and per-job progress; none for the CLI. */
+  control?: RunControl;
 }
 
 export interface RunPlannedResult {
@@ -113,6 +116,7 @@ export async function runPlannedBatch(core: GradingCore, plan: BatchPlan, batchI
       setupProblem: () => everyModelRefused(core, plan.pool),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...options.control,
     });
   } finally {
     // After a stop (cancel, budget) no more images are read; those not done stay `pending`.
@@ -138,6 +142,10 @@ export interface GradeFilesRequest {
   /** The batch is recorded and about to run: its id and how many jobs it has. */
   onPrepared?: (prepared: PrepareResult) => void;
   onProgress?: (progress: BatchProgress) => void;
+  /** Settings chosen for this batch (the app's new-batch screen), over the config's `grading` section. */
+  settings?: GradingSettingsInput;
+  /** The app's pause, cancel, sample and per-job progress. */
+  control?: RunControl;
 }
 
 export type GradeFilesOutcome =
@@ -164,14 +172,14 @@ export async function gradeFiles(core: GradingCore, request: GradeFilesRequest):
   const pool = request.models.length > 0 ? [...request.models] : configured;
   if (pool.length === 0) throw new AppError('CONFIG_INVALID', 'The config has no models.');
   await requireKeys(core, pool);
-  // No settings of its own: neither the CLI (DESIGN §6) nor the demo has a choice of them, so
-  // they come from the config's `grading` section, which prepareBatch resolves into the plan.
+  // The CLI (DESIGN §6) has no choice of settings: they come from the config's `grading`
+  // section, which prepareBatch resolves into the plan under those the app chose, if any.
   const given: BatchPlan = {
     rubric: request.rubric,
     roster: request.roster,
     pool,
     compare: request.compare,
-    settings: {},
+    settings: request.settings ?? {},
     pseudonymSecret: newPseudonymSecret(),
     config,
   };
@@ -220,6 +228,7 @@ export async function gradeFiles(core: GradingCore, request: GradeFilesRequest):
       pseudonymizers: prepared.pseudonymizers,
       ...(request.signal ? { signal: request.signal } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+      ...(request.control ? { control: request.control } : {}),
     });
     return { kind: 'ran', batchId: prepared.batchId, ...ran };
   } finally {

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { AppError } from '../../shared/errors.ts';
 import { decideHeldImages } from './batch/held-images.ts';
+import type { RunControl } from './batch/run-batch.ts';
 import type { GradingCore } from './core.ts';
 import { gradeFiles, runPlannedBatch, type BatchProgress, type GradeFilesOutcome, type GradeFilesRequest, type RunPlannedResult } from './grade-files.ts';
 import { decodeRosterBytes, parseRoster, type RosterEntry } from './privacy/index.ts';
@@ -25,6 +26,8 @@ interface ResumeOptions {
   concurrency: number;
   signal?: AbortSignal;
   onProgress?: (progress: BatchProgress) => void;
+  /** The app's pause, cancel and per-job progress. */
+  control?: RunControl;
 }
 
 export interface GradingService extends GradingRecords {
@@ -49,6 +52,7 @@ export function createGradingService(core: GradingCore): GradingService {
         concurrency: options.concurrency,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.control ? { control: options.control } : {}),
       });
     },
     decideHeldImages: (batchId, file, decision) => decideHeldImages(core.db, batchId, file, decision),

@@ -59,7 +59,6 @@ export const SubmissionReportSchema = z.strictObject({
   ai_score: z.number().optional(),
   feedback: text.optional(),
 });
-export type SubmissionReportView = z.infer<typeof SubmissionReportSchema>;
 
 export const BatchReportSchema = z.strictObject({
   batch_id: IdSchema,

@@ -22,6 +22,7 @@ import { newLeaseOwner, ownerIsAlive } from './lease-owner.ts';
 import { gradeJob, type GradingKit, type JobContext } from './grade-job.ts';
 import { SETUP_CODES } from './job-outcomes.ts';
 import { settleBatch } from './settle.ts';
+import { skipQueuedJobs, type RunDrain } from './skip.ts';
 
 export interface RunOptions {
   db: WritableDB;
@@ -45,7 +46,21 @@ export interface RunOptions {
    * key refused, no credits), or null while some can. The run then stops, its jobs queued.
    */
   setupProblem?: () => Promise<{ code: string; message: string } | null>;
+  /** Pause or cancel: no further job is claimed, calls in flight finish (unlike `signal`, which aborts them). */
+  drain?: RunDrain;
+  /**
+   * Calibration: this run grades the jobs of at most this many submissions, in queue order;
+   * the rest stays queued for a later run.
+   */
+  sampleSize?: number;
+  /** A job was claimed and is about to be sent. */
+  onJobStarted?: (job: JobRow) => void;
+  /** A job of this run ended (graded, failed, back in the queue, in doubt): its state is in the store. */
+  onJobEnded?: (job: JobRow) => void;
 }
+
+/** How the app steers a run beyond a hard abort: pause or cancel, a sample, and per-job news. */
+export type RunControl = Pick<RunOptions, 'drain' | 'sampleSize' | 'onJobStarted' | 'onJobEnded'>;
 
 export interface RunReport {
   status: BatchStatus;
@@ -81,7 +96,9 @@ export async function runBatch(options: RunOptions): Promise<RunReport> {
   try {
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, () => run.worker()));
     if (options.signal?.aborted) run.interrupted = true;
-    status = settleBatch(db, batchId, { budgetStopped: run.budgetStopped, interrupted: run.interrupted || run.crash !== null, setupStop: run.setupStop }, now());
+    const skipped = options.drain?.signal.aborted === true && options.drain.skipsRest && !run.interrupted && run.crash === null;
+    if (skipped) skipQueuedJobs(db, batchId, now());
+    status = settleBatch(db, batchId, { budgetStopped: run.budgetStopped, interrupted: run.interrupted || run.crash !== null, setupStop: run.setupStop, skipped }, now());
     run.progress();
   } catch (error) {
     run.crash ??= error;
@@ -128,10 +145,16 @@ class QueueRun {
   /** An exception in a worker (the database failed): the others stop, the batch stays resumable. */
   crash: unknown = null;
   private readonly stopper = new AbortController();
+  private readonly sampleEnd = new AbortController();
   private readonly signal: AbortSignal;
   private readonly submissions: Map<number, SubmissionRow>;
   private readonly job: JobContext;
   private reported = '';
+  /** Submissions this run has started on, for a sample's limit. */
+  private readonly started = new Set<number>();
+  private sampleReached = false;
+  /** Aborted by a drain, a sample's end, or the caller: what a waiting worker wakes up for. */
+  private readonly waitSignal: AbortSignal;
 
   constructor(
     private readonly options: RunOptions,
@@ -140,6 +163,7 @@ class QueueRun {
   ) {
     this.submissions = new Map(submissionsOfBatch(options.db, options.batchId).map((s) => [s.id, s]));
     this.signal = options.signal ? AbortSignal.any([options.signal, this.stopper.signal]) : this.stopper.signal;
+    this.waitSignal = AbortSignal.any([this.signal, this.sampleEnd.signal, ...(options.drain ? [options.drain.signal] : [])]);
     const problem = options.setupProblem;
     this.job = {
       db: options.db,
@@ -168,10 +192,31 @@ class QueueRun {
     this.options.onProgress?.({ done: c.done, failed: c.failed, total });
   }
 
+  /** No further job is claimed: paused, cancelled, or the sample is graded. */
+  private draining(): boolean {
+    return this.sampleReached || this.options.drain?.signal.aborted === true;
+  }
+
+  /**
+   * Whether a claimed job belongs to the sample; the first job of a submission past it goes back
+   * to the queue and ends the sample for every worker.
+   */
+  private inSample(job: JobRow): boolean {
+    const size = this.options.sampleSize;
+    if (size === undefined || this.started.has(job.submissionId)) return true;
+    if (this.started.size < size) {
+      this.started.add(job.submissionId);
+      return true;
+    }
+    this.sampleReached = true;
+    this.sampleEnd.abort();
+    return false;
+  }
+
   async worker(): Promise<void> {
     const { db, batchId, arrivals } = this.options;
     const callerSignal = this.options.signal;
-    while (!this.budgetStopped && this.setupStop === null && this.crash === null) {
+    while (!this.budgetStopped && this.setupStop === null && this.crash === null && !this.draining()) {
       if (callerSignal?.aborted) {
         this.interrupted = true;
         return;
@@ -180,17 +225,19 @@ class QueueRun {
       try {
         [job] = claimJobs(db, { batchId, owner: this.owner, leaseMs: LEASE_MS, limit: 1, now: this.now() });
         if (!job) {
-          // Bounded: each wait ends when an arrival settles (there are finitely many) or on abort.
-          if (arrivals && (await arrivals.next(this.signal))) continue;
+          // Bounded: each wait ends when an arrival settles (there are finitely many), on abort or drain.
+          if (arrivals && (await arrivals.next(this.waitSignal))) continue;
           if (callerSignal?.aborted) this.interrupted = true;
           return;
         }
-        if (this.signal.aborted) {
+        if (this.signal.aborted || this.draining() || !this.inSample(job)) {
           requeueJob(db, job.id, this.now());
           if (callerSignal?.aborted) this.interrupted = true;
           return;
         }
+        this.options.onJobStarted?.(job);
         await gradeJob(this.job, job, this.submissions.get(job.submissionId));
+        this.options.onJobEnded?.(job);
         this.progress();
       } catch (error) {
         this.stop(error, job);

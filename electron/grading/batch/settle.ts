@@ -11,15 +11,24 @@ export interface RunEnd {
   interrupted: boolean;
   /** Every model of the batch was refused (key, credits): the batch stops, resumable. */
   setupStop: { code: string; message: string } | null;
+  /** The teacher stopped the batch: jobs not started were skipped, and nothing waits any more. */
+  skipped?: boolean;
 }
 
-type SubmissionEnd = { status: 'graded' } | { status: 'in_doubt' } | { status: 'open' } | { status: 'failed'; code: string | null; message: string | null };
+type SubmissionEnd =
+  | { status: 'graded' }
+  | { status: 'in_doubt' }
+  | { status: 'open' }
+  | { status: 'skipped' }
+  | { status: 'failed'; code: string | null; message: string | null };
 
 /** What a submission's jobs add up to. */
 function submissionEnd(jobs: readonly JobRow[]): SubmissionEnd {
   if (jobs.some((j) => j.status === 'in_doubt')) return { status: 'in_doubt' };
   if (jobs.some((j) => j.status === 'queued' || j.status === 'running')) return { status: 'open' };
   if (jobs.some((j) => j.status === 'done')) return { status: 'graded' };
+  // Skipped by a stop, unless a model's real failure says more: not graded, and not a failure.
+  if (jobs.some((j) => j.status === 'cancelled') && !jobs.some((j) => j.status === 'failed' && !isNotApplicable(j))) return { status: 'skipped' };
   const failed = jobs.find((j) => j.status === 'failed' && !isNotApplicable(j));
   if (failed) return { status: 'failed', code: failed.errorCode, message: failed.errorMessage };
   const first = jobs.find((j) => j.status === 'failed');
@@ -37,11 +46,13 @@ export function settleBatch(db: WritableDB, batchId: string, run: RunEnd, at: nu
       for (const job of jobsOfBatch(db, batchId)) bySubmission.set(job.submissionId, [...(bySubmission.get(job.submissionId) ?? []), job]);
       let anyFailed = false;
       let anyOpen = false;
+      let anySkipped = false;
       for (const [submissionId, list] of bySubmission) {
         const end = submissionEnd(list);
         if (end.status === 'graded') setSubmissionStatus(db, submissionId, 'graded', at);
         else if (end.status === 'in_doubt') setSubmissionStatus(db, submissionId, 'in_doubt', at);
         if (end.status === 'in_doubt' || end.status === 'open') anyOpen = true;
+        if (end.status === 'skipped') anySkipped = true;
         if (end.status === 'failed') {
           setSubmissionStatus(db, submissionId, 'failed', at, { errorCode: end.code, errorMessage: end.message });
           anyFailed = true;
@@ -51,7 +62,11 @@ export function settleBatch(db: WritableDB, batchId: string, run: RunEnd, at: nu
       // Images held back for the teacher's decision (an error code on a `pending` one) need the
       // teacher, as a failure does; others still wait for redaction and have no jobs yet.
       const extractionFailed = submissions.some((s) => s.status === 'failed' || (s.status === 'pending' && s.errorCode !== null));
-      if (submissions.some((s) => s.status === 'pending' && s.errorCode === null)) anyOpen = true;
+      // Still being redacted; after a stop they are skipped too (a later run reads them again).
+      if (submissions.some((s) => s.status === 'pending' && s.errorCode === null)) {
+        if (run.skipped) anySkipped = true;
+        else anyOpen = true;
+      }
       const status: BatchStatus = run.interrupted
         ? 'interrupted'
         : run.setupStop && anyOpen
@@ -60,7 +75,7 @@ export function settleBatch(db: WritableDB, batchId: string, run: RunEnd, at: nu
             ? 'budget_stopped'
             : anyOpen
               ? 'interrupted'
-              : anyFailed || extractionFailed
+              : anyFailed || extractionFailed || anySkipped
                 ? 'partial'
                 : 'completed';
       setBatchStatus(db, batchId, status, at, status === 'stopped' ? run.setupStop : null);
