@@ -62,7 +62,16 @@ export type ErrorCode =
   | 'TOO_MANY_FILES'
   // the app's own grading routes
   | 'DEMO_ONLY'
-  | 'GRADING_IN_PROGRESS';
+  | 'GRADING_IN_PROGRESS'
+  // student work dropped into the app (staged before a batch starts)
+  | 'STAGED_NOT_FOUND'
+  | 'UPLOAD_NOT_FOUND'
+  | 'UPLOAD_OUT_OF_ORDER'
+  | 'UPLOAD_INCOMPLETE'
+  // what a staged item's reading found that does not stop grading
+  | 'NO_TEXT_LAYER'
+  | 'POSSIBLE_PROMPT_INJECTION'
+  | 'DUPLICATE_FILE';
 
 export interface AppErrorData {
   code: ErrorCode;

@@ -140,7 +140,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
   // The teacher's desktop, one area each (first run, student work, rubrics, runs, review, compare).
   const areas = [
     createSetupHandlers(),
-    createIntakeHandlers(),
+    createIntakeHandlers({ dbPath: options.dbPath, emit }),
     createRubricHandlers(),
     createRunHandlers({ core: gradingCore }),
     createReviewHandlers(),
