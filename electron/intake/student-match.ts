@@ -2,10 +2,14 @@
  * Whose work an item is, before the teacher says otherwise. The grading pipeline's rule
  * (studentForFile: the roster entry named in the file name, else the file name) comes first;
  * a dropped folder adds what LMS downloads put there: Moodle's "Ana López_12345_assignsubmission_file_"
- * and a folder per student ("Period 3/Ana López/essay.docx") are matched to the roster too.
+ * and a folder per student ("Period 3/Ana López/essay.docx") are matched to the roster too, and
+ * without one, a file named only "essay.docx" takes the name of the nearest folder that looks
+ * like a name ("Ana López", not "Period 3").
  */
 import type { RosterEntry } from '../grading/privacy/index.ts';
 import { fold, studentForFile } from '../grading/privacy/index.ts';
+import { nameFromFileName } from '../grading/privacy/student-for-file.ts';
+import { nameFromFileNameForPrivacy } from '../grading/privacy/submission.ts';
 
 export interface DetectedStudent {
   student: string | null;
@@ -31,9 +35,15 @@ export function detectStudent(file: string, roster: readonly RosterEntry[] | nul
     const byFolder = studentForFile(`${folder}.folder`, roster);
     if (byFolder.entry) return { student: byFolder.entry.name, source: 'roster', entry: byFolder.entry };
   }
-  const moodle = segments.slice(0, -1).reverse().find((s) => MOODLE_FOLDER.test(s));
-  const guess = moodle ? folderName(moodle).trim() : byFile.student.trim();
-  return guess === '' ? { student: null, source: null, entry: null } : { student: guess, source: 'file_name', entry: null };
+  const guess = nameFromFileNameForPrivacy(byFile.student) === null ? (folders.find(looksLikeAName) ?? byFile.student) : byFile.student;
+  const student = nameFromFileName(`${guess}.folder`).trim();
+  return student === '' ? { student: null, source: null, entry: null } : { student, source: 'file_name', entry: null };
+}
+
+/** Every word of it could be part of a name: no digits, no school words ("Period 3", "Essays"). */
+function looksLikeAName(folder: string): boolean {
+  const words = nameFromFileName(`${folder}.folder`).split(' ');
+  return nameFromFileNameForPrivacy(words.join(' ')) === words.join(' ');
 }
 
 /** The roster entry with exactly this name (ignoring case and accents), for a name the teacher typed. */
