@@ -8,11 +8,13 @@ import { AppError } from '../../shared/errors.ts';
 import type { RosterView } from '../../shared/ipc/intake.ts';
 import { gradebookKind } from '../grading/gradebook-fill.ts';
 import { decodeRosterBytes, parseRoster, type RosterEntry } from '../grading/privacy/index.ts';
+import { RosterIndex } from './roster-index.ts';
 
 export interface ClassList {
   fileName: string;
   format: RosterView['format'];
   entries: RosterEntry[];
+  index: RosterIndex;
 }
 
 /** Two Chinese characters in a row: a name, where a misread Western byte pair gives one at most. */
@@ -74,7 +76,7 @@ export function readClassList(fileName: string, bytes: Uint8Array): ClassList {
   const format = gradebookKind(headerOf(text)) ?? 'plain';
   const entries = parsed.data.filter((entry) => !NOT_A_STUDENT.test(entry.name.trim()));
   if (entries.length === 0) throw new AppError('ROSTER_INVALID', 'The class list has a header row but no students.');
-  return { fileName, format, entries };
+  return { fileName, format, entries, index: new RosterIndex(entries) };
 }
 
 export function rosterView(list: ClassList): RosterView {

@@ -10,7 +10,7 @@ import type { StagedItem } from '../../shared/ipc/intake.ts';
 import { kindFromName } from '../grading/documents/detect.ts';
 import type { RosterEntry } from '../grading/privacy/index.ts';
 import type { ReadOutcome } from './read-staged.ts';
-import { detectStudent, rosterEntryNamed } from './student-match.ts';
+import { rosterEntryNamed, type DetectedStudent } from './student-match.ts';
 
 export interface StagedEntry {
   id: string;
@@ -38,8 +38,11 @@ function duplicateWarning(entry: StagedEntry, original: StagedEntry): AppErrorDa
   };
 }
 
-/** Every entry's view, in list order (the order files were added). */
-export function viewsOf(entries: Iterable<StagedEntry>, roster: readonly RosterEntry[] | null): StagedItem[] {
+/**
+ * Every entry's view, in list order (the order files were added). `detect` finds an entry's
+ * student (matching against a roster of thousands is the costly part: the caller caches it).
+ */
+export function viewsOf(entries: Iterable<StagedEntry>, roster: readonly RosterEntry[] | null, detect: (entry: StagedEntry) => DetectedStudent): StagedItem[] {
   const ordered = [...entries].sort((a, b) => a.sequence - b.sequence);
   const firstBySha = new Map<string, StagedEntry>();
   return ordered.map((entry) => {
@@ -48,12 +51,11 @@ export function viewsOf(entries: Iterable<StagedEntry>, roster: readonly RosterE
       original = firstBySha.get(entry.sha256) ?? null;
       if (original === null) firstBySha.set(entry.sha256, entry);
     }
-    return viewOf(entry, roster, original);
+    return viewOf(entry, roster, detect(entry), original);
   });
 }
 
-function viewOf(entry: StagedEntry, roster: readonly RosterEntry[] | null, original: StagedEntry | null): StagedItem {
-  const detected = detectStudent(entry.file, roster);
+function viewOf(entry: StagedEntry, roster: readonly RosterEntry[] | null, detected: DetectedStudent, original: StagedEntry | null): StagedItem {
   const student = entry.teacherName ?? detected.student;
   const inRoster = entry.teacherName !== null ? rosterEntryNamed(entry.teacherName, roster) !== null : detected.entry !== null;
   const problems = entry.read?.problems ?? [];

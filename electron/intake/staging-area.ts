@@ -22,6 +22,7 @@ import type { DroppedName } from './dropped-path.ts';
 import { readStaged, type ReadOutcome } from './read-staged.ts';
 import type { IntakeSession, StagedSelection } from './selection.ts';
 import { viewsOf, type StagedEntry } from './staged-view.ts';
+import { detectStudent, type DetectedStudent } from './student-match.ts';
 import { IN_BATCH_MARKER } from './staging-folder.ts';
 import { Uploads } from './uploads.ts';
 
@@ -43,6 +44,8 @@ export class StagingArea implements IntakeSession {
   private readonly inBatch = new Set<string>();
   private readonly readLimit = pLimit(READ_CONCURRENCY);
   private lastViews = new Map<string, string>();
+  /** Each entry's detected student for the current roster; emptied when the roster changes. */
+  private readonly detected = new Map<string, DetectedStudent>();
   private classList: ClassList | null = null;
   private readonly maxFileBytes: number;
 
@@ -52,7 +55,15 @@ export class StagingArea implements IntakeSession {
   }
 
   list(): StagedItem[] {
-    return viewsOf(this.entries.values(), this.classList?.entries ?? null);
+    const roster = this.classList?.entries ?? null;
+    return viewsOf(this.entries.values(), roster, (entry) => {
+      let detected = this.detected.get(entry.id);
+      if (!detected) {
+        detected = detectStudent(entry.file, this.classList?.index ?? null);
+        this.detected.set(entry.id, detected);
+      }
+      return detected;
+    });
   }
 
   /** Room for one more item, counting uploads under way. */
@@ -84,6 +95,7 @@ export class StagingArea implements IntakeSession {
   async remove(id: string): Promise<void> {
     const entry = this.get(id);
     this.entries.delete(id);
+    this.detected.delete(id);
     this.publish();
     await this.discard(entry);
   }
@@ -91,6 +103,7 @@ export class StagingArea implements IntakeSession {
   async clear(): Promise<void> {
     const all = [...this.entries.values()];
     this.entries.clear();
+    this.detected.clear();
     this.publish();
     await Promise.all(all.map((entry) => this.discard(entry)));
   }
@@ -105,6 +118,7 @@ export class StagingArea implements IntakeSession {
 
   importRoster(fileName: string, bytes: Uint8Array): RosterView {
     this.classList = readClassList(fileName, bytes);
+    this.detected.clear();
     const view = rosterView(this.classList);
     this.options.emit('rosterChanged', { roster: view });
     this.publish();
@@ -117,6 +131,7 @@ export class StagingArea implements IntakeSession {
 
   clearRoster(): void {
     this.classList = null;
+    this.detected.clear();
     this.options.emit('rosterChanged', { roster: null });
     this.publish();
   }

@@ -10,6 +10,7 @@ import type { RosterEntry } from '../grading/privacy/index.ts';
 import { fold, studentForFile } from '../grading/privacy/index.ts';
 import { nameFromFileName } from '../grading/privacy/student-for-file.ts';
 import { nameFromFileNameForPrivacy } from '../grading/privacy/submission.ts';
+import type { RosterIndex } from './roster-index.ts';
 
 export interface DetectedStudent {
   student: string | null;
@@ -24,15 +25,15 @@ function folderName(segment: string): string {
   return MOODLE_FOLDER.exec(segment)?.[1] ?? segment;
 }
 
-export function detectStudent(file: string, roster: readonly RosterEntry[] | null): DetectedStudent {
+export function detectStudent(file: string, roster: RosterIndex | null): DetectedStudent {
   const segments = file.split('/');
   const base = segments[segments.length - 1] ?? file;
   const folders = segments.slice(0, -1).reverse().map(folderName);
-  const byFile = studentForFile(base, roster);
+  const byFile = studentForFile(base, roster?.candidates(base) ?? null);
   if (byFile.entry) return { student: byFile.entry.name, source: 'roster', entry: byFile.entry };
   for (const folder of folders) {
     // A folder name is not a file name: give it a dummy extension so the rule reads it whole.
-    const byFolder = studentForFile(`${folder}.folder`, roster);
+    const byFolder = studentForFile(`${folder}.folder`, roster?.candidates(folder) ?? null);
     if (byFolder.entry) return { student: byFolder.entry.name, source: 'roster', entry: byFolder.entry };
   }
   const guess = nameFromFileNameForPrivacy(byFile.student) === null ? (folders.find(looksLikeAName) ?? byFile.student) : byFile.student;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeClassList } from '../../../electron/intake/class-list.ts';
 import { readDroppedName } from '../../../electron/intake/dropped-path.ts';
+import { studentForFile } from '../../../electron/grading/privacy/index.ts';
+import { RosterIndex } from '../../../electron/intake/roster-index.ts';
 import { detectStudent } from '../../../electron/intake/student-match.ts';
 import type { StagedItem } from '../../../shared/ipc/intake.ts';
 import { applyChange, countsOf } from '../../../renderer/src/views/intake/staged-list.ts';
@@ -46,10 +48,10 @@ describe('a dropped name', () => {
 });
 
 describe('the student of a dropped file', () => {
-  const roster = [
+  const roster = new RosterIndex([
     { name: 'López, Ana', studentId: 'S1', email: null, row: 2 },
     { name: 'Gus Hall', studentId: null, email: null, row: 3 },
-  ];
+  ]);
   it('matches the roster by file name, then by folder, nearest first', () => {
     expect(detectStudent('lopez_ana_essay.pdf', roster)).toMatchObject({ student: 'López, Ana', source: 'roster' });
     expect(detectStudent('Period 3/Gus Hall/essay.pdf', roster)).toMatchObject({ student: 'Gus Hall', source: 'roster' });
@@ -59,6 +61,27 @@ describe('the student of a dropped file', () => {
     expect(detectStudent('Period 3/Ana Silva/essay.pdf', null)).toMatchObject({ student: 'Ana Silva', source: 'file_name' });
     expect(detectStudent('Period 3/essay.pdf', null)).toMatchObject({ student: 'essay', source: 'file_name' });
     expect(detectStudent('Ben Carter - essay.pdf', roster)).toMatchObject({ student: 'Ben Carter', source: 'file_name', entry: null });
+  });
+});
+
+describe('the roster index', () => {
+  it('hands the matcher every entry that can match, so it finds what it finds on the whole list', () => {
+    const entries = [
+      "Ana López", "López, Ana", "Seán O'Brien", 'María José García', 'Li Wei', 'Wei Li', '王小明', '欧阳 娜娜', 'Ana', 'Zoë Ørsted', 'Jean-Luc Picard', 'Ben Carter',
+    ].map((name, i) => ({ name, studentId: i % 3 === 0 ? `SIS${1000 + i}` : null, email: null, row: i + 2 }));
+    const index = new RosterIndex(entries);
+    const files = [
+      'lopezana_LATE_123_essay.pdf', 'Ana Lopez - essay.docx', "obrien_sean.pdf", "Sean O'Brien essay.txt", 'garciamariajose.docx', 'Maria Jose Garcia.pdf',
+      'li_wei.txt', 'wei-li.txt', '王小明作文.docx', '欧阳娜娜 期中.pdf', 'ana.txt', 'zoe orsted.pdf', 'picard jean luc.docx', 'SIS1009 essay.pdf', 'SIS1000.txt',
+      'carter ben final.pdf', 'random file.txt', 'Anastasia.docx',
+    ];
+    for (const file of files) {
+      const whole = studentForFile(file, entries);
+      expect(studentForFile(file, index.candidates(file)), file).toEqual(whole);
+    }
+    expect(index.candidates('random file.txt')).toEqual([]);
+    // most of these files do name a student: the comparison is not between two fallbacks
+    expect(files.filter((file) => studentForFile(file, entries).entry !== null).length).toBeGreaterThanOrEqual(10);
   });
 });
 
