@@ -164,6 +164,8 @@ describe.runIf(chromiumPath !== null)('dropping student work and a class list in
     await page.goto(`${ctx.server.url}#/new`);
     await page.getByTestId('intake-dropzone').waitFor();
     expect((await page.getByTestId('intake-summary').textContent())?.trim()).toBe('Nothing added yet.');
+    await page.screenshot({ path: join(SHOTS, 'intake-empty-light-en.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
 
     // The drop zone is a button: reachable by Tab, and it opens the picker.
     await page.getByRole('button', { name: /Drop student work here/ }).focus();
