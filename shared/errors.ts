@@ -69,7 +69,16 @@ export type ErrorCode =
   // review: another window saved the grade since this one opened it
   | 'REVIEW_CONFLICT'
   // batches started from the app
-  | 'BATCH_NOT_RUNNING';
+  | 'BATCH_NOT_RUNNING'
+  // student work dropped into the app (staged before a batch starts)
+  | 'STAGED_NOT_FOUND'
+  | 'UPLOAD_NOT_FOUND'
+  | 'UPLOAD_OUT_OF_ORDER'
+  | 'UPLOAD_INCOMPLETE'
+  // what a staged item's reading found that does not stop grading
+  | 'NO_TEXT_LAYER'
+  | 'POSSIBLE_PROMPT_INJECTION'
+  | 'DUPLICATE_FILE';
 
 export interface AppErrorData {
   code: ErrorCode;

@@ -12,7 +12,6 @@ import { createIntakeHandlers } from '../intake/handlers.ts';
 import { createReviewHandlers } from '../review/handlers.ts';
 import { createRubricHandlers } from '../rubrics/handlers.ts';
 import { createRunHandlers } from '../runs/handlers.ts';
-import { NO_STAGED_WORK } from '../runs/sample-class.ts';
 import { createSetupHandlers } from '../setup/handlers.ts';
 import { createMonitor, type Monitor } from '../monitor/index.ts';
 import { createMonitorHandlers } from '../monitor/handlers.ts';
@@ -146,11 +145,13 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     emit,
   });
   // The teacher's desktop, one area each (first run, student work, rubrics, runs, review, compare).
+  // The student work the teacher drops in is what a batch started from the app grades.
+  const staged = createIntakeHandlers({ dbPath: options.dbPath, emit });
   const areas = [
     createSetupHandlers(),
-    createIntakeHandlers(),
+    staged,
     createRubricHandlers({ db }),
-    createRunHandlers({ core: gradingCore, intake: NO_STAGED_WORK, emit, demo: demo !== null, log: (message, details) => log('warn', message, details) }),
+    createRunHandlers({ core: gradingCore, intake: staged.session, emit, demo: demo !== null, log: (message, details) => log('warn', message, details) }),
     createReviewHandlers({ db }),
     createCompareHandlers({ db }),
   ] as const;

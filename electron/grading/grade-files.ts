@@ -138,6 +138,8 @@ export interface GradeFilesRequest {
   budgetUsd?: number | undefined;
   concurrency: number;
   source: 'cli' | 'app';
+  /** File (as in `paths`) → the student's name the teacher gave; wins over the one detected. */
+  students?: Readonly<Record<string, string>>;
   signal?: AbortSignal;
   /** The batch is recorded and about to run: its id and how many jobs it has. */
   onPrepared?: (prepared: PrepareResult) => void;
@@ -190,6 +192,7 @@ export async function gradeFiles(core: GradingCore, request: GradeFilesRequest):
     budgetUsd: budget,
     estimateUsd: null,
     source: request.source,
+    ...(request.students ? { students: request.students } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   });
   // From here on the batch exists and OCR may be reading its photos. Whatever ends this call ends

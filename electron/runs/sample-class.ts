@@ -33,8 +33,12 @@ export function sampleItems(where: DemoClass): StagedItem[] {
     pages: 1,
     sizeBytes: statSync(join(where.essays, name)).size,
     student: studentOf(name),
+    detectedStudent: studentOf(name),
+    studentSource: 'file_name',
+    inRoster: false,
     status: 'ready',
     problems: [],
+    warnings: [],
   }));
 }
 
@@ -73,10 +77,3 @@ export function withSampleClass(staged: IntakeSession, where: DemoClass | null):
     },
   };
 }
-
-/** Until student work can be staged in this window: every id is unknown. */
-export const NO_STAGED_WORK: IntakeSession = {
-  select() {
-    throw new AppError('FILE_NOT_FOUND', 'This student work is no longer staged: add the files again.');
-  },
-};
