@@ -62,7 +62,11 @@ export type ErrorCode =
   | 'TOO_MANY_FILES'
   // the app's own grading routes
   | 'DEMO_ONLY'
-  | 'GRADING_IN_PROGRESS';
+  | 'GRADING_IN_PROGRESS'
+  // first run and model set-up
+  | 'CONFIG_WRITE_FAILED'
+  | 'KEYCHAIN_PLAIN_TEXT_ONLY'
+  | 'LOCAL_URL_NOT_ALLOWED';
 
 export interface AppErrorData {
   code: ErrorCode;
