@@ -6,7 +6,7 @@ import { createCatalogSource } from '../setup/catalog-source.ts';
 import { DEFAULT_LOCAL_PROBES, type LocalProbe } from '../setup/local-servers.ts';
 import { OPENROUTER_BASE_URL } from '../setup/openrouter-key.ts';
 import type { SetupChange, SetupServices } from '../setup/services.ts';
-import { createApp, type AppOptions, type GradeDeskApp } from './create-app.ts';
+import { createApp, type AppOptions, type GradeDeskApp, type Log } from './create-app.ts';
 import { createEventHub } from './event-hub.ts';
 
 /**
@@ -40,7 +40,7 @@ export interface AppHost {
 }
 
 /** How long opening waits for OpenRouter's model list before it goes on without it. */
-const DESKTOP_CATALOG_WAIT_MS = 1_500;
+const DESKTOP_CATALOG_WAIT_MS = 1_000;
 
 /** Requests in flight per app, so a replaced app closes only when they are done. */
 function inFlightCounter() {
@@ -64,12 +64,51 @@ function inFlightCounter() {
   };
 }
 
+/** Replaced apps close once their last request is answered; the host's close waits for them. */
+function retirement(inFlight: ReturnType<typeof inFlightCounter>, log: Log) {
+  const closing = new Set<Promise<void>>();
+  return {
+    retire(app: GradeDeskApp): void {
+      const done = inFlight
+        .drained(app)
+        .then(() => app.close())
+        .catch((error: unknown) => log('error', 'a replaced app did not close cleanly', { error: String(error) }));
+      closing.add(done);
+      void done.finally(() => closing.delete(done));
+    },
+    settled: async (): Promise<void> => {
+      await Promise.all([...closing]);
+    },
+  };
+}
+
 function serializer(): <T>(operation: () => Promise<T>) => Promise<T> {
   let tail: Promise<unknown> = Promise.resolve();
   return (operation) => {
     const run = tail.then(operation, operation);
     tail = run.catch(() => undefined);
     return run;
+  };
+}
+
+/** One handler per route, each answered by whichever app is in force when the request arrives. */
+function delegatingHandlers(dispatch: (route: RouteName, input: unknown) => Promise<unknown>): Handlers {
+  return Object.fromEntries(routeNames.map((route) => [route, (input: unknown) => dispatch(route, input)])) as unknown as Handlers;
+}
+
+/** The set-up routes' services: made once, so the catalog cache and session keys outlive every rebuild. */
+function setupServices(
+  options: Pick<AppHostOptions, 'configFile' | 'vault' | 'openRouterBaseUrl' | 'localProbes'>,
+  reconfigure: SetupServices['reconfigure'],
+): SetupServices {
+  const openRouterBaseUrl = options.openRouterBaseUrl ?? OPENROUTER_BASE_URL;
+  return {
+    configFile: options.configFile,
+    vault: options.vault,
+    catalog: createCatalogSource({ baseUrl: openRouterBaseUrl }),
+    openRouterBaseUrl,
+    localProbes: options.localProbes ?? DEFAULT_LOCAL_PROBES,
+    reconfigure,
   };
 }
 
@@ -80,18 +119,11 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   const hub = createEventHub((event, error) => log('error', 'event listener failed', { event, error: String(error) }));
   const inFlight = inFlightCounter();
   const serialized = serializer();
-  const retiring = new Set<Promise<void>>();
+  const retiring = retirement(inFlight, log);
   let demo = options.demo;
   let closed = false;
 
-  const services: SetupServices = {
-    configFile,
-    vault,
-    catalog: createCatalogSource({ baseUrl: openRouterBaseUrl ?? OPENROUTER_BASE_URL }),
-    openRouterBaseUrl: openRouterBaseUrl ?? OPENROUTER_BASE_URL,
-    localProbes: localProbes ?? DEFAULT_LOCAL_PROBES,
-    reconfigure: (change) => reconfigure(change),
-  };
+  const services = setupServices({ configFile, vault, openRouterBaseUrl, localProbes }, (change) => reconfigure(change));
 
   type Opened = { app: GradeDeskApp; unsubscribe: Unsubscribe };
   // Set once the first app is open; a late catalog answer before that has nothing to rebuild.
@@ -118,16 +150,6 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   let current = await open();
   opened = current;
 
-  function retire(old: Opened): void {
-    old.unsubscribe();
-    const done = inFlight
-      .drained(old.app)
-      .then(() => old.app.close())
-      .catch((error: unknown) => log('error', 'a replaced app did not close cleanly', { error: String(error) }));
-    retiring.add(done);
-    void done.finally(() => retiring.delete(done));
-  }
-
   function reconfigure(change: SetupChange): Promise<void> {
     return serialized(async () => {
       if (closed) throw new AppError('INTERNAL_ERROR', 'GradeDesk is closing.');
@@ -141,7 +163,8 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       const old = current;
       current = next;
       opened = next;
-      retire(old);
+      old.unsubscribe();
+      retiring.retire(old.app);
       log('info', 'set-up changed; the app now runs with it', { reason: change.reason, demo });
       hub.emit('setupChanged', { reason: change.reason });
     });
@@ -157,10 +180,8 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     }
   }
 
-  const handlers = Object.fromEntries(routeNames.map((route) => [route, (input: unknown) => dispatch(route, input)])) as unknown as Handlers;
-
   return {
-    handlers,
+    handlers: delegatingHandlers(dispatch),
     onEvent: hub.subscribe,
     get current() {
       return current.app;
@@ -173,7 +194,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       await serialized(async () => undefined);
       current.unsubscribe();
       hub.clear();
-      await Promise.all([...retiring]);
+      await retiring.settled();
       await current.app.close();
     },
   };

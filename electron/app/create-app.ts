@@ -12,6 +12,7 @@ import { createReviewHandlers } from '../review/handlers.ts';
 import { createRubricHandlers } from '../rubrics/handlers.ts';
 import { createRunHandlers } from '../runs/handlers.ts';
 import { createSetupHandlers } from '../setup/handlers.ts';
+import { markLocalKeys, withLocalServerKey } from '../setup/local-key.ts';
 import type { SetupServices } from '../setup/services.ts';
 import { createMonitor, type Monitor } from '../monitor/index.ts';
 import { createMonitorHandlers } from '../monitor/handlers.ts';
@@ -158,6 +159,53 @@ async function withCatalog(
   return { loaded: { ...loaded, config: result.config }, resolutions: result.resolutions };
 }
 
+/** The sample class is graded inside one request: while one runs, the app is busy. */
+function countedSampleClass(grade: Handlers['gradeDemoClass']): { handler: Handlers['gradeDemoClass']; running: () => boolean } {
+  let runs = 0;
+  return {
+    handler: async (input) => {
+      runs += 1;
+      try {
+        return await grade(input);
+      } finally {
+        runs -= 1;
+      }
+    },
+    running: () => runs > 0,
+  };
+}
+
+interface CoreRouteDeps {
+  config: Config | null;
+  secrets: SecretStore;
+  calls: CallManager;
+  monitor: Monitor;
+  db: WritableDB;
+  emit: EventListener;
+  resolutions: readonly ModelResolution[];
+  dispatcher: Agent;
+}
+
+/** The core's routes (models, checks, rate limits); local models are listed as needing no key. */
+function coreRoutes({ config, secrets, calls, monitor, db, emit, resolutions, dispatcher }: CoreRouteDeps) {
+  const api = createApiHandlers({
+    config: () => config,
+    keys: (name) => secrets.get(name),
+    rateLimits: (now) => calls.pacer.report(now),
+    recordCheck: (record) => {
+      // Through the monitor, so checks show in the live metrics too; flushed at once so a
+      // reload right after shows the result.
+      monitor.recorder.record(record);
+      monitor.recorder.flush();
+    },
+    latestChecks: () => latestChecks(db),
+    onChecked: (check) => emit('modelChecked', check),
+    catalog: () => resolutions,
+    dispatcher,
+  });
+  return { ...api, listModels: async (input: Record<string, never>) => markLocalKeys(await api.listModels(input), config) };
+}
+
 /**
  * The composition root: builds the core from config, store and secrets, and returns the
  * handler for every IPC route. Electron's main.ts and browser mode both serve exactly this.
@@ -169,7 +217,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
   if (chosen.error) log('warn', 'config not loaded', { code: chosen.error.code });
 
   const db = await openStore(options.dbPath, demo);
-  const secrets = demo ? demo.secrets : options.secrets;
+  const secrets = withLocalServerKey(demo ? demo.secrets : options.secrets);
   const events = createEventHub((event, error) => log('error', 'event listener failed', { event, error: String(error) }));
   const emit = events.emit;
   const { loaded: written, settings } = coreSettingsFor(chosen);
@@ -182,16 +230,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     demo: demo !== null,
     emit,
   });
-  // The sample class is graded inside one request: while it runs, the app is busy.
-  let sampleClassRuns = 0;
-  const gradeDemoClass: Handlers['gradeDemoClass'] = async (input) => {
-    sampleClassRuns += 1;
-    try {
-      return await grading.handlers.gradeDemoClass(input);
-    } finally {
-      sampleClassRuns -= 1;
-    }
-  };
+  const sampleClass = countedSampleClass(grading.handlers.gradeDemoClass);
   // The teacher's desktop, one area each (first run, student work, rubrics, runs, review, compare).
   const areas = [
     createSetupHandlers({ services: options.setup ?? fixedSetupServices(options.configPath, secrets), config: loaded.config, demo: demo !== null }),
@@ -220,22 +259,8 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     }),
     ...createMonitorHandlers({ monitor }),
     ...grading.handlers,
-    gradeDemoClass,
-    ...createApiHandlers({
-      config: () => loaded.config,
-      keys: (name) => secrets.get(name),
-      rateLimits: (now) => calls.pacer.report(now),
-      recordCheck: (record) => {
-        // Through the monitor, so checks show in the live metrics too; flushed at once so a
-        // reload right after shows the result.
-        monitor.recorder.record(record);
-        monitor.recorder.flush();
-      },
-      latestChecks: () => latestChecks(db),
-      onChecked: (check) => emit('modelChecked', check),
-      catalog: () => resolutions,
-      dispatcher,
-    }),
+    gradeDemoClass: sampleClass.handler,
+    ...coreRoutes({ config: loaded.config, secrets, calls, monitor, db, emit, resolutions, dispatcher }),
   };
 
   return {
@@ -246,7 +271,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     config: loaded.config,
     configError: loaded.error,
     onEvent: events.subscribe,
-    busy: () => sampleClassRuns > 0 || (areas as readonly AreaParts[]).some((area) => area.busy?.() ?? false),
+    busy: () => sampleClass.running() || (areas as readonly AreaParts[]).some((area) => area.busy?.() ?? false),
     async close() {
       // A grading in progress stops first (resumable), before the store it writes to closes.
       await grading.close();

@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { LocalServerKind, ModelSettings } from '../../shared/ipc/setup.ts';
 import type { CatalogListing } from '../api/routing/catalog.ts';
 import type { RawConfig } from '../config/write-config.ts';
+import { LOCAL_SERVER_KEY_NAME } from './local-key.ts';
 import { OPENROUTER_KEY_NAME } from './openrouter-key.ts';
 
 /**
@@ -68,8 +69,9 @@ const LOCAL_PROVIDER: Record<LocalServerKind, string> = { ollama: 'Ollama', lmst
 export const localEndpoint = (baseUrl: string): string => `${baseUrl}/chat/completions`;
 
 /**
- * Adds a model served on this computer: no key, and nothing billed (its price is 0, which is
- * true, rather than unknown). One call at a time by default, since one machine serves them all.
+ * Adds a model served on this computer: no key of the teacher's (see local-key.ts), and nothing
+ * billed (its price is 0, which is true, rather than unknown). One call at a time by default,
+ * since one machine serves them all.
  */
 export function addLocalModel(raw: RawConfig, kind: LocalServerKind, baseUrl: string, modelId: string): string {
   const models = modelsOf(raw);
@@ -80,6 +82,7 @@ export function addLocalModel(raw: RawConfig, kind: LocalServerKind, baseUrl: st
     endpoint: localEndpoint(baseUrl),
     model: modelId,
     api: 'openai',
+    api_key_env: LOCAL_SERVER_KEY_NAME,
     supported_tasks: ['grading'],
     input_cost_per_token: 0,
     output_cost_per_token: 0,
