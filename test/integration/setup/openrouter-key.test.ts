@@ -24,7 +24,7 @@ describe('the OpenRouter key, against a simulator standing in for OpenRouter', (
   });
 
   it('refuses a wrong key with a plain reason, sends nothing else and stores nothing', async () => {
-    const error = await fx.host.handlers.connectOpenRouter({ key: WRONG, allowPlainText: false }).catch((e: unknown) => e);
+    const error = await Promise.resolve(fx.host.handlers.connectOpenRouter({ key: WRONG, allowPlainText: false })).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'INVALID_API_KEY' });
     expect((error as Error).message).not.toContain(WRONG);
     expect((await fx.host.handlers.getSetupStatus({})).openRouter).toEqual({ set: false, masked: null, storage: null });
