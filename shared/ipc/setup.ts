@@ -10,10 +10,8 @@ import { EmptyInput, IdSchema, LIMITS } from './common.ts';
 
 /** Where keys entered on screen are kept (electron/secrets/key-vault.ts). */
 export const KeychainKindSchema = z.enum(['encrypted', 'plain_text_only', 'session_only']);
-export type KeychainKind = z.infer<typeof KeychainKindSchema>;
 
 export const KeyStorageSchema = z.enum(['encrypted', 'plain_text', 'session', 'environment']);
-export type KeyStorage = z.infer<typeof KeyStorageSchema>;
 
 /** The OpenRouter key as the screen may know it: whether one is set and where, never the key. */
 export const OpenRouterKeyStatusSchema = z.strictObject({
@@ -22,7 +20,6 @@ export const OpenRouterKeyStatusSchema = z.strictObject({
   masked: z.string().max(40).nullable(),
   storage: KeyStorageSchema.nullable(),
 });
-export type OpenRouterKeyStatus = z.infer<typeof OpenRouterKeyStatusSchema>;
 
 export const SetupStatusSchema = z.strictObject({
   /** At least one model can be graded with (or demo is on). */
