@@ -40,7 +40,7 @@ export interface AppHost {
 }
 
 /** How long opening waits for OpenRouter's model list before it goes on without it. */
-const DESKTOP_CATALOG_WAIT_MS = 1_000;
+const DESKTOP_CATALOG_WAIT_MS = 750;
 
 /** Requests in flight per app, so a replaced app closes only when they are done. */
 function inFlightCounter() {

@@ -1,10 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../electron/app/create-app.ts';
 import { createMemorySecretStore } from '../../../electron/secrets/secret-store.ts';
+import { DEFAULT_MODELS } from '../../../electron/simulator/index.ts';
+import { modelsListing } from '../../../electron/simulator/catalog.ts';
+import type { EventPayload } from '../../../shared/ipc/contract.ts';
 import { startHost } from './helpers.ts';
 
 /**
@@ -58,6 +62,38 @@ describe('opening is not held up by a catalog that does not answer', () => {
       expect(await fx.host.handlers.getAppInfo({})).toMatchObject({ configured: true, configError: null });
     } finally {
       await fx.close();
+    }
+  });
+
+  it('a model list that answers late is taken up without a restart, and the screens are told', async () => {
+    // OpenRouter answering slowly: its model list arrives 800 ms after it was asked for.
+    const slow = createHttpServer((req, res) => {
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(modelsListing({ ...DEFAULT_MODELS })));
+      }, 800);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const { port } = slow.address() as { port: number };
+    const fx = await startHost('gd-setup-late-catalog-', { catalogWaitMs: 100 }, (folder) =>
+      writeFileSync(join(folder, 'config.json'), JSON.stringify({ models: { fast: { endpoint: `http://127.0.0.1:${port}/api/v1/chat/completions`, api: 'openrouter' } } })),
+    );
+    try {
+      expect((await fx.host.handlers.listModels({}))[0]).toMatchObject({ slug: 'fast', catalog: { status: 'pending' } });
+      const changed = await new Promise<EventPayload<'setupChanged'>>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no setupChanged within 5 s')), 5_000);
+        fx.host.onEvent((event, payload) => {
+          if (event !== 'setupChanged') return;
+          clearTimeout(timer);
+          resolve(payload as EventPayload<'setupChanged'>);
+        });
+      });
+      expect(changed).toEqual({ reason: 'catalog' });
+      const [model] = await fx.host.handlers.listModels({});
+      expect(model).toMatchObject({ slug: 'sim/fast', contextWindow: 128_000, inputCostPerToken: 1e-7, catalog: { status: 'resolved', catalogId: 'sim/fast' } });
+    } finally {
+      await fx.close();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
     }
   });
 });
