@@ -78,7 +78,11 @@ export type ErrorCode =
   // what a staged item's reading found that does not stop grading
   | 'NO_TEXT_LAYER'
   | 'POSSIBLE_PROMPT_INJECTION'
-  | 'DUPLICATE_FILE';
+  | 'DUPLICATE_FILE'
+  // first run and model set-up
+  | 'CONFIG_WRITE_FAILED'
+  | 'KEYCHAIN_PLAIN_TEXT_ONLY'
+  | 'LOCAL_URL_NOT_ALLOWED';
 
 export interface AppErrorData {
   code: ErrorCode;

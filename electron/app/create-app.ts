@@ -3,6 +3,7 @@ import type { Config } from '../../shared/config.ts';
 import type { AppErrorData } from '../../shared/errors.ts';
 import type { EventListener, Handlers } from '../../shared/ipc/contract.ts';
 import { CallManager, createApiHandlers, DEFAULT_TIMEOUTS, registryFromConfig, resolveFromCatalog, type ModelResolution } from '../api/index.ts';
+import { pendingResolutions } from '../api/routing/catalog-resolution.ts';
 import type { DemoProvider } from '../demo/demo-provider.ts';
 import { qualityByModel } from '../compare/agreement-data.ts';
 import { createCompareHandlers } from '../compare/handlers.ts';
@@ -13,6 +14,8 @@ import { createReviewHandlers } from '../review/handlers.ts';
 import { createRubricHandlers } from '../rubrics/handlers.ts';
 import { createRunHandlers } from '../runs/handlers.ts';
 import { createSetupHandlers } from '../setup/handlers.ts';
+import { markLocalKeys, withLocalServerKey } from '../setup/local-key.ts';
+import type { SetupServices } from '../setup/services.ts';
 import { createMonitor, type Monitor } from '../monitor/index.ts';
 import { createMonitorHandlers } from '../monitor/handlers.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -20,6 +23,7 @@ import { closeDatabase, latestChecks, openDatabase, type WritableDB } from '../s
 import { chooseConfig, coreSettingsFor, type CoreSettings } from './app-config.ts';
 import { createEventHub } from './event-hub.ts';
 import { createAppHandlers } from './handlers.ts';
+import { fixedSetupServices } from './setup-services.ts';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, message: string, details?: Record<string, unknown>) => void;
@@ -35,6 +39,18 @@ export interface AppOptions {
   secrets: SecretStore;
   log?: Log;
   version?: string;
+  /**
+   * What the set-up routes change the app through (app-host.ts); without it (the CLI) they can
+   * read but not change anything.
+   */
+  setup?: SetupServices;
+  /**
+   * How long opening waits for OpenRouter's model list (which names and prices short model
+   * names); unbounded by default, as the CLI must not grade before it has answered. The desktop
+   * app passes a short bound and is told by `onCatalogLate` when the list answered after all.
+   */
+  catalogWaitMs?: number;
+  onCatalogLate?: () => void;
 }
 
 export interface GradeDeskApp {
@@ -48,7 +64,15 @@ export interface GradeDeskApp {
   config: Config | null;
   configError: AppErrorData | null;
   onEvent(listener: EventListener): () => void;
+  /** A batch is being graded: the app must not be rebuilt under it. */
+  busy(): boolean;
   close(): Promise<void>;
+}
+
+/** What each area's factory returns; `busy` is optional, for areas that run long work. */
+interface AreaParts {
+  close(): Promise<void>;
+  busy?(): boolean;
 }
 
 /** Opens the store; a demo provider already started is closed when the store cannot open. */
@@ -101,22 +125,91 @@ function createCore({ db, dbPath, config, settings, secrets, emit, log, quality 
   return { dispatcher, monitor, calls };
 }
 
-/**
- * OpenRouter models resolved against their provider's model list (catalog-resolution.ts), each
- * outcome logged; a model the list does not hold stays as configured, with a warning.
- */
-async function withCatalog(
-  loaded: { config: Config | null; error: AppErrorData | null },
-  secrets: SecretStore,
-  log: Log,
-): Promise<{ loaded: { config: Config | null; error: AppErrorData | null }; resolutions: readonly ModelResolution[] }> {
-  if (!loaded.config) return { loaded, resolutions: [] };
-  const { config, resolutions } = await resolveFromCatalog(loaded.config, { keys: (name) => secrets.get(name) });
+type Loaded = { config: Config | null; error: AppErrorData | null };
+
+function logResolutions(resolutions: readonly ModelResolution[], log: Log): void {
   for (const r of resolutions) {
     if (r.message) log('warn', 'model not resolved from the provider catalog', { model: r.modelId, status: r.status, message: r.message });
     else log('info', 'model resolved from the provider catalog', { model: r.modelId, requested: r.requested, catalogId: r.catalogId, filled: r.filled });
   }
-  return { loaded: { ...loaded, config }, resolutions };
+}
+
+/**
+ * OpenRouter models resolved against their provider's model list (catalog-resolution.ts), each
+ * outcome logged; a model the list does not hold stays as configured, with a warning. With a
+ * `waitMs` bound, a list that has not answered by then leaves the models as configured
+ * (`pending`), and `onLate` is called when it does answer.
+ */
+async function withCatalog(
+  loaded: Loaded,
+  secrets: SecretStore,
+  log: Log,
+  bound: { waitMs?: number; onLate?: () => void },
+): Promise<{ loaded: Loaded; resolutions: readonly ModelResolution[] }> {
+  if (!loaded.config) return { loaded, resolutions: [] };
+  const resolving = resolveFromCatalog(loaded.config, { keys: (name) => secrets.get(name) });
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    if (bound.waitMs !== undefined) timer = setTimeout(() => resolve(null), bound.waitMs);
+  });
+  const result = await Promise.race([resolving, late]);
+  clearTimeout(timer);
+  if (result === null) {
+    log('warn', 'the provider catalog has not answered yet; models are used as configured');
+    void resolving.then(({ resolutions }) => {
+      if (resolutions.some((r) => r.status !== 'catalog_unavailable')) bound.onLate?.();
+    });
+    return { loaded, resolutions: pendingResolutions(loaded.config) };
+  }
+  logResolutions(result.resolutions, log);
+  return { loaded: { ...loaded, config: result.config }, resolutions: result.resolutions };
+}
+
+/** The sample class is graded inside one request: while one runs, the app is busy. */
+function countedSampleClass(grade: Handlers['gradeDemoClass']): { handler: Handlers['gradeDemoClass']; running: () => boolean } {
+  let runs = 0;
+  return {
+    handler: async (input) => {
+      runs += 1;
+      try {
+        return await grade(input);
+      } finally {
+        runs -= 1;
+      }
+    },
+    running: () => runs > 0,
+  };
+}
+
+interface CoreRouteDeps {
+  config: Config | null;
+  secrets: SecretStore;
+  calls: CallManager;
+  monitor: Monitor;
+  db: WritableDB;
+  emit: EventListener;
+  resolutions: readonly ModelResolution[];
+  dispatcher: Agent;
+}
+
+/** The core's routes (models, checks, rate limits); local models are listed as needing no key. */
+function coreRoutes({ config, secrets, calls, monitor, db, emit, resolutions, dispatcher }: CoreRouteDeps) {
+  const api = createApiHandlers({
+    config: () => config,
+    keys: (name) => secrets.get(name),
+    rateLimits: (now) => calls.pacer.report(now),
+    recordCheck: (record) => {
+      // Through the monitor, so checks show in the live metrics too; flushed at once so a
+      // reload right after shows the result.
+      monitor.recorder.record(record);
+      monitor.recorder.flush();
+    },
+    latestChecks: () => latestChecks(db),
+    onChecked: (check) => emit('modelChecked', check),
+    catalog: () => resolutions,
+    dispatcher,
+  });
+  return { ...api, listModels: async (input: Record<string, never>) => markLocalKeys(await api.listModels(input), config) };
 }
 
 /**
@@ -130,11 +223,11 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
   if (chosen.error) log('warn', 'config not loaded', { code: chosen.error.code });
 
   const db = await openStore(options.dbPath, demo);
-  const secrets = demo ? demo.secrets : options.secrets;
+  const secrets = withLocalServerKey(demo ? demo.secrets : options.secrets);
   const events = createEventHub((event, error) => log('error', 'event listener failed', { event, error: String(error) }));
   const emit = events.emit;
   const { loaded: written, settings } = coreSettingsFor(chosen);
-  const { loaded, resolutions } = await withCatalog(written, secrets, log);
+  const { loaded, resolutions } = await withCatalog(written, secrets, log, { waitMs: options.catalogWaitMs, onLate: options.onCatalogLate });
   const quality = createQualitySource(() => qualityByModel(db));
   const { dispatcher, monitor, calls } = createCore({ db, dbPath: options.dbPath, config: loaded.config, settings, secrets, emit, log, quality });
 
@@ -144,11 +237,12 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     demo: demo !== null,
     emit,
   });
+  const sampleClass = countedSampleClass(grading.handlers.gradeDemoClass);
   // The teacher's desktop, one area each (first run, student work, rubrics, runs, review, compare).
   // The student work the teacher drops in is what a batch started from the app grades.
   const staged = createIntakeHandlers({ dbPath: options.dbPath, emit });
   const areas = [
-    createSetupHandlers(),
+    createSetupHandlers({ services: options.setup ?? fixedSetupServices(options.configPath, secrets), config: loaded.config, demo: demo !== null }),
     staged,
     createRubricHandlers({ db }),
     createRunHandlers({ core: gradingCore, intake: staged.session, emit, demo: demo !== null, log: (message, details) => log('warn', message, details) }),
@@ -169,24 +263,13 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
       demo: demo !== null,
       configPath: options.configPath,
       configError: loaded.error,
+      configured: demo !== null || Object.keys(loaded.config?.models ?? {}).length > 0,
+      keychain: (options.setup ?? null)?.vault.kind ?? 'session_only',
     }),
     ...createMonitorHandlers({ monitor }),
     ...grading.handlers,
-    ...createApiHandlers({
-      config: () => loaded.config,
-      keys: (name) => secrets.get(name),
-      rateLimits: (now) => calls.pacer.report(now),
-      recordCheck: (record) => {
-        // Through the monitor, so checks show in the live metrics too; flushed at once so a
-        // reload right after shows the result.
-        monitor.recorder.record(record);
-        monitor.recorder.flush();
-      },
-      latestChecks: () => latestChecks(db),
-      onChecked: (check) => emit('modelChecked', check),
-      catalog: () => resolutions,
-      dispatcher,
-    }),
+    gradeDemoClass: sampleClass.handler,
+    ...coreRoutes({ config: loaded.config, secrets, calls, monitor, db, emit, resolutions, dispatcher }),
   };
 
   return {
@@ -197,6 +280,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     config: loaded.config,
     configError: loaded.error,
     onEvent: events.subscribe,
+    busy: () => sampleClass.running() || (areas as readonly AreaParts[]).some((area) => area.busy?.() ?? false),
     async close() {
       // A grading in progress stops first (resumable), before the store it writes to closes.
       await grading.close();

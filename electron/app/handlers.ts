@@ -8,6 +8,9 @@ interface AppHandlerDeps {
   demo: boolean;
   configPath: string | null;
   configError: AppErrorData | null;
+  /** Some model can grade now (demo counts). */
+  configured: boolean;
+  keychain: 'encrypted' | 'plain_text_only' | 'session_only';
 }
 
 /**
@@ -22,6 +25,8 @@ export function createAppHandlers(deps: AppHandlerDeps): Pick<Handlers, 'getAppI
       demo: deps.demo,
       configPath: deps.demo ? null : deps.configPath,
       configError: deps.configError,
+      configured: deps.configured,
+      keychain: deps.keychain,
     }),
   };
 }

@@ -1,13 +1,16 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp } from '../app/create-app.ts';
+import { createAppHost } from '../app/app-host.ts';
 import { makeDataFolder, resolveDataFiles } from '../app/data-files.ts';
+import { createSessionKeyVault } from '../secrets/key-vault.ts';
 import { createEnvSecretStore } from '../secrets/secret-store.ts';
 import { startBrowserMode } from './server.ts';
 
 /**
  * `npm run preview`: the built renderer with the real core, over loopback, for any Chromium.
- * GRADEDESK_CONFIG and GRADEDESK_DB choose the files; `--demo` uses the simulated provider.
+ * GRADEDESK_CONFIG and GRADEDESK_DB choose the files; `--demo` uses the simulated provider;
+ * GRADEDESK_OPENROUTER_URL points OpenRouter's API root elsewhere (a provider simulator).
+ * There is no keychain here: keys entered on screen last until the preview stops.
  */
 async function main(): Promise<void> {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -15,12 +18,15 @@ async function main(): Promise<void> {
   makeDataFolder(files);
   const demo = process.argv.includes('--demo');
   const portArg = process.argv.find((a) => a.startsWith('--port='));
-  const app = await createApp({
-    configPath: files.configPath,
+  const openRouterUrl = process.env.GRADEDESK_OPENROUTER_URL;
+  const app = await createAppHost({
+    configFile: files.configPath,
+    configFileChosen: Boolean(process.env.GRADEDESK_CONFIG),
     dbPath: files.dbPath,
     demo,
     mode: 'browser',
-    secrets: createEnvSecretStore(),
+    vault: createSessionKeyVault(createEnvSecretStore()),
+    ...(openRouterUrl ? { openRouterBaseUrl: openRouterUrl } : {}),
     log: (level, message, details) => process.stderr.write(`[${level}] ${message} ${details ? JSON.stringify(details) : ''}\n`),
   });
   const server = await startBrowserMode({

@@ -26,6 +26,8 @@ export interface RunHandlers {
   handlers: RunHandlerMap;
   /** Called before the store closes: runs in progress stop (resumable) and are waited for. */
   close(): Promise<void>;
+  /** A batch is being read or graded: a change of configuration waits for it. */
+  busy(): boolean;
 }
 
 export interface RunDeps {
@@ -113,5 +115,6 @@ export function createRunHandlers(deps: RunDeps): RunHandlers {
       },
     },
     close: () => runs.close(),
+    busy: () => runs.busy,
   };
 }

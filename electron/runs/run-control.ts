@@ -54,6 +54,11 @@ export class Runs {
     return this.live.has(batchId);
   }
 
+  /** A batch is being read or graded: the app must not be rebuilt under it. */
+  get busy(): boolean {
+    return this.live.size > 0 || this.starting.size > 0;
+  }
+
   snapshot(batchId: string): RunSnapshot {
     return runSnapshot(this.snapshotContext, batchId, this.live.get(batchId));
   }

@@ -1,15 +1,17 @@
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
 import { AppError } from '../../shared/errors.ts';
 import { eventChannel, routeNames } from '../../shared/ipc/contract.ts';
-import { createApp, type GradeDeskApp, type Log } from '../app/create-app.ts';
+import { createAppHost, type AppHost } from '../app/app-host.ts';
+import type { Log } from '../app/create-app.ts';
 import { createRouter } from '../ipc/router.ts';
 import { makeDataFolder, resolveDataFiles } from '../app/data-files.ts';
-import { chainSecretStores, createEnvSecretStore } from '../secrets/secret-store.ts';
+import { createDesktopKeyVault } from '../secrets/key-vault.ts';
+import { createPlainTextSecretStore } from '../secrets/plain-text-store.ts';
+import { createEnvSecretStore } from '../secrets/secret-store.ts';
 import { contentSecurityPolicy } from '../serve/content-security-policy.ts';
 import { registerIpcRoutes } from './electron-ipc.ts';
-import { createSafeStorageSecretStore } from './safe-storage-store.ts';
+import { createSafeStorageSecretStore, encryptionAvailable } from './safe-storage-store.ts';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isTrustedSender, webPreferencesFor } from './security.ts';
 import { createAppProtocolHandler, denyAllPermissions, hardenWebContents } from './window.ts';
 
@@ -31,7 +33,7 @@ const log: Log = (level, message, details) => {
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
 app.enableSandbox();
 
-let core: GradeDeskApp | null = null;
+let core: AppHost | null = null;
 let mainWindow: BrowserWindow | null = null;
 let quitState: 'running' | 'closing' | 'closed' = 'running';
 
@@ -59,17 +61,25 @@ async function start(): Promise<void> {
   const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir, contentSecurityPolicy({ connectSrc: [] })));
 
-  // The same files the CLI and browser mode open (app/data-files.ts); the default config is optional.
+  // The same files the CLI and browser mode open (app/data-files.ts); the config file is optional
+  // until the teacher sets up a model, and then the app writes it.
   const userData = app.getPath('userData');
   const files = resolveDataFiles(process.env, userData);
   makeDataFolder(files);
-  const configChosen = Boolean(process.env.GRADEDESK_CONFIG);
-  core = await createApp({
-    configPath: configChosen || existsSync(files.configPath) ? resolve(files.configPath) : null,
+  // Keys go to the OS keychain; to an unencrypted file only when there is none and the teacher says so.
+  const vault = createDesktopKeyVault({
+    encrypted: createSafeStorageSecretStore(safeStorage, join(userData, 'secrets.json')),
+    encryptionAvailable: () => encryptionAvailable(safeStorage),
+    plainText: createPlainTextSecretStore(join(userData, 'secrets-NOT-ENCRYPTED.json')),
+    env: createEnvSecretStore(),
+  });
+  core = await createAppHost({
+    configFile: resolve(files.configPath),
+    configFileChosen: Boolean(process.env.GRADEDESK_CONFIG),
     dbPath: resolve(files.dbPath),
     demo: process.argv.includes('--demo'),
     mode: 'electron',
-    secrets: chainSecretStores(createSafeStorageSecretStore(safeStorage, join(userData, 'secrets.json')), createEnvSecretStore()),
+    vault,
     log,
     version: app.getVersion(),
   });

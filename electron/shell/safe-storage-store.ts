@@ -35,7 +35,8 @@ function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
 }
 
-function encryptionAvailable(safeStorage: SafeStorageLike, platform: NodeJS.Platform): boolean {
+/** Whether `safeStorage` really encrypts here: Linux's `basic_text` backend does not. */
+export function encryptionAvailable(safeStorage: SafeStorageLike, platform: NodeJS.Platform = process.platform): boolean {
   if (!safeStorage.isEncryptionAvailable()) return false;
   if (platform === 'linux' && typeof safeStorage.getSelectedStorageBackend === 'function') {
     return safeStorage.getSelectedStorageBackend() !== 'basic_text';

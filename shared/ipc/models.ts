@@ -32,7 +32,7 @@ export const ModelViewSchema = z.strictObject({
   /** What the provider's model list said about it, when it was asked (OpenRouter models the config leaves open). */
   catalog: z
     .strictObject({
-      status: z.enum(['exact', 'resolved', 'not_found', 'ambiguous', 'catalog_unavailable']),
+      status: z.enum(['exact', 'resolved', 'not_found', 'ambiguous', 'catalog_unavailable', 'pending']),
       requested: z.string().max(LIMITS.name),
       catalogId: z.string().max(LIMITS.name).nullable(),
       filled: z.array(z.string().max(LIMITS.id)).max(20),

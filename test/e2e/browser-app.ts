@@ -2,8 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { createApp, type AppOptions, type GradeDeskApp } from '../../electron/app/create-app.ts';
+import { createAppHost, type AppHost } from '../../electron/app/app-host.ts';
+import type { AppOptions, GradeDeskApp } from '../../electron/app/create-app.ts';
 import { startBrowserMode, type BrowserModeServer } from '../../electron/browser-mode/server.ts';
+import { createSessionKeyVault } from '../../electron/secrets/key-vault.ts';
+import type { LocalProbe } from '../../electron/setup/local-servers.ts';
 import { launchChromium, openWatchedPage } from './chromium.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -13,7 +16,9 @@ export const SHOTS = join(root, 'test-results');
 export interface BrowserApp {
   /** A temp folder of the app's own: its database, and whatever config the test writes. */
   dir: string;
-  app: GradeDeskApp;
+  /** The app in force now: set-up changes replace it (see `host`). */
+  readonly app: GradeDeskApp;
+  host: AppHost;
   server: BrowserModeServer;
   /** Console errors, CSP refusals and page errors of every page opened. */
   problems: string[];
@@ -21,19 +26,26 @@ export interface BrowserApp {
   close(): Promise<void>;
 }
 
+/** What a test chooses: the app's options, and where set-up looks for OpenRouter and local servers. */
+export type BrowserAppOptions = Omit<AppOptions, 'dbPath' | 'mode'> & {
+  openRouterBaseUrl?: string;
+  localProbes?: readonly LocalProbe[];
+};
+
 /**
- * What `npm run preview` starts (the app in browser mode, serving the built renderer) on a
+ * What `npm run preview` starts (the app host in browser mode, serving the built renderer) on a
  * database in a fresh temp folder, and a fresh Chromium. `options` may write files into the
- * folder (a config) before the app opens.
+ * folder (a config) before the app opens; without a `configPath` the app starts unconfigured
+ * and writes `<dir>/config.json` when the teacher sets up a model.
  */
 export async function startBrowserApp(
   chromiumPath: string,
   prefix: string,
-  options: (dir: string) => Omit<AppOptions, 'dbPath' | 'mode'>,
+  options: (dir: string) => BrowserAppOptions,
 ): Promise<BrowserApp> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   mkdirSync(SHOTS, { recursive: true });
-  let app: GradeDeskApp | null = null;
+  let app: AppHost | null = null;
   let server: BrowserModeServer | null = null;
   let browser: BrowserContext | null = null;
   const close = async (): Promise<void> => {
@@ -43,7 +55,15 @@ export async function startBrowserApp(
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    app = await createApp({ ...options(dir), dbPath: join(dir, 'gradedesk.db'), mode: 'browser' });
+    const { configPath, secrets, ...rest } = options(dir);
+    app = await createAppHost({
+      ...rest,
+      configFile: configPath ?? join(dir, 'config.json'),
+      configFileChosen: configPath !== null,
+      vault: createSessionKeyVault(secrets),
+      dbPath: join(dir, 'gradedesk.db'),
+      mode: 'browser',
+    });
     server = await startBrowserMode({ app, rendererDir: join(root, 'dist', 'renderer') });
     browser = await launchChromium(chromiumPath);
   } catch (error) {
@@ -52,5 +72,15 @@ export async function startBrowserApp(
   }
   const problems: string[] = [];
   const [readyApp, readyServer, readyBrowser] = [app, server, browser];
-  return { dir, app: readyApp, server: readyServer, problems, openPage: () => openWatchedPage(readyBrowser, readyServer.url, problems), close };
+  return {
+    dir,
+    get app() {
+      return readyApp.current;
+    },
+    host: readyApp,
+    server: readyServer,
+    problems,
+    openPage: () => openWatchedPage(readyBrowser, readyServer.url, problems),
+    close,
+  };
 }

@@ -37,7 +37,21 @@ describe.runIf(chromiumPath !== null)('models screen in Chromium against browser
     await sim?.close();
   });
 
-  const openPage = (): Promise<Page> => ctx.openPage();
+  /** With a config that loads, home is "Grade": the models are under Models and keys. */
+  const openPage = async (): Promise<Page> => {
+    const page = await ctx.openPage();
+    await page.goto(`${ctx.server.url}#/setup`);
+    return page;
+  };
+
+  /** A failed check reads as a sentence; the code waits behind "Technical details". */
+  async function expectRefusedKey(page: Page): Promise<void> {
+    const result = page.getByTestId('result-failing');
+    await result.getByText('The provider did not accept the API key', { exact: false }).waitFor();
+    const code = result.getByTestId('error-code');
+    expect(await code.textContent()).toBe('INVALID_API_KEY');
+    expect(await code.isVisible()).toBe(false);
+  }
 
   it('refuses a request without the token', async () => {
     const res = await request(`${ctx.server.origin}/`);
@@ -54,7 +68,9 @@ describe.runIf(chromiumPath !== null)('models screen in Chromium against browser
     await page.getByTestId('check-healthy').click();
     await page.getByTestId('result-healthy').getByText('OK').waitFor();
     await page.getByTestId('check-failing').click();
-    await page.getByTestId('result-failing').getByText('INVALID_API_KEY').waitFor();
+    await expectRefusedKey(page);
+    await page.getByTestId('result-failing').getByText('Technical details').click();
+    expect(await page.getByTestId('result-failing').getByTestId('error-code').isVisible()).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'models-checked.png'), fullPage: true });
 
     // what the simulator received is what a check should send: one request per click
@@ -62,7 +78,7 @@ describe.runIf(chromiumPath !== null)('models screen in Chromium against browser
 
     await page.reload();
     await page.getByTestId('result-healthy').getByText('OK').waitFor();
-    await page.getByTestId('result-failing').getByText('INVALID_API_KEY').waitFor();
+    await expectRefusedKey(page);
     await page.screenshot({ path: join(SHOTS, 'models-after-reload.png'), fullPage: true });
     expect(sim.requests()).toHaveLength(2);
 

@@ -13,7 +13,8 @@ export interface ModelResolution {
   modelId: string;
   /** The name looked up: the config's `model`, or its key. */
   requested: string;
-  status: 'exact' | 'resolved' | 'not_found' | 'ambiguous' | 'catalog_unavailable';
+  /** `pending`: the model list had not answered when the app opened; it is still being asked. */
+  status: 'exact' | 'resolved' | 'not_found' | 'ambiguous' | 'catalog_unavailable' | 'pending';
   /** The catalog id now sent to the endpoint; null when none was found. */
   catalogId: string | null;
   /** Config fields taken from the catalog. */
@@ -88,6 +89,23 @@ async function resolveModel(id: string, model: ModelConfig, deps: ResolutionDeps
   const { model: resolved, filled } = fillFrom(model, match.model);
   if (match.status === 'resolved') resolved.model = match.model.id;
   return { model: resolved, resolution: { ...base, status: match.status, catalogId: match.model.id, filled, message: null } };
+}
+
+/**
+ * What `resolveFromCatalog` reports for a config whose catalogs have not answered yet: every
+ * model that needs one is `pending`, and the config is used as written until they answer.
+ */
+export function pendingResolutions(config: Config): ModelResolution[] {
+  return Object.entries(config.models)
+    .filter(([id, model]) => needsCatalog(id, model))
+    .map(([id, model]) => ({
+      modelId: id,
+      requested: model.model ?? id,
+      status: 'pending',
+      catalogId: null,
+      filled: [],
+      message: 'Still asking the provider for its model list; the model is used as configured until it answers.',
+    }));
 }
 
 /**

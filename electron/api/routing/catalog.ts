@@ -77,6 +77,30 @@ export function parseCatalog(body: unknown): Catalog {
   return catalog;
 }
 
+/** One catalog model as a picker lists it: its facts, the name people know it by, its output cap. */
+export interface CatalogListing {
+  model: CatalogModel;
+  name: string;
+  maxCompletionTokens: number | null;
+}
+
+const positiveInt = (value: unknown): number | null => (typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null);
+
+/** The models of a `/models` body with their display names, in the body's order. */
+export function parseCatalogListing(body: unknown): CatalogListing[] {
+  const data = isRecord(body) && Array.isArray(body.data) ? body.data : [];
+  const out: CatalogListing[] = [];
+  for (const item of data) {
+    if (!isRecord(item)) continue;
+    const model = catalogEntry(item);
+    if (!model) continue;
+    const top = isRecord(item.top_provider) ? item.top_provider : {};
+    const name = typeof item.name === 'string' && item.name.trim() !== '' ? item.name.trim().slice(0, 200) : model.id;
+    out.push({ model, name, maxCompletionTokens: positiveInt(top.max_completion_tokens) });
+  }
+  return out;
+}
+
 /**
  * A configured name against the catalog: an id as is; otherwise the ids whose name part (after
  * `vendor/`) is the name, the config's `provider` choosing between vendors. Case does not matter.

@@ -31,9 +31,13 @@ const gradedCount = (batchId: string): number => h.updates.filter((u) => u.batch
 describe('a batch started from the app', () => {
   it('answers its id at once, grades in the background, and announces every submission and the progress', async () => {
     const before = h.sim.requests().length;
+    expect(h.runs.busy()).toBe(false);
     const { batchId } = await h.runs.handlers.startBatch(h.input(h.essays(6)));
     expect(batchId).toMatch(/^b_/);
+    // While it grades, a change of configuration must wait (the app host asks this).
+    expect(h.runs.busy()).toBe(true);
     await waitFor(() => lastProgress(h, batchId)?.state === 'completed', 'the batch to complete');
+    await waitFor(() => !h.runs.busy(), 'the run to be let go');
 
     const snapshot = await h.runs.handlers.getRun({ batchId });
     expect(RunSnapshotSchema.parse(snapshot)).toEqual(snapshot);
