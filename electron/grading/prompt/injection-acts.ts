@@ -8,12 +8,9 @@
  * together.
  */
 
-export interface ActRule {
-  reason: string;
-  /** 2: flags alone; 1: flags with another act. */
-  weight: 1 | 2;
-  pattern: RegExp;
-}
+import { type Found, scoreRules, type WeightedRule } from './injection-score.ts';
+
+export type ActRule = WeightedRule;
 
 const GRADER = String.raw`(?:ai|a\.i\.|artificial intelligence|grader|(?:grading|scoring|marking|evaluation|assessment|reviewing) (?:ai|system|model|bot|tool|assistant|software|engine|pipeline)|ai (?:reviewer|grader|marker|evaluator|assessor|assistant|model|system)|marker|evaluator|examiner|assessor|scorer|model|llm|chatgpt|gpt(?:-?\d\w*)?|claude|gemini|copilot|language model|large language model|automated (?:grader|grading|marker|system)|assistant|chatbot|bot|machine)`;
 const WHOEVER = String.raw`(?:whoever|whatever|anyone|anybody|anything|the (?:one|person|system|program) (?:who|that))(?: or (?:whoever|whatever))? (?:is )?(?:grad|mark|scor|evaluat|assess|review|read|check)(?:es|s|ing)?`;
@@ -64,7 +61,7 @@ export const ACT_RULES: readonly ActRule[] = [
   {
     reason: 'writes its own score',
     weight: 2,
-    pattern: /(?:(?:^|\n)[^\n]{0,40}(?:[|:—–-]|\bis\b) ?(?:level|band|tier) ?\d[^\n]{0,60}){2}|(?:^|\n)[*_ -]{0,4}(?:level|band|score|grade) ?[:=] ?\d\b[^]{0,200}?\n[*_ -]{0,4}(?:level|band|score|grade) ?[:=] ?\d\b|(?:(?:^|\n)[^\n]{1,40}(?:[|:—–-] ?)\d{1,2} ?(?:points?|marks?|pts|\/ ?\d{1,2})\b[^\n]{0,40}){3}|(?:[^.\n]{1,30}[—–:-] ?\d{1,2} (?:points?|marks?)\.){3}/,
+    pattern: /(?:(?:^|\n)[^\n]{0,40}(?:[|:—–-]|\bis\b) ?(?:level|band|tier) ?\d[^\n]{0,60}){2}|(?:^|\n)[*_ -]{0,4}(?:level|band|score|grade) ?[:=] ?\d\b[^]{0,200}?\n[*_ -]{0,4}(?:level|band|score|grade) ?[:=] ?\d\b|(?:(?:^|\n)[^\n]{1,40}(?:[|:—–-] ?)\d{1,2} ?(?:points?|marks?|pts|\/ ?\d{1,2})\b[^\n]{0,40}){3}|(?:^|[\n.])(?:[^.\n]{1,30}[—–:-] ?\d{1,2} (?:points?|marks?)\.){3}/,
   },
   {
     reason: 'claims the authority of the teacher, the rubric or the system',
@@ -205,11 +202,6 @@ export const ACT_RULES: readonly ActRule[] = [
     pattern: /\b(?:the|this|my|its|your) (?:grade|mark|score|result|level)s? (?:is|are|has been|was) (?:final|confirmed|locked|fixed|settled|already decided)\b/,
   },
   {
-    reason: 'hides text in a comment',
-    weight: 2,
-    pattern: /<!--|(?:^|\n)\[[^\]\n]{0,20}\]: ?# ?[("]/,
-  },
-  {
     reason: 'claims the grade was already given',
     weight: 1,
     pattern: new RegExp(String.raw`\b(?:agreed|${GIVEN}) at (?:${GRADE_VALUE})|\b(?:approved|verified|confirmed|cleared|signed off|pre-?approved) for (?:${GRADE_VALUE})|\b(?:has|have) been (?:moderated|pre-?graded|signed off)\b|\b(\d{1,2}) ?(?:\/|out of) ?\1\b[^.\n]{0,20}\b(?:in|on|for|across) (?:${ALL_CRITERIA})`),
@@ -294,25 +286,14 @@ export const SQUASHED_ACTS: readonly ActRule[] = [
   },
 ];
 
-/** The acts found: reason and where, strongest first; `flags` when they add up to an injection. */
-export function findActs(variants: readonly string[], squashed: string): { flags: boolean; found: { reason: string; index: number; length: number; variant: string }[] } {
-  const found: { reason: string; index: number; length: number; variant: string; weight: number }[] = [];
-  for (const rule of ACT_RULES) {
-    for (const variant of variants) {
-      const match = rule.pattern.exec(variant);
-      if (match !== null) {
-        found.push({ reason: rule.reason, index: match.index, length: match[0].length, variant, weight: rule.weight });
-        break;
-      }
-    }
-  }
+/** The acts found: reason, where and how much each counts, strongest first. */
+export function findActs(variants: readonly string[], squashed: string): Found[] {
+  const found = scoreRules(ACT_RULES, variants);
   for (const rule of SQUASHED_ACTS) {
+    // Squashed text has lost its quotes: it counts only where no readable wording was found.
+    if (found.some((act) => act.reason === rule.reason)) continue;
     const match = rule.pattern.exec(squashed);
     if (match !== null) found.push({ reason: rule.reason, index: match.index, length: match[0].length, variant: squashed, weight: rule.weight });
   }
-  // Two rules for the same act (a Markdown and a plain grading heading) are one act, not two.
-  const byReason = new Map<string, number>();
-  for (const act of found) byReason.set(act.reason, Math.max(byReason.get(act.reason) ?? 0, act.weight));
-  const score = [...byReason.values()].reduce((sum, weight) => sum + weight, 0);
-  return { flags: score >= 2, found: found.sort((a, b) => b.weight - a.weight) };
+  return found.sort((a, b) => b.weight - a.weight);
 }

@@ -23,7 +23,9 @@
  * Chinese characters.
  */
 import { findActs } from './injection-acts.ts';
+import { decodeBase64Runs, extractHidden, foldHomoglyphs } from './injection-normalize.ts';
 import { PHRASE_RULES, SQUASHED_PHRASES } from './injection-phrases.ts';
+import { type Found, scoreRules, total } from './injection-score.ts';
 import { normalizeForScan, scanVariants, squash } from './injection-text.ts';
 
 export interface InjectionScanInput {
@@ -45,11 +47,41 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 const ZERO_WIDTH = /[\u200B\u200C\u2060\u180E\uFEFF\u00AD]/g;
 /** Zero-width runs this long do not happen in typed text. */
 const ZERO_WIDTH_LIMIT = 4;
+/** Words written in two scripts at once ("grаdеr" with Cyrillic а and е): a few are a typo, more a disguise. */
+const MIXED_SCRIPT_LIMIT = 3;
+/** Grading words: in text nobody sees, a mention of them is enough to show the teacher. */
+const GRADING_WORDS = /\b(?:grade[sd]?|grading|grader|marks?|marking|marker|score[sd]?|scoring|points|rubric|criteria|level [0-9]|band [0-9]|instructions?|prompt|ai|model|assistant|chatgpt|llm|feedback|evaluat\w+|assess\w*)\b|评分|分数|满分|阅卷|批改|指令/;
 
 function excerpt(text: string, index: number, length: number): string {
   const raw = text.slice(Math.max(0, index), Math.min(text.length, index + Math.max(length, 1)));
   const clean = raw.replace(/\s+/g, ' ').trim();
   return clean.length > 60 ? `${clean.slice(0, 57)}…` : clean;
+}
+
+/** Phrase and act findings on a text, each at the weight its voice gives it. */
+function assess(text: string): { phrases: Found[]; acts: Found[]; score: number } {
+  const normalized = normalizeForScan(text);
+  const variants = scanVariants(normalized);
+  const squashed = squash(normalized);
+  const phrases = scoreRules(PHRASE_RULES, variants);
+  for (const [phrase, reason] of SQUASHED_PHRASES) {
+    // Squashed text has lost its quotes: it counts only where no readable wording was found.
+    const at = squashed.indexOf(phrase);
+    if (at >= 0 && !phrases.some((p) => p.reason === reason)) phrases.push({ reason, index: at, length: phrase.length, variant: squashed, weight: 2 });
+  }
+  const acts = findActs(variants, squashed);
+  return { phrases, acts, score: total([...phrases, ...acts]) };
+}
+
+/** Text the reader does not see (comments, link titles, hidden elements, Base64): any grading act or word there. */
+function concealed(text: string): { what: string; detail: string } | null {
+  const hidden = extractHidden(text).map((t) => ({ what: 'hides grading text in a comment, link title or hidden element', t }));
+  const encoded = decodeBase64Runs(text).map((t) => ({ what: 'hides grading text in Base64', t }));
+  for (const { what, t } of [...hidden, ...encoded]) {
+    const { phrases, acts } = assess(t);
+    if (phrases.length + acts.length > 0 || GRADING_WORDS.test(normalizeForScan(t))) return { what, detail: excerpt(t, 0, 60) };
+  }
+  return null;
 }
 
 export function scanForInjection(input: InjectionScanInput): InjectionScan {
@@ -71,26 +103,20 @@ export function scanForInjection(input: InjectionScanInput): InjectionScan {
   if (BIDI_CONTROLS.test(text)) add('contains text-direction control characters', '');
   const zeroWidth = (text.match(ZERO_WIDTH) ?? []).length;
   if (zeroWidth >= ZERO_WIDTH_LIMIT) add('contains invisible zero-width characters', `${zeroWidth} of them`);
+  const { mixedWords } = foldHomoglyphs(text);
+  if (mixedWords >= MIXED_SCRIPT_LIMIT) add('writes words with look-alike letters from another script', `${mixedWords} words`);
   if (input.marker !== undefined && input.marker !== '' && text.includes(input.marker)) {
     add("contains this request's submission marker", input.marker);
   }
+  const hiding = concealed(text);
+  if (hiding !== null) add(hiding.what, hiding.detail);
 
-  const normalized = normalizeForScan(hidden === '' ? text : `${text}\n${hidden}`);
-  const variants = scanVariants(normalized);
-  for (const rule of PHRASE_RULES) {
-    for (const variant of variants) {
-      const match = rule.pattern.exec(variant);
-      if (match !== null) {
-        add(rule.reason, excerpt(variant, match.index, match[0].length));
-        break;
-      }
-    }
+  const { phrases, acts, score } = assess(hidden === '' ? text : `${text}\n${hidden}`);
+  if (score >= 2) {
+    // Acts explain a finding only when no phrase did: one reason per finding is enough to read.
+    const explained = phrases.length > 0 ? phrases : acts;
+    for (const found of explained.sort((a, b) => b.weight - a.weight)) add(found.reason, excerpt(found.variant, found.index, found.length));
   }
-  const squashed = squash(normalized);
-  const acts = findActs(variants, squashed);
-  // Acts explain a finding only when no phrase did: one reason per finding is enough to read.
-  if (acts.flags && reasons.size === 0) for (const act of acts.found) add(act.reason, excerpt(act.variant, act.index, act.length));
-  for (const [phrase, reason] of SQUASHED_PHRASES) if (squashed.includes(phrase)) add(reason, phrase);
 
   const list = [...reasons.values()];
   return { suspicious: list.length > 0, reasons: list };
