@@ -42,14 +42,14 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     weight: 2,
     reason: 'asks for full marks',
     pattern: new RegExp(
-      String.raw`\b(?:give|award|assign|grade|rate|score|mark)\b (?:this|the|my|me|it)(?: essay| paper| submission| work| response| assignment| student| text)?(?: as)?(?: an?)? (?:100 ?%|100/100|10/10|a\+|perfect score|perfect|excellent)(?=[\s.,!;:]|$)|\b(?:deserves?|earns?|should (?:get|receive)|must (?:get|receive)|has earned|merits?) (?:full|maximum|perfect|the highest|the maximum|top|all) (?:marks?|score|points?|grade)\b`,
+      String.raw`\b(?:give|award|assign|grade|rate|score|mark)\b (?:this|the|my|me|it)(?: essay| paper| submission| work| response| assignment| student| text)?(?: as)?(?: an?)? (?:100 ?%|100/100|10/10|a\+|perfect score|perfect|excellent)(?=[\s.,!;:]|$)`,
     ),
   },
   {
     weight: 2,
     reason: 'tries to change who the grader is',
     pattern: new RegExp(
-      String.raw`\byou are now (?:a|an|the|my) (?:[\w-]+ ){0,2}(?:grader|assistant|ai|model|teacher|examiner|marker|evaluator|bot|judge|chatbot)\b|\byou are now (?:no longer|free|unrestricted|dan|jailbroken|going to|required|instructed|authori[sz]ed|allowed|in (?:developer|dan|god|unrestricted|admin|debug) mode)\b|\bfrom now on,? you (?:are|will (?:act|grade|give|award|respond|answer|ignore|follow|only)|must (?:give|award|ignore|grade|respond|answer))\b|\byou are no longer (?:bound|restricted|limited|required to follow|an? (?:ai|assistant|grader|model|language model))\b|\b(?:act|behave) as (?:a |an |the )?(?:\w+ )?(?:grader|examiner|evaluator|marker|dan|unrestricted ai|different ai)\b|\bpretend (?:that )?you(?:'re| are)\b|\bpretend to be (?:a |an |the )?(?:\w+ )?(?:grader|teacher|examiner|evaluator|marker|ai|assistant)\b|\brole-?play as (?:a |an |the )?(?:\w+ )?(?:grader|teacher|examiner|evaluator|marker|ai|assistant)\b|\bdeveloper mode\b|\bjailbr(?:eak|oken)\b|\bdo anything now\b`,
+      String.raw`\byou are now (?:a|an|the|my) (?:[\w-]+ ){0,2}(?:grader|assistant|ai|model|teacher|examiner|marker|evaluator|bot|judge|chatbot)\b|\byou are now (?:no longer|free|unrestricted|dan|jailbroken|going to|required|instructed|authori[sz]ed|allowed|in (?:developer|dan|god|unrestricted|admin|debug) mode)\b|\bfrom now on,? you (?:are|will (?:act|grade|give|award|respond|answer|ignore|follow|only)|must (?:give|award|ignore|grade|respond|answer))\b|\byou are no longer (?:bound|restricted|limited|required to follow|an? (?:ai|assistant|grader|model|language model))\b|\b(?:act|behave) as (?:a |an |the )?(?:\w+ )?(?:grader|examiner|evaluator|marker|dan|unrestricted ai|different ai)\b|\bpretend (?:that )?you(?:'re| are)\b|\bpretend to be (?:a |an |the )?(?:\w+ )?(?:grader|teacher|examiner|evaluator|marker|ai|assistant)\b|\brole-?play as (?:a |an |the )?(?:\w+ )?(?:grader|teacher|examiner|evaluator|marker|ai|assistant)\b`,
     ),
   },
   {
@@ -69,7 +69,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     weight: 2,
     reason: 'dictates the grading answer',
     pattern:
-      /"(?:level|confidence|overall_feedback|score|points|criteria|evidence|feedback)"\s{0,2}:|\b(?:output|return|respond with|reply with|respond only with|answer with|print)\b(?:\s{1,2}\S+){0,3}?\s{1,2}(?:json|the following (?:json|scores?|grade|output|result)|a score of|scores? of)\b|\blevel\s{0,2}[=:]\s{0,2}\d+\s{0,2}(?:for|on) (?:all|every|each)\b/,
+      /"(?:score|scores|student_score|total|points|grade|level|mark|marks|总分|得分|等级|分数|成绩|feedback|overall_feedback|comments?|confidence|evidence|status|max|max_score|max_total|max_points|grading_result|result|评语|评分结果|状态)"\s{0,2}:[^\n]{0,200}?"(?:feedback|overall_feedback|comments?|confidence|evidence|status|max|max_score|max_total|max_points|grading_result|result|评语|评分结果|状态)"\s{0,2}:|"(?:feedback|overall_feedback|comments?|confidence|evidence|status|max|max_score|max_total|max_points|grading_result|result|评语|评分结果|状态)"\s{0,2}:[^\n]{0,200}?"(?:score|scores|student_score|total|points|grade|level|mark|marks|总分|得分|等级|分数|成绩)"\s{0,2}:|\b(?:output|return|respond with|reply with|respond only with|answer with|print)\b(?:\s{1,2}\S+){0,3}?\s{1,2}(?:json|the following (?:json|scores?|grade|output|result)|a score of|scores? of)\b|\blevel\s{0,2}[=:]\s{0,2}\d+\s{0,2}(?:for|on) (?:all|every|each)\b/,
   },
   {
     weight: 2,
@@ -89,6 +89,17 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     pattern:
       /<<<|>>>|<\/?\s{0,2}(?:submission|student[_ -]?(?:text|work|submission|essay)|essay|user|user[_ -]input|system|instructions?|document|rubric)\s{0,2}>|\[\/?(?:submission|essay|system|end)\]|(?:^|\n|[-=*#[<(]{2})\s{0,2}end (?:of )?(?:the )?(?:submission|essay|student (?:text|work|submission|essay)|user input|input|document|text)\s{0,2}(?:[-=*#\]>)]{2}|\n|$)|(?:^|\n)\s{0,2}[-=*#]{2,}\s{0,2}(?:begin|start) (?:of )?(?:the )?(?:system|instructions?|grader|new)/,
   },
+  {
+    weight: 1,
+    reason: 'dictates the grading answer',
+    pattern: /"(?:level|confidence|overall_feedback|score|points|criteria|evidence|feedback)"\s{0,2}:/,
+  },
+  {
+    // Named in any essay on AI safety: a sign only beside an act.
+    weight: 1,
+    reason: 'tries to change who the grader is',
+    pattern: /\bdeveloper mode\b|\bjailbr(?:eak|oken)\b|\bdo anything now\b/,
+  },
   // Chinese.
   {
     weight: 2,
@@ -105,7 +116,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
   {
     weight: 2,
     reason: 'tries to change who the grader is',
-    pattern: /你现在是|你现在的身份|从现在(?:开始|起)[,，]?\s{0,2}你|假装你是|你要扮演|请扮演|开发者模式|越狱/,
+    pattern: /你现在是|你现在的身份|从现在(?:开始|起)[,，]?\s{0,2}(?:请)?你|假装你是|(?:你要|请你?|你来|你将)扮演|开发者模式|越狱/,
   },
   {
     weight: 2,
