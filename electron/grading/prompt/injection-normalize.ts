@@ -8,7 +8,7 @@
  */
 
 /** Zero-width characters, soft hyphens and bidirectional controls: none is seen by a reader. */
-const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF\u00AD\u180E\u034F\u061C]/g;
+const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF\u00AD\u180E\u061C]|\u034F/g;
 
 export function stripInvisible(text: string): string {
   return text.replace(INVISIBLE, '');
@@ -47,7 +47,10 @@ export function foldHomoglyphs(text: string): { text: string; mixedWords: number
  */
 export function collapseLetterSpacing(text: string): string {
   return text.replace(/(?<![\p{L}\p{N}])\p{L}(?![\p{L}\p{N}])(?:(?:[ \u3000]| {2,4}|\t)\p{L}(?![\p{L}\p{N}])){2,}/gu, (run) =>
-    run.replace(/ {2,4}|\t/g, '\u0000').replace(/[ \u3000]/g, '').replace(/\u0000/g, ' '),
+    run
+      .split(/ {2,4}|\t/)
+      .map((word) => word.replace(/[ \u3000]/g, ''))
+      .join(' '),
   );
 }
 

@@ -18,9 +18,13 @@
  *   perfect 16", "内容：A"), a grading rule or policy in its favour, a grade said to be given
  *   already, the grader's answer written out, the grader addressed by role.
  *
- * Obfuscation handled: case, full-width letters, accents, zero-width characters inside words,
- * leetspeak (1gn0r3), letter spacing (i g n o r e, i.g.n.o.r.e), hyphenation, spaces between
- * Chinese characters.
+ * Obfuscation handled (injection-normalize.ts): case, full-width letters, accents, zero-width and
+ * bidi characters, look-alike Cyrillic and Greek letters in mixed-script words, leetspeak that
+ * spells a word (1gn0r3), letter spacing (g i v e  m e, i.g.n.o.r.e), hyphenation, spaces between
+ * Chinese characters, Base64, comments, link titles and hidden elements.
+ *
+ * Voice (injection-score.ts): a match inside quotes or code, or reported as said to someone else,
+ * counts one less than the author's own words, so an essay that quotes an injection is not one.
  */
 import { findActs } from './injection-acts.ts';
 import { decodeBase64Runs, extractHidden, foldHomoglyphs } from './injection-normalize.ts';
@@ -49,6 +53,8 @@ const ZERO_WIDTH = /[\u200B\u200C\u2060\u180E\uFEFF\u00AD]/g;
 const ZERO_WIDTH_LIMIT = 4;
 /** Words written in two scripts at once ("grаdеr" with Cyrillic а and е): a few are a typo, more a disguise. */
 const MIXED_SCRIPT_LIMIT = 3;
+/** How much concealed text is read. */
+const CONCEALED_LIMIT = 64 * 1024;
 /** Grading words: in text nobody sees, a mention of them is enough to show the teacher. */
 const GRADING_WORDS = /\b(?:grade[sd]?|grading|grader|marks?|marking|marker|score[sd]?|scoring|points|rubric|criteria|level [0-9]|band [0-9]|instructions?|prompt|ai|model|assistant|chatgpt|llm|feedback|evaluat\w+|assess\w*)\b|评分|分数|满分|阅卷|批改|指令/;
 
@@ -75,11 +81,21 @@ function assess(text: string): { phrases: Found[]; acts: Found[]; score: number 
 
 /** Text the reader does not see (comments, link titles, hidden elements, Base64): any grading act or word there. */
 function concealed(text: string): { what: string; detail: string } | null {
-  const hidden = extractHidden(text).map((t) => ({ what: 'hides grading text in a comment, link title or hidden element', t }));
-  const encoded = decodeBase64Runs(text).map((t) => ({ what: 'hides grading text in Base64', t }));
-  for (const { what, t } of [...hidden, ...encoded]) {
-    const { phrases, acts } = assess(t);
-    if (phrases.length + acts.length > 0 || GRADING_WORDS.test(normalizeForScan(t))) return { what, detail: excerpt(t, 0, 60) };
+  const groups = [
+    { what: 'hides grading text in a comment, link title or hidden element', parts: extractHidden(text) },
+    { what: 'hides grading text in Base64', parts: decodeBase64Runs(text) },
+  ];
+  for (const { what, parts } of groups) {
+    // All of a kind read at once: a file of a thousand comments costs one scan, not a thousand;
+    // an injection is short, so the first 64 KB of it is plenty.
+    const joined = parts.join('\n').slice(0, CONCEALED_LIMIT);
+    if (joined === '') continue;
+    const { phrases, acts } = assess(joined);
+    const word = GRADING_WORDS.exec(normalizeForScan(joined));
+    if (phrases.length + acts.length > 0 || word !== null) {
+      const shown = parts.find((part) => GRADING_WORDS.test(normalizeForScan(part))) ?? parts[0] ?? '';
+      return { what, detail: excerpt(shown, 0, 60) };
+    }
   }
   return null;
 }
