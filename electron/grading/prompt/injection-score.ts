@@ -45,7 +45,7 @@ function inside(spans: readonly [number, number][], start: number, end: number):
 }
 
 /** Someone else told to do it: "telling the AI to", "asked ChatGPT to", "tricked the model into". */
-const REPORTED = /\b(?:tell|tells|told|telling|ask|asks|asked|asking|instruct(?:s|ed|ing)?|order(?:s|ed|ing)?|trick(?:s|ed|ing)?|get|gets|got|getting|convinc(?:e|es|ed|ing)|persuad(?:e|es|ed|ing)|fool(?:s|ed|ing)?|such as|like)\b(?: (?:the|a|an|their|its|it|them|him|her|chatbots?|bots?|models?|ais?|systems?|graders?)(?: [a-z]+){0,2})? (?:to|into)? ?$/;
+const REPORTED = /\b(?:tell|tells|told|telling|ask|asks|asked|asking|instruct(?:s|ed|ing)?|order(?:s|ed|ing)?|trick(?:s|ed|ing)?|get|gets|got|getting|convinc(?:e|es|ed|ing)|persuad(?:e|es|ed|ing)|fool(?:s|ed|ing)?)\b(?: (?:the|a|an|their|its|it|them|him|her|chatbots?|bots?|models?|ais?|systems?|graders?)(?: [a-z]+){0,2})? (?:to|into)? ?$/;
 
 function reported(variant: string, index: number): boolean {
   const before = variant.slice(Math.max(0, index - 50), index);
