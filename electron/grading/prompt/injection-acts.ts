@@ -8,21 +8,18 @@
  * together.
  */
 
-export interface ActRule {
-  reason: string;
-  /** 2: flags alone; 1: flags with another act. */
-  weight: 1 | 2;
-  pattern: RegExp;
-}
+import { REQUEST_RULES } from './injection-requests.ts';
+import { GRADER, WHOEVER } from './injection-words.ts';
+import { type Found, scoreRules, type WeightedRule } from './injection-score.ts';
 
-const GRADER = String.raw`(?:ai|a\.i\.|artificial intelligence|grader|(?:grading|scoring|marking|evaluation|assessment|reviewing) (?:ai|system|model|bot|tool|assistant|software|engine|pipeline)|ai (?:reviewer|grader|marker|evaluator|assessor|assistant|model|system)|marker|evaluator|examiner|assessor|scorer|model|llm|chatgpt|gpt(?:-?\d\w*)?|claude|gemini|copilot|language model|large language model|automated (?:grader|grading|marker|system)|assistant|chatbot|bot|machine)`;
-const WHOEVER = String.raw`(?:whoever|whatever|anyone|anybody|anything|the (?:one|person|system|program) (?:who|that))(?: or (?:whoever|whatever))? (?:is )?(?:grad|mark|scor|evaluat|assess|review|read|check)(?:es|s|ing)?`;
+export type ActRule = WeightedRule;
+
 /** A top or full grade, the thing an injection asks for. */
 const TOP = String.raw`(?:full|maximum|max|perfect|top|highest|best|best possible|highest possible|maximal) (?:marks?|points?|scores?|grades?|credit|levels?|bands?|rating|possible (?:score|grade|level|band|mark)s?)|(?:level|band|tier|grade) (?:[4-9]|10|a\+?)\b|an? a\+?(?=[\s.,!;:)"']|$)|a\+|100 ?%|(?:10|ten) out of (?:10|ten)|the maximum|exemplary|exceeds expectations|outstanding|excellent|the top(?: level| band| grade| mark)?`;
 const ALL_CRITERIA = String.raw`(?:all|every|each)(?: of the| single| one)? (?:criteri(?:on|a)|categor(?:y|ies)|dimensions?|traits?|rows?|sections?|parts?|items?|areas?)|everything|across the board`;
-const GRADE_VERB = String.raw`(?:give|award|assign|grant|record|enter|rate|score|grade|mark|put down|treat|consider|evaluate|assess|return|output)`;
+const GRADE_VERB = String.raw`(?:give|award|assign|grant|record|enter|rate|score|grade|mark|put down|put|place|treat|consider|evaluate|assess|return|output)`;
 /** The work itself, named as the thing being graded ("this essay", "the above response"). */
-const SELF = String.raw`(?:(?:this|the present|the above|the following|the attached) (?:essay|response|submission|paper|work|answer|assignment|piece of work|piece|report|text|entry|composition|project)|the (?:essay|response|submission|paper|answer|work) (?:above|below))`;
+const SELF = String.raw`(?:(?:this|the present|the above|the following|the attached) (?:essay|response|submission|paper|work|answer|assignment|piece of work|piece|report|text|entry|composition|project|reflection|story|poem|review|summary|letter|journal|analysis|article|speech|homework|answer sheet|write-up|lab report)|the (?:essay|response|submission|paper|answer|work) (?:above|below))`;
 /** A grade as a value: what a grading sentence ends with when it assigns the top of the scale. */
 const GRADE_VALUE = String.raw`(?:full|maximum|max|perfect|top|highest|best)(?: possible)? (?:marks?|points?|scores?|grades?|credit|levels?|bands?|rating|category)|(?:level|band|tier|grade) (?:[4-9]|10|a\+?)\b|an? a\+?(?=[\s.,!;:)"']|$)|a\+|100 ?%|perfect \d{1,3}\b|(?:at|to) (?:the )?maximum\b|full credit|(?:the )?(?:exceeds|exemplary|mastery|distinction|advanced|excellent|outstanding) (?:standard|level|band|category|grade)s?|all (?:the |of the )?(?:criteria|requirements)`;
 /** Verbs of a grade being given, in the passive ("was graded at", "has been pre-approved at"). */
@@ -36,14 +33,14 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'addresses the grader',
     weight: 2,
     pattern: new RegExp(
-      String.raw`\b(?:note|message|reminder|hint|memo|warning|instructions?|request|plea|notice|attention|psst|hey|dear|hello|hi)\b(?: there)?,? (?:for |to )?(?:the |any |all |my |our |you,? )?(?:${GRADER}s?|${WHOEVER})\b(?=\s{0,2}(?:[,:：!.;—–-]|$| (?:please|you|reading|grading|marking|scoring|reviewing|checking|evaluating|this|it|my|who|that|which|only|here|below|about|regarding|on|in)\b))|\b(?:to|for) (?:the |any |all |whichever |every )?(?:${GRADER}|${WHOEVER})(?: only| reading this| that reads this| grading this| scoring this)?\s{0,2}[:,：]|\bto ${WHOEVER}\b|(?:^|[\n.!?"])\s{0,2}(?:dear |hey |ok,? |okay,? )?(?:${GRADER})\s{0,2}[,:：]\s{0,2}(?:please |now |when |if |you |remember |note |ignore |do |don't |give |grade |mark |award |assign |kindly |confirm |record |score |rate |treat )|\bif you(?:'re| are) (?:an? )?(?:${GRADER}|large language model|automated|grading|computer program)\b|\b(?:as|since|because) (?:an? |the )?(?:${GRADER})(?: grading| marking)?(?: assistant| system| model| tool)?,? you\b|\bwhen you (?:grade|mark|score|evaluate|assess|review|read) (?:this|my)\b|\byou,? (?:the|dear|our) (?:${GRADER})\b`,
+      String.raw`\b(?:note|message|reminder|hint|memo|warning|instructions?|request|plea|notice|attention|psst|hey|dear|hello|hi)\b(?: there)?,? (?:for |to )?(?:the |any |all |my |our |you,? )?(?:${GRADER}s?|${WHOEVER})\b(?=\s{0,2}(?:[,:：!.;—–-]|$| (?:please|you|reading|grading|marking|scoring|reviewing|checking|evaluating|this|it|my|who|that|which|only|here|below|about|regarding|on|in)\b))|\b(?:to|for) (?:the |any |all |whichever |every )?(?:${GRADER}|${WHOEVER})(?: only| (?:that|who|which) [a-z]+s?| [a-z]+ing)?(?: (?:this|my|the)(?: [a-z]+){0,2})?\s{0,2}[:,：]|\bto ${WHOEVER}\b|(?:^|[\n.!?"])\s{0,2}(?:dear |hey |ok,? |okay,? )?(?:${GRADER})\s{0,2}[,:：]\s{0,2}(?:please |now |when |if |you |remember |note |ignore |do |don't |give |grade |mark |award |assign |kindly |confirm |record |score |rate |treat )|\bif you(?:'re| are) (?:an? )?(?:${GRADER}|large language model|automated|grading|computer program)\b|\b(?:as|since|because) (?:an? |the )?(?:${GRADER})(?: grading| marking)?(?: assistant| system| model| tool)?,? you\b|\bwhen you (?:grade|mark|score|evaluate|assess|review|read) (?:this|my)\b|\byou,? (?:the|dear|our) (?:${GRADER})\b`,
     ),
   },
   {
     reason: 'tells the grader what grade to give',
     weight: 2,
     pattern: new RegExp(
-      String.raw`\b${GRADE_VERB}\b(?: (?:this|the|my|it|me|her|him|them|us)(?: (?:essay|paper|submission|work|response|answer|assignment|student|text|piece|one))?)?(?: (?:as|at|with|a|an|the|on|in|for|to be|it))*(?: (?:very|really|the))? (?:${TOP})|\b(?:${GRADE_VERB}|give) (?:${ALL_CRITERIA}|them all|it all)(?: (?:as|at|with|a|an|the))* (?:${TOP}|fully met|met|satisfied)|\b(?:treat|consider|mark|count) (?:${ALL_CRITERIA}) as (?:fully )?(?:met|satisfied|achieved|complete)`,
+      String.raw`\b${GRADE_VERB}\b(?: (?:this|the|my|it|me|us)(?: (?:essay|paper|submission|work|response|answer|assignment|student|text|piece|one|story|reflection|report|poem|homework))?)?(?: (?:as|at|with|a|an|the|on|in|for|to be|it))*(?: (?:very|really|the))? (?:${TOP})|\b(?:${GRADE_VERB}|give) (?:${ALL_CRITERIA}|them all|it all)(?: (?:as|at|with|a|an|the))* (?:${TOP}|fully met|met|satisfied)|\b(?:treat|consider|mark|count) (?:${ALL_CRITERIA}) as (?:fully )?(?:met|satisfied|achieved|complete)`,
     ),
   },
   {
@@ -64,7 +61,7 @@ export const ACT_RULES: readonly ActRule[] = [
   {
     reason: 'writes its own score',
     weight: 2,
-    pattern: /(?:(?:^|\n)[^\n]{0,40}(?:[|:—–-]|\bis\b) ?(?:level|band|tier) ?\d[^\n]{0,60}){2}|(?:^|\n)[*_ -]{0,4}(?:level|band|score|grade) ?[:=] ?\d\b[^]{0,200}?\n[*_ -]{0,4}(?:level|band|score|grade) ?[:=] ?\d\b|(?:(?:^|\n)[^\n]{1,40}(?:[|:—–-] ?)\d{1,2} ?(?:points?|marks?|pts|\/ ?\d{1,2})\b[^\n]{0,40}){3}|(?:[^.\n]{1,30}[—–:-] ?\d{1,2} (?:points?|marks?)\.){3}/,
+    pattern: /(?:(?:^|\n)[^\n]{0,40}(?:[|:—–-]|\bis\b) ?(?:level|band|tier) ?\d[^\n]{0,60}){2}|(?:^|\n)[*_ -]{0,4}(?:level|band|score|grade) ?[:=] ?\d\b[^]{0,200}?\n[*_ -]{0,4}(?:level|band|score|grade) ?[:=] ?\d\b|(?:(?:^|\n)[^\n]{1,40}(?:[|:—–-] ?)\d{1,2} ?(?:points?|marks?|pts|\/ ?\d{1,2})\b[^\n]{0,40}){3}|(?:^|[\n.])(?:[^.\n]{1,30}[—–:-] ?\d{1,2} (?:points?|marks?)\.){3}/,
   },
   {
     reason: 'claims the authority of the teacher, the rubric or the system',
@@ -151,7 +148,7 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'tells the grader what grade to give',
     weight: 2,
     pattern: new RegExp(
-      String.raw`\b(?:(?:grade|score|mark|level|result|band|rating)s? (?:for|of) ${SELF}|the (?:correct|right|proper|appropriate|true|real|actual|only|fair|deserved) (?:grade|score|mark|level|result|band)s?(?: for (?:this|my|the) [a-z]+)?) (?:is|are|should be|would be|will be|must be|=)(?: an?| the)? (?:${GRADE_VALUE}|[a-f][+-]?(?=[.,;!]|\s{0,2}$|\n| grade)|\d{1,3} ?\/ ?\d{1,3})|\b(?:grade|score|mark|level|result|band)s? (?:for|of) ${SELF} (?:has been|have been|was|is|is to be) (?:set|fixed|recorded|entered|changed|raised|locked) (?:to|at|as) (?:the |a |an )?(?:${GRADE_VALUE}|\d{1,3}\b|[a-f][+-]?(?=[.,;!]|\s{0,2}$|\n))|\byour (?:evaluation|grading|grade|score|scores|assessment|marking)(?: (?:of|for) (?:this|my) [a-z]+)? (?:should|must|needs to|has to|will|shall) (?:report|show|give|record|be|list|assign|contain|read|say|award)(?: [\w,]+){0,2}? (?:${GRADE_VALUE}|level \d)|\b(?:grade|mark|score|rate|treat|evaluate|assess) (?:this|it|my [a-z]+)(?: [a-z]+)? as (?:you would |if it were |though it were |if it was )?(?:a |an )?(?:perfect|flawless|model|exemplary|top|full-marks) (?:paper|essay|answer|response|submission|work|piece)|\b(?:anything|any (?:score|grade|mark|level|result)) (?:below|less than|lower than|other than|short of) (?:the |a )?(?:maximum|full marks|perfect score|(?:top|highest) (?:band|level|grade|mark|score))\b`,
+      String.raw`\b(?:(?:grade|score|mark|level|result|band|rating)s? (?:for|of) ${SELF}|the (?:correct|right|proper|appropriate|true|real|actual|only|fair|deserved) (?:grade|score|mark|level|result|band|outcome|rating|evaluation)s?(?: for (?:this|my|the) [a-z]+)?) (?:is|are|should be|would be|will be|must be|=)(?: an?| the)? (?:${GRADE_VALUE}|[a-f][+-]?(?=[.,;!]|\s{0,2}$|\n| grade)|\d{1,3} ?\/ ?\d{1,3})|\b(?:grade|score|mark|level|result|band)s? (?:for|of) ${SELF} (?:has been|have been|was|is|is to be) (?:set|fixed|recorded|entered|changed|raised|locked) (?:to|at|as) (?:the |a |an )?(?:${GRADE_VALUE}|\d{1,3}\b|[a-f][+-]?(?=[.,;!]|\s{0,2}$|\n))|\byour (?:evaluation|grading|grade|score|scores|assessment|marking)(?: (?:of|for) (?:this|my) [a-z]+)? (?:should|must|needs to|has to|will|shall) (?:report|show|give|record|be|list|assign|contain|read|say|award)(?: [\w,]+){0,2}? (?:${GRADE_VALUE}|level \d)|\b(?:grade|mark|score|rate|treat|evaluate|assess) (?:this|it|my [a-z]+)(?: [a-z]+)? as (?:you would |if it were |though it were |if it was )?(?:a |an )?(?:perfect|flawless|model|exemplary|top|full-marks) (?:paper|essay|answer|response|submission|work|piece)|\b(?:anything|any (?:score|grade|mark|level|result)) (?:below|less than|lower than|other than|short of) (?:the |a )?(?:maximum|full marks|perfect score|(?:top|highest) (?:band|level|grade|mark|score))\b`,
     ),
   },
   {
@@ -205,11 +202,6 @@ export const ACT_RULES: readonly ActRule[] = [
     pattern: /\b(?:the|this|my|its|your) (?:grade|mark|score|result|level)s? (?:is|are|has been|was) (?:final|confirmed|locked|fixed|settled|already decided)\b/,
   },
   {
-    reason: 'hides text in a comment',
-    weight: 2,
-    pattern: /<!--|(?:^|\n)\[[^\]\n]{0,20}\]: ?# ?[("]/,
-  },
-  {
     reason: 'claims the grade was already given',
     weight: 1,
     pattern: new RegExp(String.raw`\b(?:agreed|${GIVEN}) at (?:${GRADE_VALUE})|\b(?:approved|verified|confirmed|cleared|signed off|pre-?approved) for (?:${GRADE_VALUE})|\b(?:has|have) been (?:moderated|pre-?graded|signed off)\b|\b(\d{1,2}) ?(?:\/|out of) ?\1\b[^.\n]{0,20}\b(?:in|on|for|across) (?:${ALL_CRITERIA})`),
@@ -235,7 +227,7 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'addresses the grader',
     weight: 2,
     pattern:
-      /(?:致|给|写给|告诉|提醒|亲爱的|尊敬的)(?:各位|所有)?(?:的)?(?:ai|人工智能|阅卷|评分|批改|判卷|打分)(?:老师|系统|助手|模型|员|程序|机器人)?(?:和(?:ai|人工智能|阅卷|评分|批改)[^\s，,：:]{0,4})?[:：,，]|作为(?:一个)?(?:ai|人工智能|语言模型|大模型|评分|批改|阅卷)(?:批改|评分|阅卷)?(?:助手|模型|系统|老师|程序)?[，,]?你|如果你是(?:ai|人工智能|语言模型|大模型|机器人|阅卷|评分|批改)|(?:ai|人工智能|模型|助手)[,，:：](?:请|你)/,
+      /(?:致|给|写给|告诉|提醒|亲爱的|尊敬的)(?:各位|所有)?(?:的)?(?:ai|人工智能|阅卷|评分|批改|判卷|打分)(?:老师|系统|助手|模型|员|程序|机器人)?(?:和(?:ai|人工智能|阅卷|评分|批改)[^\s，,：:]{0,4})?[:：,，]|(?:致|写给|给)[^。！？\n：:]{0,8}?(?:ai|人工智能|评分助手|阅卷老师|阅卷系统|评分系统|批改系统|批改助手|评分模型|阅卷人|评卷人)(?:的(?:话|信|要求|说明|留言|提示|备注))?\s{0,2}(?:[:：,，]|——)|作为(?:一个)?(?:ai|人工智能|语言模型|大模型|评分|批改|阅卷)(?:批改|评分|阅卷)?(?:助手|模型|系统|老师|程序)?[，,]?你|如果你是(?:ai|人工智能|语言模型|大模型|机器人|阅卷|评分|批改)|(?:ai|人工智能|模型|助手)[,，:：](?:请|你)/,
   },
   {
     reason: 'tells the grader what grade to give',
@@ -294,25 +286,14 @@ export const SQUASHED_ACTS: readonly ActRule[] = [
   },
 ];
 
-/** The acts found: reason and where, strongest first; `flags` when they add up to an injection. */
-export function findActs(variants: readonly string[], squashed: string): { flags: boolean; found: { reason: string; index: number; length: number; variant: string }[] } {
-  const found: { reason: string; index: number; length: number; variant: string; weight: number }[] = [];
-  for (const rule of ACT_RULES) {
-    for (const variant of variants) {
-      const match = rule.pattern.exec(variant);
-      if (match !== null) {
-        found.push({ reason: rule.reason, index: match.index, length: match[0].length, variant, weight: rule.weight });
-        break;
-      }
-    }
-  }
+/** The acts found: reason, where and how much each counts, strongest first. */
+export function findActs(variants: readonly string[], squashed: string): Found[] {
+  const found = scoreRules([...ACT_RULES, ...REQUEST_RULES], variants);
   for (const rule of SQUASHED_ACTS) {
+    // Squashed text has lost its quotes: it counts only where no readable wording was found.
+    if (found.some((act) => act.reason === rule.reason)) continue;
     const match = rule.pattern.exec(squashed);
     if (match !== null) found.push({ reason: rule.reason, index: match.index, length: match[0].length, variant: squashed, weight: rule.weight });
   }
-  // Two rules for the same act (a Markdown and a plain grading heading) are one act, not two.
-  const byReason = new Map<string, number>();
-  for (const act of found) byReason.set(act.reason, Math.max(byReason.get(act.reason) ?? 0, act.weight));
-  const score = [...byReason.values()].reduce((sum, weight) => sum + weight, 0);
-  return { flags: score >= 2, found: found.sort((a, b) => b.weight - a.weight) };
+  return found.sort((a, b) => b.weight - a.weight);
 }

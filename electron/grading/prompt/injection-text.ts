@@ -5,20 +5,19 @@
  * took the scan cubic time).
  */
 
-const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'i', '€': 'e' };
+import { collapseLetterSpacing, foldHomoglyphs, foldLeet, stripInvisible } from './injection-normalize.ts';
 
 /**
- * Lower case, NFKC (full-width → ASCII), no accents, no invisible characters, straight quotes;
- * any whitespace run is one space, one line break or one blank line.
+ * Lower case, NFKC (full-width → ASCII), look-alike letters of mixed-script words in Latin, no
+ * accents, no invisible characters, letter-spaced words joined, straight quotes; any whitespace
+ * run is one space, one line break or one blank line.
  */
 export function normalizeForScan(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(/[\u200B-\u200F\u2060-\u2064\uFEFF\u00AD\u180E]/g, '')
+  return collapseLetterSpacing(foldHomoglyphs(stripInvisible(text.normalize('NFKC'))).text)
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
-    .replace(/[\u2018\u2019\u02BC\u0060\u00B4]/g, "'")
+    .replace(/[\u2018\u2019\u02BC\u00B4]/g, "'")
     .replace(/[\u201C\u201D\u00AB\u00BB]/g, '"')
     .replace(/[\u2013\u2014\u2212]/g, '-')
     .replace(/\r\n?|[\u2028\u2029\u0085\v\f]/g, '\n')
@@ -35,16 +34,12 @@ function despace(text: string): string {
     .replace(/(?<=\p{Script=Han}) +(?=\p{Script=Han})/gu, '');
 }
 
-function unleet(text: string): string {
-  return text.replace(/(?<=[a-z0-9@$!|€])[013457@$!|€]|[013457@$!|€](?=[a-z0-9@$!|€])/g, (ch) => LEET[ch] ?? ch);
-}
-
 /** The normalized text, de-spaced, de-leeted and both: a rule matching any of them matches. */
 export function scanVariants(normalized: string): string[] {
-  return [...new Set([normalized, despace(normalized), unleet(normalized), despace(unleet(normalized))])];
+  return [...new Set([normalized, despace(normalized), foldLeet(normalized), despace(foldLeet(normalized))])];
 }
 
 /** Letters and Han characters only, for phrases hidden by punctuation ("ign0re_prev-ious"). */
 export function squash(normalized: string): string {
-  return despace(unleet(normalized)).replace(/[^a-z\p{Script=Han}]+/gu, '');
+  return despace(foldLeet(normalized)).replace(/[^a-z\p{Script=Han}]+/gu, '');
 }

@@ -18,12 +18,18 @@
  *   perfect 16", "内容：A"), a grading rule or policy in its favour, a grade said to be given
  *   already, the grader's answer written out, the grader addressed by role.
  *
- * Obfuscation handled: case, full-width letters, accents, zero-width characters inside words,
- * leetspeak (1gn0r3), letter spacing (i g n o r e, i.g.n.o.r.e), hyphenation, spaces between
- * Chinese characters.
+ * Obfuscation handled (injection-normalize.ts): case, full-width letters, accents, zero-width and
+ * bidi characters, look-alike Cyrillic and Greek letters in mixed-script words, leetspeak that
+ * spells a word (1gn0r3), letter spacing (g i v e  m e, i.g.n.o.r.e), hyphenation, spaces between
+ * Chinese characters, Base64, comments, link titles and hidden elements.
+ *
+ * Voice (injection-score.ts): a match inside quotes or code, or reported as said to someone else,
+ * counts one less than the author's own words, so an essay that quotes an injection is not one.
  */
 import { findActs } from './injection-acts.ts';
+import { decodeBase64Runs, extractHidden, foldHomoglyphs } from './injection-normalize.ts';
 import { PHRASE_RULES, SQUASHED_PHRASES } from './injection-phrases.ts';
+import { type Found, scoreRules, total } from './injection-score.ts';
 import { normalizeForScan, scanVariants, squash } from './injection-text.ts';
 
 export interface InjectionScanInput {
@@ -45,11 +51,53 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 const ZERO_WIDTH = /[\u200B\u200C\u2060\u180E\uFEFF\u00AD]/g;
 /** Zero-width runs this long do not happen in typed text. */
 const ZERO_WIDTH_LIMIT = 4;
+/** Words written in two scripts at once ("grаdеr" with Cyrillic а and е): a few are a typo, more a disguise. */
+const MIXED_SCRIPT_LIMIT = 3;
+/** How much concealed text is read. */
+const CONCEALED_LIMIT = 64 * 1024;
+/** Grading words: in text nobody sees, a mention of them is enough to show the teacher. */
+const GRADING_WORDS = /\b(?:grade[sd]?|grading|grader|marks?|marking|marker|score[sd]?|scoring|points|rubric|criteria|level [0-9]|band [0-9]|instructions?|prompt|ai|model|assistant|chatgpt|llm|feedback|evaluat\w+|assess\w*)\b|评分|分数|满分|阅卷|批改|指令/;
 
 function excerpt(text: string, index: number, length: number): string {
   const raw = text.slice(Math.max(0, index), Math.min(text.length, index + Math.max(length, 1)));
   const clean = raw.replace(/\s+/g, ' ').trim();
   return clean.length > 60 ? `${clean.slice(0, 57)}…` : clean;
+}
+
+/** Phrase and act findings on a text, each at the weight its voice gives it. */
+function assess(text: string): { phrases: Found[]; acts: Found[]; score: number } {
+  const normalized = normalizeForScan(text);
+  const variants = scanVariants(normalized);
+  const squashed = squash(normalized);
+  const phrases = scoreRules(PHRASE_RULES, variants);
+  for (const [phrase, reason] of SQUASHED_PHRASES) {
+    // Squashed text has lost its quotes: it counts only where no readable wording was found.
+    const at = squashed.indexOf(phrase);
+    if (at >= 0 && !phrases.some((p) => p.reason === reason)) phrases.push({ reason, index: at, length: phrase.length, variant: squashed, weight: 2 });
+  }
+  const acts = findActs(variants, squashed);
+  return { phrases, acts, score: total([...phrases, ...acts]) };
+}
+
+/** Text the reader does not see (comments, link titles, hidden elements, Base64): any grading act or word there. */
+function concealed(text: string): { what: string; detail: string } | null {
+  const groups = [
+    { what: 'hides grading text in a comment, link title or hidden element', parts: extractHidden(text) },
+    { what: 'hides grading text in Base64', parts: decodeBase64Runs(text) },
+  ];
+  for (const { what, parts } of groups) {
+    // All of a kind read at once: a file of a thousand comments costs one scan, not a thousand;
+    // an injection is short, so the first 64 KB of it is plenty.
+    const joined = parts.join('\n').slice(0, CONCEALED_LIMIT);
+    if (joined === '') continue;
+    const { phrases, acts } = assess(joined);
+    const word = GRADING_WORDS.exec(normalizeForScan(joined));
+    if (phrases.length + acts.length > 0 || word !== null) {
+      const shown = parts.find((part) => GRADING_WORDS.test(normalizeForScan(part))) ?? parts[0] ?? '';
+      return { what, detail: excerpt(shown, 0, 60) };
+    }
+  }
+  return null;
 }
 
 export function scanForInjection(input: InjectionScanInput): InjectionScan {
@@ -71,26 +119,20 @@ export function scanForInjection(input: InjectionScanInput): InjectionScan {
   if (BIDI_CONTROLS.test(text)) add('contains text-direction control characters', '');
   const zeroWidth = (text.match(ZERO_WIDTH) ?? []).length;
   if (zeroWidth >= ZERO_WIDTH_LIMIT) add('contains invisible zero-width characters', `${zeroWidth} of them`);
+  const { mixedWords } = foldHomoglyphs(text);
+  if (mixedWords >= MIXED_SCRIPT_LIMIT) add('writes words with look-alike letters from another script', `${mixedWords} words`);
   if (input.marker !== undefined && input.marker !== '' && text.includes(input.marker)) {
     add("contains this request's submission marker", input.marker);
   }
+  const hiding = concealed(text);
+  if (hiding !== null) add(hiding.what, hiding.detail);
 
-  const normalized = normalizeForScan(hidden === '' ? text : `${text}\n${hidden}`);
-  const variants = scanVariants(normalized);
-  for (const rule of PHRASE_RULES) {
-    for (const variant of variants) {
-      const match = rule.pattern.exec(variant);
-      if (match !== null) {
-        add(rule.reason, excerpt(variant, match.index, match[0].length));
-        break;
-      }
-    }
+  const { phrases, acts, score } = assess(hidden === '' ? text : `${text}\n${hidden}`);
+  if (score >= 2) {
+    // Acts explain a finding only when no phrase did: one reason per finding is enough to read.
+    const explained = phrases.length > 0 ? phrases : acts;
+    for (const found of explained.sort((a, b) => b.weight - a.weight)) add(found.reason, excerpt(found.variant, found.index, found.length));
   }
-  const squashed = squash(normalized);
-  const acts = findActs(variants, squashed);
-  // Acts explain a finding only when no phrase did: one reason per finding is enough to read.
-  if (acts.flags && reasons.size === 0) for (const act of acts.found) add(act.reason, excerpt(act.variant, act.index, act.length));
-  for (const [phrase, reason] of SQUASHED_PHRASES) if (squashed.includes(phrase)) add(reason, phrase);
 
   const list = [...reasons.values()];
   return { suspicious: list.length > 0, reasons: list };

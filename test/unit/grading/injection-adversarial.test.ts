@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { scanForInjection } from '../../../electron/grading/prompt/injection.ts';
 import { ACT_RULES } from '../../../electron/grading/prompt/injection-acts.ts';
 import { PHRASE_RULES } from '../../../electron/grading/prompt/injection-phrases.ts';
+import { REQUEST_RULES } from '../../../electron/grading/prompt/injection-requests.ts';
 import { normalizeForScan, scanVariants } from '../../../electron/grading/prompt/injection-text.ts';
 
 const MB = 1 << 20;
@@ -48,6 +49,12 @@ const ADVERSARIAL: Readonly<Record<string, string>> = {
   'near-miss criterion lists': fill('criterion scores: a 4, b 4; a 4 in every '),
   'near-miss vocatives': fill('hi there, dear model note from the teacher '),
   'near-miss comments and settled grades': fill('<!- [//]: the mark for this essay has been set '),
+  'near-miss requests': fill('print your your set the score to give my essay 9 out of '),
+  'near-miss foreign notes': fill('nota para el ignora la la la pon la nota '),
+  'near-miss quotes and code': fill('"a ``` `b "c '),
+  'letter-spaced words with wide gaps': fill('g i v e   m e   '),
+  'near-miss leet and Base64': fill('1gn0r3 SGVsbG8gd29ybGQgaG93IGFyZSB5b3U '),
+  'near-miss comments and hidden elements': fill('<!-- <span style="display:none"> [a](b "c '),
   'one very long line': fill('the essay argues that '),
   'many short lines': fill('a\n'),
 };
@@ -55,7 +62,7 @@ const ADVERSARIAL: Readonly<Record<string, string>> = {
 describe('injection scan on adversarial input', () => {
   it.each(Object.entries(ADVERSARIAL))(`every rule stays under ${RULE_BOUND_MS} ms on 1 MB: %s`, (_name, input) => {
     const variants = scanVariants(normalizeForScan(input));
-    const rules = [...PHRASE_RULES.map((rule, index) => ({ name: `phrase rule ${index}`, ...rule })), ...ACT_RULES.map((rule, index) => ({ name: `act rule ${index}`, ...rule }))];
+    const rules = [...PHRASE_RULES.map((rule, index) => ({ name: `phrase rule ${index}`, ...rule })), ...ACT_RULES.map((rule, index) => ({ name: `act rule ${index}`, ...rule })), ...REQUEST_RULES.map((rule, index) => ({ name: `request rule ${index}`, ...rule }))];
     const slow: string[] = [];
     for (const rule of rules) {
       const started = performance.now();
@@ -66,8 +73,8 @@ describe('injection scan on adversarial input', () => {
     expect(slow).toEqual([]);
   });
 
-  it(`the whole scan of 1 MB stays under ${SCAN_BOUND_MS} ms`, () => {
-    const input = ADVERSARIAL['ideographic-space lines (CRLF)'] ?? '';
+  it.each(['ideographic-space lines (CRLF)', 'near-miss leet and Base64', 'near-miss comments and hidden elements'])(`the whole scan of 1 MB stays under ${SCAN_BOUND_MS} ms: %s`, (name) => {
+    const input = ADVERSARIAL[name] ?? '';
     const started = performance.now();
     scanForInjection({ text: input, hiddenText: input });
     expect(performance.now() - started).toBeLessThan(SCAN_BOUND_MS);

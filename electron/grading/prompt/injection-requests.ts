@@ -1,0 +1,83 @@
+/**
+ * Acts that ask the grader for something other than a top grade, or ask in another language:
+ * reveal its instructions, set the rubric aside, carry over a grade given elsewhere, give a
+ * number, trade a grade for a favour or out of pity. Each needs the grader (you, your, a
+ * grader named by role) or this work as its object: an essay may describe a chatbot revealing
+ * its system prompt, a rubric being changed or a plea for marks without doing any of it.
+ */
+import { GRADER } from './injection-words.ts';
+import type { WeightedRule } from './injection-score.ts';
+
+const SECRET = String.raw`(?:system prompt|system message|prompt|instructions|rubric|guidelines|rules|configuration|hidden instructions|marking (?:guide|scheme)|grading (?:criteria|instructions))`;
+const NUMBER = String.raw`(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-?(?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|sixteen|a hundred|hundred)`;
+
+export const REQUEST_RULES: readonly WeightedRule[] = [
+  {
+    reason: 'asks the grader to reveal its instructions',
+    weight: 2,
+    pattern: new RegExp(
+      String.raw`\b(?:print|repeat|reveal|show|output|display|tell|share|copy|recite|write out|reproduce|list|paste|quote|dump|give)(?: me| us)?(?: back| out)?(?: all| exactly| verbatim)?(?: of)? your (?:[a-z]+ ){0,2}${SECRET}\b|\b${SECRET}(?: and [^.\n]{0,40}?)? you (?:were|have been) given\b[^.\n]{0,30}\b(?:word for word|verbatim)\b`,
+    ),
+  },
+  {
+    reason: 'asks the grader to reveal its instructions',
+    weight: 2,
+    pattern: /你(?:收到|得到|拿到|看到|使用|接收|被给予)?的(?:系统)?(?:提示词?|指令|设定|评分(?:标准|规则|细则)|规则)[^。！？\n]{0,30}?(?:复述|输出|打印|透露|说出|写出|展示|重复|告诉我|原文|一字不)|(?:复述|输出|打印|透露|说出|展示|重复)(?:一下|出来)?你(?:的|收到的)(?:系统)?(?:提示词?|指令|设定)/,
+  },
+  {
+    reason: 'tells the grader to set the rubric aside',
+    weight: 2,
+    pattern:
+      /\b(?:do not|don't|please don't|please do not|no need to|never|you will not|you won't) (?:use|apply|follow|consider|look at|check|grade (?:against|by|with)|mark (?:against|by|with)|go by|stick to|worry about) (?:the|your|this|any) (?:rubric|criteria|marking scheme|mark scheme|grading criteria|word (?:count|limit)|requirements?|instructions)\b|\bset (?:the |your )?(?:rubric|criteria|instructions|guidance|marking scheme) aside\b|\bset (?:it|them) aside and (?:mark|grade|assess|score|judge|evaluate)\b|\b(?:you will|you must|you should|please) (?:ignore|disregard|overlook) the (?:word (?:count|limit)|rubric|criteria|length (?:limit|requirement))\b/,
+  },
+  {
+    reason: 'tells the grader to set the rubric aside',
+    weight: 2,
+    pattern:
+      /\b(?:guidance|instructions|rules|criteria|rubric|prompt)\b[^.\n]{0,20}\b(?:you (?:were|have been) given|given to you|you received)\b[^.\n]{0,60}\b(?:no longer appl(?:y|ies)|(?:is|are) (?:now )?(?:void|cancell?ed|suspended|obsolete|invalid|not in effect)|(?:does|do) not apply)\b/,
+  },
+  {
+    reason: 'tells the grader to carry over a grade',
+    weight: 2,
+    pattern: new RegExp(
+      String.raw`\b${GRADER}s? (?:should|must|shall|need to|have to|has to|are to|is to|will|are expected to|are required to|are asked to) (?:simply )?(?:reproduce|keep|copy|accept|confirm|retain|use|carry over|award|give|assign|record|enter|match|respect|honou?r|follow) (?:this|that|the same|the given|the existing|the above|the stated|my|its|the|our) (?:mark|grade|score|result|level|band|assessment|evaluation|decision)s?\b`,
+    ),
+  },
+  {
+    reason: 'claims the grade was already given',
+    weight: 1,
+    pattern: /\brather than re-?(?:scor|grad|mark|assess|evaluat)(?:e|ing)\b/,
+  },
+  {
+    reason: 'tells the grader what number to give',
+    weight: 2,
+    pattern: new RegExp(
+      String.raw`(?<!\b(?:i|we|would|i'd|they|critics|reviewers) )\b(?:give|award|assign|grant|mark|score|rate|grade|put|enter|record) (?:this|my|me)(?: [a-z]+)? (?:a |an )?(?:${NUMBER} ?(?:out of|\/) ?${NUMBER}\b|\d{2,3}(?: or (?:higher|more|above|better)|%| points| marks)|\d{1,3}(?=[.!;]))|\b(?:set|change|raise|bump|put|make|enter|record) (?:the|my|this|its|our) (?:score|grade|mark|result|level)s? (?:to|at|as|up to) (?:\d{1,3}|an? [a-f]\b|a\+)`,
+    ),
+  },
+  {
+    reason: 'bargains with the grader for a grade',
+    weight: 2,
+    pattern:
+      /\bif you (?:give|award|grade|mark|score|rate|put)\b(?: (?:this|me|my|it))[^.\n]{0,40}?\b(?:i'll|i will|i'm going to|we both|i promise|you'll get)\b|(?:求求你|拜托|请你|恳请你?)[^。！？\n]{0,10}(?:给我?|打)(?:个)?(?:高分|满分|好分数|高一点|及格)/,
+  },
+  // Spanish, French, German, Portuguese, Italian: accents are gone by now ("rúbrica" → "rubrica").
+  {
+    reason: 'addresses the grader',
+    weight: 2,
+    pattern:
+      /\b(?:nota|note|mensaje|message|instrucci?on(?:es)?|instruction|consigne|hinweis|nachricht|anweisung|aviso|recado)s? (?:para|pour|a|al|a la|an|fur|per) (?:el |la |l'|le |den |die |das |o |a |il |los |les )?(?:corrector\w*|correcteur|correctrice|evaluador\w*|evaluateur|examinador\w*|examinateur|ia|i\.a\.|inteligencia artificial|intelligence artificielle|ki|bewerter\w*|korrektor\w*|prufer\w*|modelo|modele|modell|chatgpt|asistente|sistema|systeme|programa|programme|programm|avaliador|corretor|valutatore|correttore)\b/,
+  },
+  {
+    reason: 'asks the grader to ignore its instructions',
+    weight: 2,
+    pattern:
+      /\b(?:ignora|ignorez|ignorer|ignoriere|ignorieren|olvida|oublie|oubliez|vergiss|ignorar|omite|desconsidera)\b(?: (?:la|las|el|los|les|le|die|alle|todas|toutes|tout|as|os|tutte|le))?(?: [a-z']+){0,3}? (?:rubrica|instrucciones|instructions|consignes|anweisungen|regeln|bareme|criterios|criteres|kriterien|instrucoes|istruzioni|reglas|regles|bewertungskriterien)\b/,
+  },
+  {
+    reason: 'tells the grader what grade to give',
+    weight: 2,
+    pattern:
+      /\b(?:pon|ponga|ponle|da|dale|asigna|otorga|attribue|attribuez|donne|donnez|mets|mettez|gib|vergib|atribua|atribui|dai|assegna|metti)\b(?: (?:la|le|a|die|il|une|una|un|el|me|moi|mir))? (?:nota|note|puntuacion|calificacion|punktzahl|voto|bewertung|notation) (?:maxima|maximale|maximum|la plus haute|mas alta|hochste|massima|perfecta|parfaite|volle|maxime)\b/,
+  },
+];

@@ -1,0 +1,6 @@
+/** Who grades, named by role: the words every rule that addresses the grader shares. */
+
+/** The grader, a model or a tool, as a submission names it ("the AI", "the automated reviewer"). */
+export const GRADER = String.raw`(?:ai|a\.i\.|artificial intelligence|grader|(?:grading|scoring|marking|evaluation|assessment|reviewing) (?:ai|system|model|bot|tool|assistant|software|engine|pipeline)|ai (?:reviewer|grader|marker|evaluator|assessor|assistant|model|system)|marker|evaluator|examiner|assessor|scorer|model|llm|chatgpt|gpt(?:-?\d\w*)?|claude|gemini|copilot|language model|large language model|(?:automated|automatic|ai|machine|computer|online|digital) (?:grader|grading|marker|marking|system|reviewer|corrector|checker|assessor|evaluator|scorer|tool|program|assistant|reader)|reviewer|corrector|program|assistant|chatbot|bot|machine)`;
+/** Whoever grades, named by what they do ("whoever is marking this", "the program grading this"). */
+export const WHOEVER = String.raw`(?:whoever|whatever|anyone|anybody|anything|the (?:one|person|system|program) (?:who|that))(?: or (?:whoever|whatever))? (?:is )?(?:grad|mark|scor|evaluat|assess|review|read|check|correct|process)(?:es|s|ing)?|the (?:program|system|software|tool|ai|model|machine|bot|computer|app) (?:that |which |who )?(?:is )?(?:grad|mark|scor|evaluat|assess|review|read|check|correct|process)(?:es|s|ing)`;
