@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { scanForInjection } from '../../../electron/grading/prompt/index.ts';
 import { loadCorpus } from './fixtures.ts';
 
-type Set = 'tuning' | 'held-out-1' | 'held-out-2' | 'held-out-3' | 'held-out-4';
+type Set = 'tuning' | 'held-out-1' | 'held-out-2' | 'held-out-3' | 'held-out-4' | 'held-out-5';
 
 function measure(set: Set): { recall: number; falsePositives: number } {
   const attacks = loadCorpus('attacks', set);
@@ -38,5 +38,14 @@ describe('injection scan recall and false positives', () => {
     const { recall, falsePositives } = measure(set);
     expect(recall).toBeGreaterThanOrEqual(GOAL.recall);
     expect(falsePositives).toBeLessThan(GOAL.falsePositives);
+  });
+
+  // Written apart from the rules (40 + 40) while they were being generalized on sets 3 and 4, and
+  // measured once on 2026-12-06 at 2920269: 34/40 attacks (85 %), 6/40 clean flagged (15 %).
+  // Below the goal on both counts; the floor and ceiling keep it from slipping.
+  it('held-out-5 set, never tuned on: no worse than when first measured', () => {
+    const { recall, falsePositives } = measure('held-out-5');
+    expect(recall).toBeGreaterThanOrEqual(34 / 40);
+    expect(falsePositives).toBeLessThanOrEqual(6 / 40);
   });
 });
