@@ -140,6 +140,8 @@ export interface GradeFilesRequest {
   source: 'cli' | 'app';
   /** File (as in `paths`) → the student's name the teacher gave; wins over the one detected. */
   students?: Readonly<Record<string, string>>;
+  /** File (as in `paths`) → the name to record and show for it (the file as the teacher dropped it). */
+  displayNames?: Readonly<Record<string, string>>;
   signal?: AbortSignal;
   /** The batch is recorded and about to run: its id and how many jobs it has. */
   onPrepared?: (prepared: PrepareResult) => void;
@@ -193,6 +195,7 @@ export async function gradeFiles(core: GradingCore, request: GradeFilesRequest):
     estimateUsd: null,
     source: request.source,
     ...(request.students ? { students: request.students } : {}),
+    ...(request.displayNames ? { displayNames: request.displayNames } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   });
   // From here on the batch exists and OCR may be reading its photos. Whatever ends this call ends

@@ -9,6 +9,11 @@ export interface StagedSelection {
   roster: RosterEntry[] | null;
   /** path (as in `paths`) → the student's name the teacher gave; wins over what was detected. */
   students: Readonly<Record<string, string>>;
+  /**
+   * path (as in `paths`) → the file as the teacher dropped it ("Period 3/Ana - essay.pdf"): what
+   * reports, exports and the screens show, never the staging folder's path.
+   */
+  files: Readonly<Record<string, string>>;
 }
 
 export interface IntakeSession {

@@ -150,9 +150,13 @@ export class StagingArea implements IntakeSession {
     });
     chosen.sort((a, b) => a.entry.sequence - b.entry.sequence);
     const students: Record<string, string> = {};
-    for (const { view, path } of chosen) if (view.student !== null) students[path] = view.student;
+    const files: Record<string, string> = {};
+    for (const { view, path } of chosen) {
+      if (view.student !== null) students[path] = view.student;
+      files[path] = view.file;
+    }
     for (const { entry } of chosen) this.keepForBatch(entry);
-    return { paths: chosen.map((c) => c.path), roster: this.classList ? [...this.classList.entries] : null, students };
+    return { paths: chosen.map((c) => c.path), roster: this.classList ? [...this.classList.entries] : null, students, files };
   }
 
   async close(): Promise<void> {

@@ -74,6 +74,9 @@ export class Runs {
       paths: selection.paths,
       rubric,
       roster: selection.roster,
+      // The teacher's corrections of who wrote what, and the files named as they were dropped.
+      students: selection.students,
+      displayNames: selection.files,
       models: input.models,
       compare: input.compare,
       settings: promptSettings(input.settings),

@@ -4,7 +4,7 @@
  * staged items beside the teacher's own, its rubric saved in the library.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { AppError } from '../../shared/errors.ts';
 import type { StagedItem } from '../../shared/ipc/intake.ts';
 import type { DemoClass } from '../grading/handlers.ts';
@@ -73,7 +73,7 @@ export function withSampleClass(staged: IntakeSession, where: DemoClass | null):
         if (file === undefined) throw new AppError('FILE_NOT_FOUND', `The sample essay ${id} is not part of this installation.`);
         return join(where.essays, file);
       });
-      return { paths, roster: null, students: {} };
+      return { paths, roster: null, students: {}, files: Object.fromEntries(paths.map((path) => [path, basename(path)])) };
     },
   };
 }

@@ -120,7 +120,7 @@ export function submissionStates(db: ReadableDB, batchId: string, combine: Combi
   return submissions.map((s) => {
     const { state, error } = stateOf(s, jobs.get(s.id) ?? []);
     const scored = state === 'graded' ? scoreOf(gradings.get(s.id) ?? [], combine) : { score: null, maxScore: null, feedback: '' };
-    return { id: s.id, student: s.student?.trim() || fileName(s.file), file: fileName(s.file), state, error, ...scored };
+    return { id: s.id, student: s.student?.trim() || fileName(s.file), file: s.file, state, error, ...scored };
   });
 }
 

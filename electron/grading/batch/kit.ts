@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import type { ChatRequest } from '../../api/client/types.ts';
 import type { SubmissionRow } from '../../store/index.ts';
-import { privacyForSubmission, pseudonymizesNames, type Pseudonymizer } from '../privacy/index.ts';
+import { privacyForSubmission, pseudonymizesNames, withNamedStudent, type Pseudonymizer } from '../privacy/index.ts';
 import { buildGradingRequest } from '../prompt/index.ts';
 import { scoreAnswer, type ScoredAnswer } from '../scoring/index.ts';
 import type { GradingKit } from './grade-job.ts';
@@ -33,7 +33,9 @@ export function gradingKit(plan: BatchPlan, prepared?: PreparedPseudonymizers): 
     const built = prepared?.get(submission.id);
     // Built from the very text the store gave back, or built again from it.
     if (built && built.text === (submission.text ?? '')) return built.pseudonymizer;
-    return privacyForSubmission({ fileName: basename(submission.file), text: submission.text ?? '', roster: plan.roster, secret: plan.pseudonymSecret }).pseudonymizer;
+    const detected = privacyForSubmission({ fileName: basename(submission.file), text: submission.text ?? '', roster: plan.roster, secret: plan.pseudonymSecret });
+    // The student as recorded may be the teacher's correction, which no file name or list holds.
+    return submission.student ? withNamedStudent(detected, submission.student, plan.roster, plan.pseudonymSecret).pseudonymizer : detected.pseudonymizer;
   };
   const privacyOf = (submission: SubmissionRow) => {
     let entry = seen.get(submission.id);

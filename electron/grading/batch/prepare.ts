@@ -10,7 +10,7 @@ import { AppError } from '../../../shared/errors.ts';
 import { insertBatch, insertSubmission, insertSubmissionPages, upsertRubric, type WritableDB } from '../../store/index.ts';
 import { collectFiles, extractDocument, type ExtractedDocument } from '../documents/index.ts';
 import type { SubmissionToEstimate } from '../estimate/index.ts';
-import { BatchImageRedaction, createPseudonymizer, fold, ocrTimeoutMs, privacyForSubmission, pseudonymizesNames, type SubmissionPrivacy } from '../privacy/index.ts';
+import { BatchImageRedaction, ocrTimeoutMs, privacyForSubmission, pseudonymizesNames, withNamedStudent, type SubmissionPrivacy } from '../privacy/index.ts';
 import { maxScore, rubricVersion } from '../rubric/index.ts';
 import type { PreparedPseudonymizer } from './kit.ts';
 import { jobModels, resolveSettings, type BatchPlan } from './plan.ts';
@@ -64,6 +64,8 @@ type PrepareOptions = {
   maxFiles?: number;
   /** File (as collected) → the student the teacher named for it, over the one its name suggests. */
   students?: Readonly<Record<string, string>>;
+  /** File (as collected) → the name recorded and shown for it: the app's staged files are shown as dropped. */
+  displayNames?: Readonly<Record<string, string>>;
 };
 
 /** One file of the batch as read, before anything is recorded. */
@@ -101,7 +103,9 @@ export async function prepareBatch(db: WritableDB, opts: PrepareOptions): Promis
   if (missing.length > 0) throw new AppError('FILE_NOT_FOUND', `Not found: ${missing.join(', ')}`);
   if (files.length === 0) throw new AppError('FILE_NOT_FOUND', 'No files to grade were found in the paths given.');
 
-  const { read, images } = await readSubmissions(files, plan, opts.signal, opts.students ?? {});
+  const shown = opts.displayNames ?? {};
+  const named = files.map((f) => ({ ...f, given: f.file, file: Object.hasOwn(shown, f.file) ? (shown[f.file] ?? f.file) : f.file }));
+  const { read, images } = await readSubmissions(named, plan, opts.signal, opts.students ?? {});
   if (opts.signal?.aborted) {
     await images.stop();
     throw new AppError('ABORTED', 'Stopped before the batch was created.');
@@ -123,7 +127,7 @@ export async function prepareBatch(db: WritableDB, opts: PrepareOptions): Promis
  * batch is recorded without waiting for them: such submissions wait as `pending`.
  */
 async function readSubmissions(
-  files: ReadonlyArray<{ file: string; absolutePath: string }>,
+  files: ReadonlyArray<{ file: string; absolutePath: string; given: string }>,
   plan: BatchPlan,
   signal: AbortSignal | undefined,
   students: Readonly<Record<string, string>>,
@@ -135,7 +139,7 @@ async function readSubmissions(
   try {
     for (const file of files) {
       if (signal?.aborted) throw new AppError('ABORTED', 'Stopped before the batch was created.');
-      read.push(await readSubmission(file, plan, redaction, signal, Object.hasOwn(students, file.file) ? students[file.file] : undefined));
+      read.push(await readSubmission(file, plan, redaction, signal, Object.hasOwn(students, file.given) ? students[file.given] : undefined));
     }
   } catch (error) {
     // The OCR workers end with the batch that failed or was stopped.
@@ -156,27 +160,11 @@ async function readSubmission(
   const result = await extractDocument({ path: file.absolutePath }, signal ? { signal } : {});
   const hash = result.ok ? result.data.sha256 : sha256(await readFile(file.absolutePath).catch(() => Buffer.from(file.file)));
   const detected = privacyForSubmission({ fileName: basename(file.file), text: result.ok ? result.data.text : '', roster: plan.roster, secret: plan.pseudonymSecret });
-  const privacy = corrected === undefined ? detected : withStudent(detected, corrected, plan);
+  const privacy = corrected === undefined ? detected : withNamedStudent(detected, corrected, plan.roster, plan.pseudonymSecret);
   const redacted = redaction?.add({ file: file.file, hash, doc: result.ok ? result.data : null, names: privacy.names }) ?? null;
   // Scanned by extractDocument, in its worker for long files: never on this (the window's) thread.
   const injection = result.ok && result.data.injection.suspicious;
   return { file: file.file, absolutePath: file.absolutePath, hash, result, privacy, redacted, injection };
-}
-
-/**
- * The teacher named the student: that name (the roster's entry when it is one) is the
- * submission's, and the first the pseudonymizer hides, before every name found otherwise.
- */
-function withStudent(detected: SubmissionPrivacy, name: string, plan: BatchPlan): SubmissionPrivacy {
-  const key = (s: string): string => fold(s).replace(/\s+/g, ' ').trim();
-  const entry = plan.roster?.find((e) => key(e.name) === key(name)) ?? null;
-  const first = entry ? { name: entry.name, email: entry.email, studentId: entry.studentId } : { name };
-  const names = [first, ...detected.names.filter((n) => key(n.name) !== key(first.name))];
-  return {
-    student: { student: entry?.name ?? name, entry, matchedBy: entry ? 'name' : 'file_name' },
-    names,
-    pseudonymizer: createPseudonymizer({ names, secret: plan.pseudonymSecret }),
-  };
 }
 
 interface RecordBatch extends PrepareOptions {

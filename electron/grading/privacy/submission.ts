@@ -80,3 +80,21 @@ export function privacyForSubmission(input: SubmissionPrivacyInput): SubmissionP
   for (const entry of input.roster ?? []) if (entry !== student.entry) names.push(refOf(entry));
   return { student, pseudonymizer: createPseudonymizer({ names, secret: input.secret }), names };
 }
+
+/**
+ * The teacher named the student: that name (the roster's entry when it is one) is the
+ * submission's, and the first the pseudonymizer hides, before every name found otherwise. A new
+ * batch applies it when it reads the file, a resumed one from the name it stored, so a
+ * correction that is on no list never reaches the model either way.
+ */
+export function withNamedStudent(detected: SubmissionPrivacy, name: string, roster: readonly RosterEntry[] | null | undefined, secret: string): SubmissionPrivacy {
+  const key = (s: string): string => fold(s).replace(/\s+/g, ' ').trim();
+  const entry = roster?.find((e) => key(e.name) === key(name)) ?? null;
+  const first: PersonRef = entry ? refOf(entry) : { name };
+  const names = [first, ...detected.names.filter((n) => key(n.name) !== key(first.name))];
+  return {
+    student: { student: entry?.name ?? name, entry, matchedBy: entry ? 'name' : 'file_name' },
+    names,
+    pseudonymizer: createPseudonymizer({ names, secret }),
+  };
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type GradeDeskApp } from '../../../electron/app/create-app.ts';
 import { gradeFiles } from '../../../electron/grading/grade-files.ts';
 import { closeExtractionWorkers } from '../../../electron/grading/documents/index.ts';
-import { readRubricFile } from '../../../electron/grading/service.ts';
+import { createGradingService, findBatchToResume, readRubricFile } from '../../../electron/grading/service.ts';
 import { createMemorySecretStore } from '../../../electron/secrets/secret-store.ts';
 import type { ReceivedRequest } from '../../../electron/simulator/types.ts';
 import { submissionsOfBatch } from '../../../electron/store/index.ts';
@@ -52,6 +52,7 @@ describe('a staged batch graded with the corrected names', () => {
       {
         paths: selection.paths,
         students: selection.students,
+        displayNames: selection.files,
         roster: selection.roster,
         rubric: await readRubricFile(join(ROOT, 'demo', 'rubric.json')),
         models: [],
@@ -62,9 +63,10 @@ describe('a staged batch graded with the corrected names', () => {
     );
     expect(outcome.kind).toBe('ran');
     const stored = submissionsOfBatch(app.db, outcome.batchId);
+    // Recorded as the teacher dropped them, never as the staging folder's paths.
     expect(stored.map((s) => [s.file, s.student, s.status])).toEqual([
-      [selection.paths[0], 'Dana Smyth', 'graded'],
-      [selection.paths[1], 'Ben Carter', 'graded'],
+      ['Submissions/Dana Smith/final.txt', 'Dana Smyth', 'graded'],
+      ['Ben Carter - essay.txt', 'Ben Carter', 'graded'],
     ]);
 
     const endpoint = app.config?.models['demo-fast']?.endpoint ?? '';
@@ -74,5 +76,40 @@ describe('a staged batch graded with the corrected names', () => {
     expect(sent).toContain('Homework should be optional');
     expect(sent).not.toContain('Smyth');
     expect(sent).not.toContain('Ben Carter');
+  }, 120_000);
+
+  it('keeps the corrected name out of what is sent when the batch is resumed after a stop', async () => {
+    const body = 'School uniforms help nobody learn. Money spent on them could buy books, and comfort helps focus in a long day.';
+    await upload(intake, 'Late/Kim Lee/essay.txt', Buffer.from(`Kim Leigh
+
+${body}`));
+    const kim = byFile(await settled(intake), 'Late/Kim Lee/essay.txt');
+    await intake.call('setStagedStudent', { id: kim.id, student: 'Kim Leigh' });
+    const selection = intake.session.select([kim.id]);
+    const core = { db: app.db, calls: app.calls, monitor: app.monitor, config: app.config, configError: app.configError };
+    // Stopped as soon as it is recorded: nothing graded, the job left queued for resume.
+    const stop = new AbortController();
+    const first = await gradeFiles(core, {
+      paths: selection.paths,
+      students: selection.students,
+      displayNames: selection.files,
+      roster: selection.roster,
+      rubric: await readRubricFile(join(ROOT, 'demo', 'rubric.json')),
+      models: [],
+      compare: false,
+      concurrency: 1,
+      source: 'app',
+      signal: stop.signal,
+      onPrepared: () => stop.abort(),
+    });
+    const endpoint = app.config?.models['demo-fast']?.endpoint ?? '';
+    await fetch(new URL('/__sim/reset', endpoint), { method: 'POST' });
+    const resumed = await createGradingService(core).resume(findBatchToResume(join(dir, 'gd.db'), first.batchId), { concurrency: 1 });
+    expect(resumed.status).toBe('completed');
+    expect(submissionsOfBatch(app.db, first.batchId).map((s) => [s.file, s.student, s.status])).toEqual([['Late/Kim Lee/essay.txt', 'Kim Leigh', 'graded']]);
+    const requests = (await (await fetch(new URL('/__sim/requests', endpoint))).json()) as ReceivedRequest[];
+    const sent = JSON.stringify(requests.map((r) => r.body));
+    expect(sent).toContain('School uniforms');
+    expect(sent).not.toContain('Leigh');
   }, 120_000);
 });

@@ -56,7 +56,15 @@ export async function startHarness(latencyMs = 120): Promise<RunsHarness> {
   const sample = findDemoClass();
   if (!sample) throw new Error('the sample class is missing');
   const rubricId = await saveSampleRubric(app.db, sample);
-  const staged: IntakeSession = { select: (ids) => ({ paths: ids.map((id) => join(files, id)), roster: null, students: {} }) };
+  // As the intake session does: the staging paths, and the files as the teacher dropped them.
+  const staged: IntakeSession = {
+    select: (ids) => ({
+      paths: ids.map((id) => join(files, id)),
+      roster: null,
+      students: {},
+      files: Object.fromEntries(ids.map((id) => [join(files, id), `Period 3/${id}`])),
+    }),
+  };
   const progress: RunProgress[] = [];
   const updates: RunsHarness['updates'] = [];
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>): void => {

@@ -51,6 +51,8 @@ describe('a batch started from the app', () => {
       expect(s.score).toBeGreaterThanOrEqual(0);
       expect(s.feedback.length).toBeGreaterThan(0);
       expect(s.student).toMatch(/^Student \d{3}$/);
+      // Shown as dropped, never as the staging folder's path.
+      expect(s.file).toMatch(/^Period 3\//);
     }
     // Each submission was announced as it was graded, with its score and feedback.
     const graded = h.updates.filter((u) => u.batchId === batchId && u.submission.state === 'graded');
