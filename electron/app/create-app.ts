@@ -6,7 +6,12 @@ import { CallManager, createApiHandlers, DEFAULT_TIMEOUTS, registryFromConfig, r
 import { pendingResolutions } from '../api/routing/catalog-resolution.ts';
 import type { DemoProvider } from '../demo/demo-provider.ts';
 import { qualityByModel } from '../compare/agreement-data.ts';
+import { createBackupsHandlers } from '../backups/handlers.ts';
 import { createCompareHandlers } from '../compare/handlers.ts';
+import { createCostsHandlers } from '../costs/handlers.ts';
+import { createExportsHandlers } from '../exports/handlers.ts';
+import { createHistoryHandlers } from '../history/handlers.ts';
+import { createSettingsHandlers } from '../settings/handlers.ts';
 import { createQualitySource, type QualitySource } from '../compare/quality.ts';
 import { createGradingHandlers } from '../grading/handlers.ts';
 import { createIntakeHandlers } from '../intake/handlers.ts';
@@ -248,8 +253,13 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     createRunHandlers({ core: gradingCore, intake: staged.session, emit, demo: demo !== null, log: (message, details) => log('warn', message, details) }),
     createReviewHandlers({ db }),
     createCompareHandlers({ db }),
+    createHistoryHandlers(),
+    createCostsHandlers(),
+    createSettingsHandlers(),
+    createExportsHandlers(),
+    createBackupsHandlers(),
   ] as const;
-  const [setup, intake, rubrics, runs, review, compare] = areas;
+  const [setup, intake, rubrics, runs, review, compare, history, costs, settingsArea, exportsArea, backups] = areas;
   const handlers: Handlers = {
     ...setup.handlers,
     ...intake.handlers,
@@ -257,6 +267,11 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     ...runs.handlers,
     ...review.handlers,
     ...compare.handlers,
+    ...history.handlers,
+    ...costs.handlers,
+    ...settingsArea.handlers,
+    ...exportsArea.handlers,
+    ...backups.handlers,
     ...createAppHandlers({
       version: options.version,
       mode: options.mode,

@@ -1,6 +1,11 @@
 import type { z } from 'zod';
 import type { AppErrorData } from '../errors.ts';
 import { appRoutes } from './app.ts';
+import { settingsEvents, settingsRoutes } from './settings.ts';
+import { historyEvents, historyRoutes } from './history.ts';
+import { exportsEvents, exportsRoutes } from './exports.ts';
+import { costsEvents, costsRoutes } from './costs.ts';
+import { backupsEvents, backupsRoutes } from './backups.ts';
 import { compareEvents, compareRoutes } from './compare.ts';
 import { coreRoutes } from './core.ts';
 import { gradingEvents, gradingRoutes } from './grading.ts';
@@ -20,6 +25,11 @@ import { setupEvents, setupRoutes } from './setup.ts';
  */
 export const routes = {
   ...appRoutes,
+  ...backupsRoutes,
+  ...costsRoutes,
+  ...exportsRoutes,
+  ...historyRoutes,
+  ...settingsRoutes,
   ...compareRoutes,
   ...coreRoutes,
   ...gradingRoutes,
@@ -33,6 +43,11 @@ export const routes = {
 } as const;
 
 export const events = {
+  ...backupsEvents,
+  ...costsEvents,
+  ...exportsEvents,
+  ...historyEvents,
+  ...settingsEvents,
   ...compareEvents,
   ...gradingEvents,
   ...intakeEvents,

@@ -5,6 +5,16 @@
  */
 import en from './en.json';
 import zhCN from './zh-CN.json';
+import backupsEn from './areas/backups.en.json';
+import backupsZh from './areas/backups.zh-CN.json';
+import costsEn from './areas/costs.en.json';
+import costsZh from './areas/costs.zh-CN.json';
+import exportsEn from './areas/exports.en.json';
+import exportsZh from './areas/exports.zh-CN.json';
+import historyEn from './areas/history.en.json';
+import historyZh from './areas/history.zh-CN.json';
+import settingsEn from './areas/settings.en.json';
+import settingsZh from './areas/settings.zh-CN.json';
 import compareEn from './areas/compare.en.json';
 import compareZh from './areas/compare.zh-CN.json';
 import intakeEn from './areas/intake.en.json';
@@ -22,6 +32,11 @@ import shellZh from './areas/shell.zh-CN.json';
 
 export const enCatalogue = {
   ...en,
+  backups: backupsEn,
+  costs: costsEn,
+  exports: exportsEn,
+  history: historyEn,
+  settings: settingsEn,
   compare: compareEn,
   intake: intakeEn,
   review: reviewEn,
@@ -33,6 +48,11 @@ export const enCatalogue = {
 
 export const zhCNCatalogue: typeof enCatalogue = {
   ...zhCN,
+  backups: backupsZh,
+  costs: costsZh,
+  exports: exportsZh,
+  history: historyZh,
+  settings: settingsZh,
   compare: compareZh,
   intake: intakeZh,
   review: reviewZh,

@@ -6,6 +6,10 @@ export type Route =
   | { name: 'run'; batchId: string }
   | { name: 'review'; batchId: string | null; submissionId: number | null }
   | { name: 'compare'; batchId: string | null }
+  | { name: 'history'; batchId: string | null }
+  /** Costs and failures; with a submission, its attempts. */
+  | { name: 'costs'; submissionId: number | null }
+  | { name: 'settings' }
   | { name: 'home' };
 
 const ID = /^[A-Za-z0-9_-]{1,200}$/;
@@ -30,6 +34,12 @@ export function parseHash(hash: string): Route {
     }
     case 'compare':
       return { name: 'compare', batchId: id(first) };
+    case 'history':
+      return { name: 'history', batchId: id(first) };
+    case 'costs':
+      return { name: 'costs', submissionId: first !== undefined && /^\d{1,15}$/.test(first) ? Number(first) : null };
+    case 'settings':
+      return { name: 'settings' };
     default:
       return { name: 'home' };
   }
@@ -47,6 +57,10 @@ export function hrefFor(route: Route): string {
     }
     case 'compare':
       return route.batchId ? `#/compare/${encodeURIComponent(route.batchId)}` : '#/compare';
+    case 'history':
+      return route.batchId ? `#/history/${encodeURIComponent(route.batchId)}` : '#/history';
+    case 'costs':
+      return route.submissionId !== null ? `#/costs/${route.submissionId}` : '#/costs';
     case 'home':
       return '#/';
     default:

@@ -132,7 +132,12 @@ describe('the batch runner', () => {
     const interrupted = await batchOf(1);
     setBatchStatus(db, interrupted, 'interrupted', Date.now());
     const partial = await batchOf(1);
+    // As a run leaves it: every job ended, some failed.
+    db.prepare(`UPDATE jobs SET status = 'failed' WHERE batch_id = ?`).run(partial);
     setBatchStatus(db, partial, 'partial', Date.now() + 1);
     expect(latestUnfinishedBatch(db)?.id).toBe(interrupted);
+    // Once the teacher's decision queues work in it again (`gradedesk decide`), it can go on.
+    db.prepare(`UPDATE jobs SET status = 'queued' WHERE batch_id = ?`).run(partial);
+    expect(latestUnfinishedBatch(db)?.id).toBe(partial);
   });
 });

@@ -12,6 +12,11 @@ describe('the hash router', () => {
       { name: 'review', batchId: 'b_1', submissionId: 42 },
       { name: 'compare', batchId: null },
       { name: 'compare', batchId: 'b_2' },
+      { name: 'history', batchId: null },
+      { name: 'history', batchId: 'b_3' },
+      { name: 'costs', submissionId: null },
+      { name: 'costs', submissionId: 7 },
+      { name: 'settings' },
       { name: 'home' },
     ];
     for (const route of routes) expect(parseHash(hrefFor(route)), hrefFor(route)).toEqual(route);

@@ -1,0 +1,6 @@
+/**
+ * Routes and events of the costs area.
+ */
+export const costsRoutes = {} as const;
+
+export const costsEvents = {} as const;

@@ -1,0 +1,6 @@
+/**
+ * Routes and events of the history area.
+ */
+export const historyRoutes = {} as const;
+
+export const historyEvents = {} as const;
