@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GradeDeskApi } from '../../../shared/ipc/contract.ts';
-import { feedbackDiff, formatKappa, formatSignedPoints, kappaBand, levelLabel, resumeBatchOf } from '../../../renderer/src/views/compare/compare-format.ts';
+import { feedbackDiff, formatKappa, formatSignedPoints, kappaBand, levelLabel } from '../../../renderer/src/views/compare/compare-format.ts';
 
 describe('compare screen helpers', () => {
   it('splits two feedbacks into common, removed and added words that rebuild each text', () => {
@@ -31,10 +31,4 @@ describe('compare screen helpers', () => {
     expect(levelLabel(criteria, 'other', 4)).toBeNull();
   });
 
-  it('finds the route that grades the rest of a batch only when the bridge has it', () => {
-    expect(resumeBatchOf({} as GradeDeskApi)).toBeNull();
-    expect(resumeBatchOf({ resumeBatch: 'not a function' } as unknown as GradeDeskApi)).toBeNull();
-    const route = async () => ({ ok: true as const, data: null });
-    expect(resumeBatchOf({ resumeBatch: route } as unknown as GradeDeskApi)).toBe(route);
-  });
 });

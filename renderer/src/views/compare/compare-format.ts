@@ -64,12 +64,3 @@ export function feedbackDiff(first: string, second: string): DiffSegment[] {
 export function modelName(model: { modelId: string; alias: string }, hidden: boolean, blindLabel: (alias: string) => string): string {
   return hidden ? blindLabel(model.alias) : model.modelId;
 }
-
-/** The runs area's route that grades the rest of a sample-first batch, when this build has it. */
-export type ResumeBatch = (input: { batchId: string }) => Promise<IpcResult<unknown>>;
-
-export function resumeBatchOf(api: GradeDeskApi): ResumeBatch | null {
-  if (!('resumeBatch' in api)) return null;
-  const route: unknown = api.resumeBatch;
-  return typeof route === 'function' ? (route as ResumeBatch) : null;
-}
