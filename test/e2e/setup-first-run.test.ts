@@ -81,7 +81,8 @@ describe.runIf(chromiumPath !== null)('first run in Chromium against browser mod
     found.push(...(await shootEveryLook(page, 'demo-on')));
 
     await page.getByTestId('nav-new').click();
-    await page.getByTestId('demo-grade-button').waitFor();
+    // The new batch offers the sample class to grade, with nothing billed.
+    await page.getByTestId('sample-class-use').waitFor();
     expect(ctx.app.config?.models['demo-fast']?.simulated).toBe(true);
 
     // Leaving the demo goes back to the (empty) set-up, still without a restart.

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { GradeDeskApi } from '../../../shared/ipc/contract.ts';
 import { feedbackDiff, formatKappa, formatSignedPoints, kappaBand, levelLabel } from '../../../renderer/src/views/compare/compare-format.ts';
 
 describe('compare screen helpers', () => {

@@ -4,7 +4,6 @@
  * sample-first batch can be started from here. Every function takes the locale explicitly.
  */
 import { diffWords } from 'diff';
-import type { GradeDeskApi, IpcResult } from '../../../../shared/ipc/contract.ts';
 import type { CompareCriterion } from '../../../../shared/ipc/compare.ts';
 
 /** The level a criterion's points name ("Excellent"), or null when the points are not a level. */
