@@ -212,7 +212,7 @@ export async function gradeFiles(core: GradingCore, request: GradeFilesRequest):
       settings: plan.settings,
       models: pool.map((id) => {
         const model = config.models[id];
-        return { id, prices: model ? pricesOf(model) : null, family: familyOfModel(id, model) };
+        return { id, prices: model ? pricesOf(model) : null, family: familyOfModel(id, model), vision: model?.vision ?? false };
       }),
     });
     const expected = request.compare ? estimate.pricedTotalUsd : Math.max(0, ...estimate.perModel.map((m) => m.costUsd ?? 0));

@@ -71,7 +71,7 @@ export async function estimateStart(ctx: EstimateContext, input: StartBatchInput
     settings: promptSettings(input.settings),
     models: ctx.pool.map((id) => {
       const model = ctx.config.models[id];
-      return { id, prices: model ? pricesOf(model) : null, family: familyOfModel(id, model) };
+      return { id, prices: model ? pricesOf(model) : null, family: familyOfModel(id, model), vision: model?.vision ?? false };
     }),
   });
   const perModel = estimate.perModel.map((m) => {

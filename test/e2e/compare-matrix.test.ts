@@ -222,6 +222,8 @@ describe.runIf(chromiumPath !== null)('the compare matrix in Chromium against br
     expect(await panel.textContent()).toContain('3 submissions are waiting. You have reviewed 3 of the 3 graded sample papers.');
     await page.getByTestId('compare-calibration-smart').waitFor();
     expect(await page.getByTestId('compare-calibration-smart').textContent()).toContain('same level 100%');
+    // The rest is graded from here (the runs area's resumeBatch), not only from the batch's progress.
+    expect((await page.getByTestId('compare-grade-rest').textContent())?.trim()).toBe('Grade the rest (3 submissions)');
     // Waiting submissions show as not graded yet.
     await scrollToRow(page, mine[3] as number);
     expect(await page.getByTestId(`compare-cells-${mine[3]}-thesis`).textContent()).toContain('Not graded yet');

@@ -8,6 +8,8 @@
  *   Other tokenizers differ by some percent; this is an estimate, settled later by usage.
  * - Images: per family, see image-tokens.ts.
  * - Output: `expectedOutputTokens` per submission, else 60 per criterion + 150.
+ * - A text-only model (`vision: false`) is never sent a submission with images: those are left
+ *   out of its tokens and cost.
  * - Prefix caching is ignored: the estimate is an upper bound of the uncached price.
  * - A model without a price is `costUsd: null, unpriced: true`, never 0, and then the batch
  *   total is null too (`pricedTotalUsd` still sums what can be known).
@@ -35,6 +37,11 @@ export interface ModelToEstimate {
   id: string;
   prices: Prices | null;
   family?: ImageFamily;
+  /**
+   * False for a text-only model: the router never sends it a submission with images (see
+   * model-registry.ts), so those are not counted against it. Unknown (absent) counts them all.
+   */
+  vision?: boolean;
 }
 
 export interface BatchCostInput {
@@ -95,14 +102,16 @@ function promptTextTokens(input: BatchCostInput, submission: SubmissionToEstimat
 
 export function estimateBatchCost(input: BatchCostInput): BatchEstimate {
   const shared = new Map<string, number>();
-  const textTokens = input.submissions.reduce((sum, s) => sum + promptTextTokens(input, s, shared), 0);
+  const textOf = input.submissions.map((s) => promptTextTokens(input, s, shared));
   const outputPerSubmission = input.expectedOutputTokens ?? OUTPUT_TOKENS_BASE + OUTPUT_TOKENS_PER_CRITERION * input.rubric.criteria.length;
-  const outputTokens = outputPerSubmission * input.submissions.length;
 
   const perModel = input.models.map((model): ModelEstimate => {
     const family = model.family ?? familyOf(model.id);
+    const taken = input.submissions.map((_, i) => i).filter((i) => model.vision !== false || (input.submissions[i]?.imageCount ?? 0) === 0);
+    const textTokens = taken.reduce((sum, i) => sum + (textOf[i] ?? 0), 0);
+    const outputTokens = outputPerSubmission * taken.length;
     let images = 0;
-    for (const submission of input.submissions) {
+    for (const submission of taken.map((i) => input.submissions[i] as SubmissionToEstimate)) {
       for (let i = 0; i < submission.imageCount; i += 1) images += imageTokens(family, submission.imageSizes?.[i]);
     }
     const inputTokens = textTokens + images;

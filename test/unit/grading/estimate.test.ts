@@ -97,4 +97,21 @@ describe('estimateBatchCost', () => {
     });
     expect(estimate.perModel[0]!.imageTokens).toBe(Math.ceil((500 * 500) / 750) + 1600);
   });
+
+  it('leaves submissions with images out of a text-only model, which is never sent them', () => {
+    const both = estimateBatchCost({
+      submissions,
+      rubric,
+      models: [
+        { id: 'openai/gpt-4o', prices: { input: 1e-6, output: 4e-6 }, vision: true },
+        { id: 'openai/gpt-4o-mini', prices: { input: 1e-6, output: 4e-6 }, vision: false },
+      ],
+    });
+    const [reads, textOnly] = both.perModel;
+    const withoutImages = estimateBatchCost({ submissions: submissions.slice(1), rubric, models: [{ id: 'openai/gpt-4o-mini', prices: { input: 1e-6, output: 4e-6 } }] });
+    expect(textOnly).toMatchObject({ imageTokens: 0, textTokens: withoutImages.perModel[0]!.textTokens, outputTokens: 4 * 450 });
+    expect(textOnly!.costUsd).toBeCloseTo(withoutImages.perModel[0]!.costUsd!, 12);
+    expect(reads).toMatchObject({ imageTokens: 2 * 765, outputTokens: 5 * 450 });
+    expect(reads!.textTokens).toBeGreaterThan(textOnly!.textTokens);
+  });
 });
