@@ -13,7 +13,7 @@ import { contentSecurityPolicy } from '../serve/content-security-policy.ts';
 import { registerIpcRoutes } from './electron-ipc.ts';
 import { createSafeStorageSecretStore, encryptionAvailable } from './safe-storage-store.ts';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isTrustedSender, webPreferencesFor } from './security.ts';
-import { createAppProtocolHandler, denyAllPermissions, hardenWebContents } from './window.ts';
+import { createAppProtocolHandler, hardenWebContents, lockPermissions } from './window.ts';
 
 /**
  * The Electron composition: wires security.ts's decisions and the core (app/create-app.ts) to
@@ -57,7 +57,7 @@ function createMainWindow(): BrowserWindow {
 }
 
 async function start(): Promise<void> {
-  denyAllPermissions(session.defaultSession);
+  lockPermissions(session.defaultSession);
   const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir, contentSecurityPolicy({ connectSrc: [] })));
 

@@ -83,13 +83,19 @@ export function hardenWebContents(contents: HardenableWebContents): void {
 /** The part of Electron's `Session` that the permission lock-down touches. */
 export interface PermissionSessionLike {
   setPermissionRequestHandler(
-    handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void,
+    handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void,
   ): void;
-  setPermissionCheckHandler(handler: () => boolean): void;
+  setPermissionCheckHandler(handler: (webContents: unknown, permission: string, requestingOrigin: string) => boolean): void;
 }
 
-/** The renderer needs no camera, microphone, notifications, geolocation or anything else. */
-export function denyAllPermissions(session: PermissionSessionLike): void {
-  session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+/**
+ * The renderer needs no camera, microphone, geolocation or anything else. The one exception is
+ * notifications, and only for GradeDesk's own page: "the batch is done" and budget alerts reach
+ * a teacher who is in another window.
+ */
+export function lockPermissions(session: PermissionSessionLike): void {
+  session.setPermissionRequestHandler((_webContents, permission, callback, details) =>
+    callback(permission === 'notifications' && isAppUrl(details?.requestingUrl ?? '')),
+  );
+  session.setPermissionCheckHandler((_webContents, permission, requestingOrigin) => permission === 'notifications' && isAppUrl(`${requestingOrigin}/`));
 }

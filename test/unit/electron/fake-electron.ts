@@ -164,7 +164,7 @@ export function createFakeElectron(options: FakeElectronOptions) {
     },
   };
 
-  type PermissionRequestHandler = (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void;
+  type PermissionRequestHandler = (webContents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void;
   const defaultSession = {
     permissionRequestHandler: null as PermissionRequestHandler | null,
     permissionCheckHandler: null as ((...args: unknown[]) => boolean) | null,

@@ -320,15 +320,25 @@ describe('main.ts hardening', () => {
     expect(away.defaultPrevented).toBe(true);
   });
 
-  it('refuses every permission request and check', async () => {
+  it('refuses every permission request and check but notifications from the app’s own page', async () => {
     const { electron } = await startMain();
     const { permissionRequestHandler, permissionCheckHandler } = electron.defaultSession;
-    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read', 'openExternal']) {
+    for (const permission of ['media', 'geolocation', 'clipboard-read', 'openExternal']) {
       const answers: boolean[] = [];
-      permissionRequestHandler?.({}, permission, (granted) => answers.push(granted));
+      permissionRequestHandler?.({}, permission, (granted) => answers.push(granted), { requestingUrl: 'app://gradedesk/index.html' });
       expect(answers).toEqual([false]);
       expect(permissionCheckHandler?.(null, permission, 'app://gradedesk', {})).toBe(false);
     }
+    const asked = (url: string | undefined): boolean[] => {
+      const answers: boolean[] = [];
+      permissionRequestHandler?.({}, 'notifications', (granted) => answers.push(granted), url === undefined ? {} : { requestingUrl: url });
+      return answers;
+    };
+    expect(asked('app://gradedesk/index.html')).toEqual([true]);
+    expect(asked('https://example.com/')).toEqual([false]);
+    expect(asked(undefined)).toEqual([false]);
+    expect(permissionCheckHandler?.(null, 'notifications', 'app://gradedesk', {})).toBe(true);
+    expect(permissionCheckHandler?.(null, 'notifications', 'https://example.com', {})).toBe(false);
   });
 });
 
