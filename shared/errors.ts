@@ -60,6 +60,8 @@ export type ErrorCode =
   | 'RUBRIC_NOT_FOUND'
   | 'ROSTER_INVALID'
   | 'GRADEBOOK_REQUIRED'
+  // a file of an export could not be written
+  | 'EXPORT_FAILED'
   | 'TOO_MANY_FILES'
   // the app's own grading routes
   | 'DEMO_ONLY'
