@@ -62,6 +62,8 @@ export type ErrorCode =
   | 'GRADEBOOK_REQUIRED'
   // a file of an export could not be written
   | 'EXPORT_FAILED'
+  // the teacher's gradebook file cannot be filled (not a gradebook, no such assignment column)
+  | 'GRADEBOOK_INVALID'
   | 'TOO_MANY_FILES'
   // the app's own grading routes
   | 'DEMO_ONLY'

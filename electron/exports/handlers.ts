@@ -33,6 +33,16 @@ const names = (list: readonly string[]): string[] => list.slice(0, LIMITS.listIt
 
 const FILE_OF = { csv: 'grades.csv', canvas: 'grades-canvas.csv', moodle: 'grades-moodle.csv' } as const;
 
+/** A gradebook file that cannot be filled is the teacher's file to fix, not a refused request. */
+function asGradebookError<T>(fill: () => T): T {
+  try {
+    return fill();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'INVALID_INPUT') throw new AppError('GRADEBOOK_INVALID', error.message);
+    throw error;
+  }
+}
+
 export function createExportsHandlers(deps: ExportsDeps): ExportsHandlers {
   const { db } = deps;
   const writer = exportWriter(exportsFolder(deps.dbPath));
@@ -54,7 +64,7 @@ export function createExportsHandlers(deps: ExportsDeps): ExportsHandlers {
         const loaded = loadBatch(db, batchId);
         const file = gradebook === null ? undefined : { text: staging.take(gradebook.uploadId), ...(assignment ? { assignment } : {}) };
         if (format !== 'csv' && !file) throw new AppError('GRADEBOOK_REQUIRED', 'Choose the gradebook file you downloaded from your course first.');
-        const result = exportBatch(reportForGradebook(loaded.report, includeAiFeedback), loaded.rubric, format, loaded.roster, format === 'csv' ? undefined : file);
+        const result = asGradebookError(() => exportBatch(reportForGradebook(loaded.report, includeAiFeedback), loaded.rubric, format, loaded.roster, format === 'csv' ? undefined : file));
         return { file: writer.write(batchId, '', FILE_OF[format], result.text), unmatched: names(result.unmatched), unreviewed: names(result.unreviewed) };
       },
       exportFeedbackDocuments: async ({ batchId, appLanguage, includeAiFeedback, packaging }) => {

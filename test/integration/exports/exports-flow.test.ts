@@ -32,7 +32,6 @@ describe('exports from a graded batch', () => {
   let app: GradeDeskApp;
   let batchId: string;
   const call = async <K extends 'getExportSummary' | 'stageGradebookPart' | 'exportGrades' | 'exportFeedbackDocuments'>(route: K, input: Parameters<GradeDeskApp['handlers'][K]>[0]) =>
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one call site for four routes
     (await (app.handlers[route] as (i: unknown) => unknown)(input)) as Awaited<ReturnType<GradeDeskApp['handlers'][K]>>;
 
   async function stage(text: string, uploadId: string): Promise<void> {
