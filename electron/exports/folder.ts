@@ -20,7 +20,7 @@ export function safeFileName(name: string, fallback = 'file'): string {
     .replace(/[\p{Cc}<>:"/\\|?*]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/^\.+|\.+$/g, '')
+    .replace(/^[.\s]+|[.\s]+$/g, '')
     .slice(0, 100)
     .trim();
   if (cleaned === '' || RESERVED.test(cleaned)) return fallback;
