@@ -60,6 +60,10 @@ export type ErrorCode =
   | 'RUBRIC_NOT_FOUND'
   | 'ROSTER_INVALID'
   | 'GRADEBOOK_REQUIRED'
+  // a file of an export could not be written
+  | 'EXPORT_FAILED'
+  // the teacher's gradebook file cannot be filled (not a gradebook, no such assignment column)
+  | 'GRADEBOOK_INVALID'
   | 'TOO_MANY_FILES'
   // the app's own grading routes
   | 'DEMO_ONLY'

@@ -256,7 +256,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     createHistoryHandlers(),
     createCostsHandlers(),
     createSettingsHandlers(),
-    createExportsHandlers(),
+    createExportsHandlers({ db, dbPath: options.dbPath }),
     createBackupsHandlers(),
   ] as const;
   const [setup, intake, rubrics, runs, review, compare, history, costs, settingsArea, exportsArea, backups] = areas;

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppHost } from '../app/app-host.ts';
 import { makeDataFolder, resolveDataFiles } from '../app/data-files.ts';
+import { exportsFolder } from '../exports/folder.ts';
 import { createSessionKeyVault } from '../secrets/key-vault.ts';
 import { createEnvSecretStore } from '../secrets/secret-store.ts';
 import { startBrowserMode } from './server.ts';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const server = await startBrowserMode({
     app,
     rendererDir: join(root, 'dist', 'renderer'),
+    exportsDir: exportsFolder(files.dbPath),
     port: portArg ? Number(portArg.slice('--port='.length)) : 0,
     onInternalError: (route, error) => process.stderr.write(`[error] ${route}: ${String(error)}\n`),
   });

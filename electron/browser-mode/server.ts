@@ -8,6 +8,7 @@ import { contentSecurityPolicy } from '../serve/content-security-policy.ts';
 import { contentTypeOf, resolveStaticPath } from '../serve/static-files.ts';
 import { accessRules, HOST, type AccessRules } from './access.ts';
 import { attachBridgeSocket } from './bridge-socket.ts';
+import { EXPORTS_PREFIX, exportedFilePath, sendExportedFile } from './exports-download.ts';
 
 /** What browser mode serves: a handler for every route, and the app's events. */
 interface ServedApp {
@@ -24,6 +25,8 @@ export interface BrowserModeOptions {
   /** Fixed only in tests; otherwise 32 random bytes. */
   token?: string;
   onInternalError?: (route: string, error: unknown) => void;
+  /** The exports folder (`<data folder>/exports`): its files are offered as downloads. */
+  exportsDir?: string;
 }
 
 export interface BrowserModeServer {
@@ -59,13 +62,17 @@ async function listenOnLoopback(port: number): Promise<{ server: Server; sockets
  * The page and its assets: GET and HEAD only, with the token, from `rendererDir` only, each
  * answer with the CSP and the cookie that lets the page load the rest without the token.
  */
-function serveRenderer(rendererDir: string, access: AccessRules, token: string, csp: string) {
+function serveRenderer(rendererDir: string, access: AccessRules, token: string, csp: string, exportsDir: string | null) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     void (async () => {
       if (!access.isAllowedHost(req.headers.host)) return refuse(res, 421, 'Wrong host.');
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
       const url = new URL(req.url ?? '/', access.origin);
       if (!access.hasToken(req, url)) return refuse(res, 403, 'Open the URL that `npm run preview` printed (it carries the token).');
+      if (url.pathname.startsWith(EXPORTS_PREFIX)) {
+        const exported = exportsDir === null ? null : await exportedFilePath(exportsDir, url.pathname);
+        return exported === null ? refuse(res, 404, 'Not found.') : sendExportedFile(res, req, exported);
+      }
       const file = resolveStaticPath(rendererDir, url.pathname);
       if (file === null || !(await stat(file).then((s) => s.isFile(), () => false))) return refuse(res, 404, 'Not found.');
       const body = await readFile(file);
@@ -101,7 +108,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
     ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
   });
 
-  server.on('request', serveRenderer(options.rendererDir, access, token, csp));
+  server.on('request', serveRenderer(options.rendererDir, access, token, csp, options.exportsDir ?? null));
   const bridge = attachBridgeSocket(server, access, router);
   const unsubscribe = options.app.onEvent((event, payload) => bridge.broadcast({ event, payload }));
 

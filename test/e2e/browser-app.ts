@@ -64,7 +64,7 @@ export async function startBrowserApp(
       dbPath: join(dir, 'gradedesk.db'),
       mode: 'browser',
     });
-    server = await startBrowserMode({ app, rendererDir: join(root, 'dist', 'renderer') });
+    server = await startBrowserMode({ app, rendererDir: join(root, 'dist', 'renderer'), exportsDir: join(dir, 'exports') });
     browser = await launchChromium(chromiumPath);
   } catch (error) {
     await close();
