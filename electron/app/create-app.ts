@@ -255,18 +255,10 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     createCompareHandlers({ db }),
     createHistoryHandlers(),
     createCostsHandlers(),
-    createSettingsHandlers({
-      services: options.setup ?? fixedSetupServices(options.configPath, secrets),
-      config: loaded.config,
-      demo: demo !== null,
-      db,
-      dbPath: options.dbPath,
-      busy: () => appBusy(),
-    }),
+    createSettingsHandlers({ services: options.setup ?? fixedSetupServices(options.configPath, secrets), config: loaded.config, demo: demo !== null, db, dbPath: options.dbPath, busy: (): boolean => sampleClass.running() || (areas as readonly AreaParts[]).some((area) => area.busy?.() ?? false) }),
     createExportsHandlers(),
     createBackupsHandlers(),
   ] as const;
-  const appBusy: () => boolean = () => sampleClass.running() || (areas as readonly AreaParts[]).some((area) => area.busy?.() ?? false);
   const [setup, intake, rubrics, runs, review, compare, history, costs, settingsArea, exportsArea, backups] = areas;
   const handlers: Handlers = {
     ...setup.handlers,
@@ -303,7 +295,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     config: loaded.config,
     configError: loaded.error,
     onEvent: events.subscribe,
-    busy: appBusy,
+    busy: () => sampleClass.running() || (areas as readonly AreaParts[]).some((area) => area.busy?.() ?? false),
     async close() {
       // A grading in progress stops first (resumable), before the store it writes to closes.
       await grading.close();
