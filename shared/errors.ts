@@ -86,7 +86,9 @@ export type ErrorCode =
   // first run and model set-up
   | 'CONFIG_WRITE_FAILED'
   | 'KEYCHAIN_PLAIN_TEXT_ONLY'
-  | 'LOCAL_URL_NOT_ALLOWED';
+  | 'LOCAL_URL_NOT_ALLOWED'
+  // settings: a value the config loader would refuse
+  | 'SETTING_INVALID';
 
 export interface AppErrorData {
   code: ErrorCode;

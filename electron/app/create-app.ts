@@ -255,7 +255,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     createCompareHandlers({ db }),
     createHistoryHandlers(),
     createCostsHandlers(),
-    createSettingsHandlers(),
+    createSettingsHandlers({ services: options.setup ?? fixedSetupServices(options.configPath, secrets), config: loaded.config, demo: demo !== null, db, dbPath: options.dbPath, busy: (): boolean => sampleClass.running() || (areas as readonly AreaParts[]).some((area) => area.busy?.() ?? false) }),
     createExportsHandlers({ db, dbPath: options.dbPath }),
     createBackupsHandlers(),
   ] as const;
