@@ -253,7 +253,8 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     createRunHandlers({ core: gradingCore, intake: staged.session, emit, demo: demo !== null, log: (message, details) => log('warn', message, details) }),
     createReviewHandlers({ db }),
     createCompareHandlers({ db }),
-    createHistoryHandlers(),
+    // A re-grade runs through the runs area's resumeBatch (looked up when called: `handlers` is built below).
+    createHistoryHandlers({ db, models: () => Object.keys(loaded.config?.models ?? {}), resumeBatch: (input) => handlers.resumeBatch(input) }),
     createCostsHandlers(),
     createSettingsHandlers(),
     createExportsHandlers(),
