@@ -126,9 +126,8 @@ function reviewCondition(review: SubmissionQuery['review']): SqlFragment | null 
   }
 }
 
-function submissionConditions(q: SubmissionQuery, search: SearchCondition): SqlFragment[] {
-  const parts: SqlFragment[] = [];
-  if (search.kind === 'where') parts.push(search.where);
+function submissionConditions(q: SubmissionQuery, search: SqlFragment[]): SqlFragment[] {
+  const parts: SqlFragment[] = [...search];
   if (q.batchId !== null) parts.push(sql`s.batch_id = ${q.batchId}`);
   if (q.from !== null) parts.push(sql`s.created_at >= ${q.from}`);
   if (q.to !== null) parts.push(sql`s.created_at <= ${q.to}`);
@@ -140,19 +139,40 @@ function submissionConditions(q: SubmissionQuery, search: SearchCondition): SqlF
   return parts;
 }
 
+/**
+ * Where the rows come from, and in what order. Across the whole history with words to match, the
+ * search index itself is read newest first (FTS5 walks its rowids in descending order) and the
+ * query stops at the page's end: a common word ("the", 作文) costs a page, not every match.
+ * Otherwise submissions are read newest first (in a batch: as added) through their keys.
+ */
+function source(q: SubmissionQuery, search: SearchCondition): { from: SqlFragment; conditions: SqlFragment[]; order: SqlFragment } {
+  if (search.kind === 'where' && search.match !== null && q.batchId === null) {
+    return {
+      from: sql`submissions_fts AS f JOIN submissions s ON s.id = f.rowid`,
+      conditions: [sql`submissions_fts MATCH ${search.match}`, ...(search.names ? [search.names] : [])],
+      order: sql`f.rowid DESC`,
+    };
+  }
+  return {
+    from: sql`submissions s`,
+    conditions: search.kind === 'where' ? [search.where] : [],
+    order: q.batchId !== null ? sql`s.id` : sql`s.id DESC`,
+  };
+}
+
 /** A page of submissions, newest first (in a batch: in the order they were added), and whether more follow. */
 export function historySubmissions(db: ReadableDB, q: SubmissionQuery, search: SearchCondition): { rows: HistorySubmissionRow[]; hasMore: boolean } {
   if (search.kind === 'textTooShort') return { rows: [], hasMore: false };
-  const order = q.batchId !== null ? sql`s.id` : sql`s.id DESC`;
+  const { from, conditions, order } = source(q, search);
   const rows = queryAll<HistorySubmissionRow>(
     db,
     sql`SELECT s.id, s.batch_id, s.created_at, s.student, s.file, s.status, s.flags_json, r.title,
           sr.status AS review_status, sr.final_score, sr.max_score AS review_max
-        FROM submissions s
+        FROM ${from}
         JOIN batches b ON b.id = s.batch_id
         JOIN rubrics r ON r.id = b.rubric_id
         LEFT JOIN submission_reviews sr ON sr.submission_id = s.id
-        ${where(submissionConditions(q, search))}
+        ${where(submissionConditions(q, conditions))}
         ORDER BY ${order} ${page(q)}`,
   );
   return { rows: rows.slice(0, q.limit), hasMore: rows.length > q.limit };

@@ -62,8 +62,12 @@ const containing = (term: string): string => `%${term.replace(/[\\%_]/g, (c) => 
 export type SearchCondition =
   | { kind: 'none' }
   | { kind: 'textTooShort' }
-  /** A condition on `s` (the submissions table's alias) that every match meets. */
-  | { kind: 'where'; where: SqlFragment };
+  /**
+   * A condition on `s` (the submissions table's alias) that every match meets; `match` (the FTS
+   * query of the long words, if any) and `names` (the short words' condition) apart, for a query
+   * that reads the index itself in rowid order (see store/history.ts).
+   */
+  | { kind: 'where'; where: SqlFragment; match: string | null; names: SqlFragment | null };
 
 /**
  * The condition on `submissions AS s` for what the teacher typed, in the scope chosen: words of
@@ -75,18 +79,21 @@ export function searchCondition(text: string, scope: SearchScope = 'all'): Searc
   const long = terms.filter((t) => [...t].length >= TRIGRAM);
   const short = terms.filter((t) => [...t].length < TRIGRAM);
   if (short.length > 0 && scope === 'text') return { kind: 'textTooShort' };
+  let match: string | null = null;
+  let names: SqlFragment | null = null;
   const parts: SqlFragment[] = [];
   if (long.length > 0) {
     const words = long.map((term) => `"${term}"`).join(' ');
-    const match = scope === 'all' ? words : scope === 'student' ? `{student file} : (${words})` : `{extracted_text} : (${words})`;
+    match = scope === 'all' ? words : scope === 'student' ? `{student file} : (${words})` : `{extracted_text} : (${words})`;
     parts.push(sql`s.id IN (SELECT rowid FROM submissions_fts WHERE submissions_fts MATCH ${match})`);
   }
   if (short.length > 0) {
     const likes = short.map((term) => sql`(n.student LIKE ${containing(term)} ESCAPE '\\' OR n.file LIKE ${containing(term)} ESCAPE '\\')`);
     // INDEXED BY: the scan reads the names' index (a few bytes a row), never the rows with their texts.
-    parts.push(sql`s.id IN (SELECT n.id FROM submissions AS n INDEXED BY submissions_student_file WHERE ${sqlJoin(likes, sql` AND `)})`);
+    names = sql`s.id IN (SELECT n.id FROM submissions AS n INDEXED BY submissions_student_file WHERE ${sqlJoin(likes, sql` AND `)})`;
+    parts.push(names);
   }
-  return { kind: 'where', where: sqlJoin(parts, sql` AND `) };
+  return { kind: 'where', where: sqlJoin(parts, sql` AND `), match, names };
 }
 
 /** Submissions whose text, student or file name holds every word of `text`, newest first. */
