@@ -89,7 +89,6 @@ export const HistorySubmissionsInputSchema = z.strictObject({
   ...common,
   ...paging,
 });
-export type HistorySubmissionsInput = z.input<typeof HistorySubmissionsInputSchema>;
 export type HistorySubmissionsQuery = z.output<typeof HistorySubmissionsInputSchema>;
 
 export const HistoryBatchesInputSchema = z.strictObject({
@@ -97,7 +96,6 @@ export const HistoryBatchesInputSchema = z.strictObject({
   ...common,
   ...paging,
 });
-export type HistoryBatchesQuery = z.output<typeof HistoryBatchesInputSchema>;
 
 export const historyRoutes = {
   /** Batches, newest first, one page. */

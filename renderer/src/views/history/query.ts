@@ -1,5 +1,5 @@
 /** What the history's filters hold on screen, and the route inputs they become. */
-import type { ReviewFilter, SearchScopeInput } from '../../../../shared/ipc/history.ts';
+import type { ReviewFilter } from '../../../../shared/ipc/history.ts';
 
 export interface FilterState {
   /** `YYYY-MM-DD` from a date field, or empty. */
@@ -27,13 +27,6 @@ const orNull = (value: string): string | null => (value === '' ? null : value);
 /** The filters shared by both lists, as the routes take them. */
 export function rangeInput(f: FilterState): { from: number | null; to: number | null; rubricId: string | null; modelId: string | null } {
   return { from: dayBound(f.from, false), to: dayBound(f.to, true), rubricId: orNull(f.rubricId), modelId: orNull(f.modelId) };
-}
-
-export interface WorkQuery {
-  text: string;
-  scope: SearchScopeInput;
-  batchId: string | null;
-  filters: FilterState;
 }
 
 /** Whether anything narrows the list: the reset button shows only then. */
