@@ -12,6 +12,7 @@
  * stderr) and writes its JSON to bench/results/.
  */
 import { runBatch, batchTable, seedsTable, type BatchResult } from './batch.ts';
+import { historyTable, runHistoryBench } from './history.ts';
 import { overheadTable, runOverhead } from './overhead.ts';
 import { runPipeline } from './pipeline.ts';
 import { pipelineFailure, pipelineTable } from './pipeline-report.ts';
@@ -19,7 +20,7 @@ import { argValue, log, writeResult } from './stats.ts';
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  const names: string[] = argv.filter((a) => a === 'overhead' || a === 'batch' || a === 'pipeline');
+  const names: string[] = argv.filter((a) => a === 'overhead' || a === 'batch' || a === 'pipeline' || a === 'history');
   const valued = ['--calls', '--only', '--seed', '--seeds'];
   const unknown = argv.filter((a, i) => !a.startsWith('--') && !names.includes(a) && !valued.includes(argv[i - 1] ?? ''));
   if (unknown.length > 0) {
@@ -82,6 +83,11 @@ async function main(): Promise<number> {
       log(`\n!!! bench pipeline FAILED: ${failure}\n`);
       return 1;
     }
+  }
+  if (run.includes('history')) {
+    const result = await runHistoryBench();
+    process.stdout.write(`${historyTable(result)}\n\n`);
+    log(`wrote ${writeResult('history.json', result)}`);
   }
   return 0;
 }

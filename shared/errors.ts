@@ -70,6 +70,7 @@ export type ErrorCode =
   | 'GRADING_IN_PROGRESS'
   // a batch that is not in the database (compare, runs)
   | 'BATCH_NOT_FOUND'
+  | 'NOTHING_TO_REGRADE'
   // review: another window saved the grade since this one opened it
   | 'REVIEW_CONFLICT'
   // batches started from the app

@@ -253,7 +253,8 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     createRunHandlers({ core: gradingCore, intake: staged.session, emit, demo: demo !== null, log: (message, details) => log('warn', message, details) }),
     createReviewHandlers({ db }),
     createCompareHandlers({ db }),
-    createHistoryHandlers(),
+    // A re-grade runs through the runs area's resumeBatch (looked up when called: `handlers` is built below).
+    createHistoryHandlers({ db, models: () => Object.keys(loaded.config?.models ?? {}), resumeBatch: (input) => handlers.resumeBatch(input) }),
     createCostsHandlers(),
     createSettingsHandlers({ services: options.setup ?? fixedSetupServices(options.configPath, secrets), config: loaded.config, demo: demo !== null, db, dbPath: options.dbPath, busy: (): boolean => sampleClass.running() || (areas as readonly AreaParts[]).some((area) => area.busy?.() ?? false) }),
     createExportsHandlers({ db, dbPath: options.dbPath }),
