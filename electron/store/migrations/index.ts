@@ -8,15 +8,22 @@ import { migration007 } from './007_batch_stop.ts';
 import { migration008 } from './008_simulated_spend.ts';
 import { migration009 } from './009_rubric_library.ts';
 import { migration010 } from './010_review_records.ts';
+import { migration012 } from './012_call_rollups.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
 
 /**
+ * Placeholder for step 11, which another branch ships (history); remove this and import the real
+ * step 11 when both are merged. It does nothing, so a database that ran it is unaffected.
+ */
+const migration011Placeholder: Migration = { version: 11, name: 'reserved', up() {} };
+
+/**
  * Every schema step, in order. Append new steps here (never edit or reorder a shipped one):
  * a database records the last step applied in `PRAGMA user_version`.
  */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011Placeholder, migration012];
 
 /** The schema version this code writes: the last step's version. */
 export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

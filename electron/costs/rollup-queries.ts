@@ -1,0 +1,158 @@
+/**
+ * Reads of the rollups of migration 012: what the costs screen shows, per local day × model,
+ * bounded by the days on screen. Every query reads the rollup tables' primary keys, never
+ * api_calls (see the query-plan test), so its cost follows the days shown, not the calls made.
+ */
+import type { ReadableDB } from '../store/db-types.ts';
+import { sql, type SqlFragment } from '../store/sql.ts';
+import { queryAll } from '../store/statements.ts';
+import type { BucketCount } from './latency-buckets.ts';
+
+/** Local calendar days, YYYY-MM-DD, both ends included. */
+export interface DayRange {
+  fromDay: string;
+  toDay: string;
+}
+
+export interface RollupFigures {
+  calls: number;
+  okCalls: number;
+  failedCalls: number;
+  cancelledCalls: number;
+  costUsd: number;
+  unpricedCalls: number;
+  unpricedAnswers: number;
+  estimatedCalls: number;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  firstAttempts: number;
+  retryAttempts: number;
+  okAfterRetry: number;
+  waits: number;
+  waitedMs: number;
+  rateLimited: number;
+  wastedCostUsd: number;
+  wastedUnpriced: number;
+}
+
+export interface RollupRow extends RollupFigures {
+  day: string;
+  modelId: string;
+  simulated: boolean;
+}
+
+const FIGURES = sql`
+  total(calls) AS calls, total(ok_calls) AS okCalls, total(failed_calls) AS failedCalls,
+  total(cancelled_calls) AS cancelledCalls, total(cost_usd) AS costUsd, total(unpriced_calls) AS unpricedCalls,
+  total(unpriced_answers) AS unpricedAnswers, total(estimated_calls) AS estimatedCalls,
+  total(prompt_tokens) AS promptTokens, total(completion_tokens) AS completionTokens,
+  total(cached_tokens) AS cachedTokens, total(first_attempts) AS firstAttempts,
+  total(retry_attempts) AS retryAttempts, total(ok_after_retry) AS okAfterRetry, total(waits) AS waits,
+  total(waited_ms) AS waitedMs, total(rate_limited) AS rateLimited, total(wasted_cost_usd) AS wastedCostUsd,
+  total(wasted_unpriced) AS wastedUnpriced`;
+
+function inDays(range: DayRange): SqlFragment {
+  return sql`day >= ${range.fromDay} AND day <= ${range.toDay}`;
+}
+
+type Raw<T> = Omit<T, 'simulated'> & { simulated: number };
+const withFlag = <T>(r: Raw<T>): T => ({ ...r, simulated: r.simulated === 1 }) as T;
+
+/** Exported for the query-plan test. */
+export function rollupByDayModelQuery(range: DayRange): SqlFragment {
+  return sql`SELECT day, model_id AS modelId, simulated, ${FIGURES}
+             FROM call_rollups WHERE ${inDays(range)}
+             GROUP BY day, model_id, simulated ORDER BY day, model_id, simulated`;
+}
+
+/** One row per day × model × real-or-simulated in the range, oldest day first. */
+export function rollupByDayModel(db: ReadableDB, range: DayRange): RollupRow[] {
+  return queryAll<Raw<RollupRow>>(db, rollupByDayModelQuery(range)).map(withFlag<RollupRow>);
+}
+
+export interface ErrorRollupRow {
+  day: string;
+  modelId: string;
+  simulated: boolean;
+  errorClass: string;
+  errorCode: string | null;
+  attempts: number;
+  costUsd: number;
+  unpriced: number;
+  waitedMs: number;
+}
+
+/** Exported for the query-plan test. */
+export function rollupErrorsQuery(range: DayRange): SqlFragment {
+  return sql`SELECT day, model_id AS modelId, simulated, error_class AS errorClass, error_code AS errorCode,
+                    attempts, cost_usd AS costUsd, unpriced, waited_ms AS waitedMs
+             FROM call_rollup_errors WHERE ${inDays(range)} ORDER BY day, error_class`;
+}
+
+export function rollupErrors(db: ReadableDB, range: DayRange): ErrorRollupRow[] {
+  return queryAll<Raw<ErrorRollupRow>>(db, rollupErrorsQuery(range)).map(withFlag<ErrorRollupRow>);
+}
+
+export interface LatencyRollupRow extends BucketCount {
+  day: string;
+  modelId: string;
+  simulated: boolean;
+}
+
+/** Exported for the query-plan test. */
+export function rollupLatencyQuery(range: DayRange): SqlFragment {
+  return sql`SELECT day, model_id AS modelId, simulated, bucket, n
+             FROM call_rollup_latency WHERE ${inDays(range)} ORDER BY day`;
+}
+
+export function rollupLatency(db: ReadableDB, range: DayRange): LatencyRollupRow[] {
+  return queryAll<Raw<LatencyRollupRow>>(db, rollupLatencyQuery(range)).map(withFlag<LatencyRollupRow>);
+}
+
+export interface SubmissionCostRow {
+  submissionId: number;
+  batchId: string;
+  file: string | null;
+  calls: number;
+  costUsd: number;
+  unpricedCalls: number;
+  simulated: boolean;
+}
+
+/** Exported for the query-plan test. `from`/`to` are epoch ms, [from, to). */
+export function submissionCostsQuery(from: number, to: number, limit: number): SqlFragment {
+  return sql`SELECT j.submission_id AS submissionId, j.batch_id AS batchId, s.file AS file,
+                    total(r.calls) AS calls, total(r.cost_usd) AS costUsd, total(r.unpriced) AS unpricedCalls,
+                    max(r.simulated) AS simulated
+             FROM job_cost_rollups AS r
+             JOIN jobs AS j ON j.id = r.job_id
+             LEFT JOIN submissions AS s ON s.id = j.submission_id
+             WHERE r.last_at >= ${from} AND r.last_at < ${to}
+             GROUP BY j.submission_id ORDER BY costUsd DESC, j.submission_id LIMIT ${limit}`;
+}
+
+/**
+ * The most expensive submissions whose last call falls in [from, to), from the per-job rollup.
+ * A submission counts all its calls, also those before the range (a job is one grading).
+ */
+export function submissionCosts(db: ReadableDB, from: number, to: number, limit: number): SubmissionCostRow[] {
+  return queryAll<Raw<SubmissionCostRow>>(db, submissionCostsQuery(from, to, limit)).map(withFlag<SubmissionCostRow>);
+}
+
+/** The submission's costs, whenever its calls were made. */
+export function costsOfSubmission(db: ReadableDB, submissionId: number): SubmissionCostRow | null {
+  const rows = queryAll<Raw<SubmissionCostRow>>(
+    db,
+    sql`SELECT j.submission_id AS submissionId, j.batch_id AS batchId, s.file AS file,
+               total(r.calls) AS calls, total(r.cost_usd) AS costUsd, total(r.unpriced) AS unpricedCalls,
+               max(r.simulated) AS simulated
+        FROM jobs AS j
+        JOIN job_cost_rollups AS r ON r.job_id = j.id
+        LEFT JOIN submissions AS s ON s.id = j.submission_id
+        WHERE j.submission_id = ${submissionId}
+        GROUP BY j.submission_id`,
+  );
+  const row = rows[0];
+  return row ? withFlag<SubmissionCostRow>(row) : null;
+}
