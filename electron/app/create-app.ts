@@ -254,7 +254,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     createReviewHandlers({ db }),
     createCompareHandlers({ db }),
     createHistoryHandlers(),
-    createCostsHandlers(),
+    createCostsHandlers({ db, monitor, models: () => loaded.config?.models ?? {} }),
     createSettingsHandlers(),
     createExportsHandlers(),
     createBackupsHandlers(),

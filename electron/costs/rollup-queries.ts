@@ -34,6 +34,9 @@ export interface RollupFigures {
   rateLimited: number;
   wastedCostUsd: number;
   wastedUnpriced: number;
+  jobCostUsd: number;
+  jobUnpriced: number;
+  jobs: number;
 }
 
 export interface RollupRow extends RollupFigures {
@@ -50,7 +53,8 @@ const FIGURES = sql`
   total(cached_tokens) AS cachedTokens, total(first_attempts) AS firstAttempts,
   total(retry_attempts) AS retryAttempts, total(ok_after_retry) AS okAfterRetry, total(waits) AS waits,
   total(waited_ms) AS waitedMs, total(rate_limited) AS rateLimited, total(wasted_cost_usd) AS wastedCostUsd,
-  total(wasted_unpriced) AS wastedUnpriced`;
+  total(wasted_unpriced) AS wastedUnpriced, total(job_cost_usd) AS jobCostUsd, total(job_unpriced) AS jobUnpriced,
+  total(jobs) AS jobs`;
 
 function inDays(range: DayRange): SqlFragment {
   return sql`day >= ${range.fromDay} AND day <= ${range.toDay}`;
@@ -96,18 +100,16 @@ export function rollupErrors(db: ReadableDB, range: DayRange): ErrorRollupRow[] 
 
 export interface LatencyRollupRow extends BucketCount {
   day: string;
-  modelId: string;
-  simulated: boolean;
 }
 
-/** Exported for the query-plan test. */
+/** The histogram of each day, all models together. Exported for the query-plan test. */
 export function rollupLatencyQuery(range: DayRange): SqlFragment {
-  return sql`SELECT day, model_id AS modelId, simulated, bucket, n
-             FROM call_rollup_latency WHERE ${inDays(range)} ORDER BY day`;
+  return sql`SELECT day, bucket, total(n) AS n
+             FROM call_rollup_latency WHERE ${inDays(range)} GROUP BY day, bucket`;
 }
 
 export function rollupLatency(db: ReadableDB, range: DayRange): LatencyRollupRow[] {
-  return queryAll<Raw<LatencyRollupRow>>(db, rollupLatencyQuery(range)).map(withFlag<LatencyRollupRow>);
+  return queryAll<LatencyRollupRow>(db, rollupLatencyQuery(range));
 }
 
 export interface SubmissionCostRow {
@@ -118,26 +120,6 @@ export interface SubmissionCostRow {
   costUsd: number;
   unpricedCalls: number;
   simulated: boolean;
-}
-
-/** Exported for the query-plan test. `from`/`to` are epoch ms, [from, to). */
-export function submissionCostsQuery(from: number, to: number, limit: number): SqlFragment {
-  return sql`SELECT j.submission_id AS submissionId, j.batch_id AS batchId, s.file AS file,
-                    total(r.calls) AS calls, total(r.cost_usd) AS costUsd, total(r.unpriced) AS unpricedCalls,
-                    max(r.simulated) AS simulated
-             FROM job_cost_rollups AS r
-             JOIN jobs AS j ON j.id = r.job_id
-             LEFT JOIN submissions AS s ON s.id = j.submission_id
-             WHERE r.last_at >= ${from} AND r.last_at < ${to}
-             GROUP BY j.submission_id ORDER BY costUsd DESC, j.submission_id LIMIT ${limit}`;
-}
-
-/**
- * The most expensive submissions whose last call falls in [from, to), from the per-job rollup.
- * A submission counts all its calls, also those before the range (a job is one grading).
- */
-export function submissionCosts(db: ReadableDB, from: number, to: number, limit: number): SubmissionCostRow[] {
-  return queryAll<Raw<SubmissionCostRow>>(db, submissionCostsQuery(from, to, limit)).map(withFlag<SubmissionCostRow>);
 }
 
 /** The submission's costs, whenever its calls were made. */

@@ -15,7 +15,8 @@ import type { Migration } from './types.ts';
  * - call_rollup_errors: failed attempts per error class (with a code a teacher sees).
  * - call_rollup_latency: a histogram of successful calls' latency in buckets 10 % wide
  *   (bucket b holds [1.1^b, 1.1^(b+1)) ms), from which p50/p95 are read to within a bucket.
- * - job_cost_rollups: what each grading job cost, for cost per submission.
+ * - job_cost_rollups: what each grading job cost, for one submission's costs (and to count a
+ *   job once in call_rollups.jobs, which gives the cost per submission per day).
  *
  * The day is the local calendar day computed by SQLite, like costByDay's. Rows written before
  * this step are folded in once, below.
@@ -28,7 +29,7 @@ const BUCKET = (col: string): string => `CAST(floor(ln(max(${col}, 1)) / ln(1.1)
 const ROLLUP_COLUMNS = `day, model_id, simulated, calls, ok_calls, failed_calls, cancelled_calls,
   cost_usd, unpriced_calls, unpriced_answers, estimated_calls, prompt_tokens, completion_tokens,
   cached_tokens, first_attempts, retry_attempts, ok_after_retry, waits, waited_ms, rate_limited,
-  wasted_cost_usd, wasted_unpriced`;
+  wasted_cost_usd, wasted_unpriced, job_cost_usd, job_unpriced, jobs`;
 
 /** One attempt's contribution, over the columns of `t` (NEW in the trigger, api_calls in the back-fill). */
 function contribution(t: string): string {
@@ -42,8 +43,13 @@ function contribution(t: string): string {
     total(coalesce(${t}.waited_ms, 0) > 0), total(${t}.waited_ms),
     total(coalesce(${t}.error_class, '') = 'rate_limit'),
     total(CASE WHEN ${t}.status = 'error' THEN ${t}.cost_usd END),
-    total(${t}.status = 'error' AND ${t}.cost_usd IS NULL)`;
+    total(${t}.status = 'error' AND ${t}.cost_usd IS NULL),
+    total(CASE WHEN ${t}.job_id IS NOT NULL THEN ${t}.cost_usd END),
+    total(${t}.job_id IS NOT NULL AND ${t}.cost_usd IS NULL)`;
 }
+
+/** A job is counted once, on the day and model of its first recorded call. */
+const NEW_JOB = `NEW.job_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM job_cost_rollups WHERE job_id = NEW.job_id)`;
 
 const ROLLUP_UPSERT = `ON CONFLICT (day, model_id, simulated) DO UPDATE SET
   calls = calls + excluded.calls, ok_calls = ok_calls + excluded.ok_calls,
@@ -55,7 +61,8 @@ const ROLLUP_UPSERT = `ON CONFLICT (day, model_id, simulated) DO UPDATE SET
   retry_attempts = retry_attempts + excluded.retry_attempts, ok_after_retry = ok_after_retry + excluded.ok_after_retry,
   waits = waits + excluded.waits, waited_ms = waited_ms + excluded.waited_ms,
   rate_limited = rate_limited + excluded.rate_limited, wasted_cost_usd = wasted_cost_usd + excluded.wasted_cost_usd,
-  wasted_unpriced = wasted_unpriced + excluded.wasted_unpriced`;
+  wasted_unpriced = wasted_unpriced + excluded.wasted_unpriced, job_cost_usd = job_cost_usd + excluded.job_cost_usd,
+  job_unpriced = job_unpriced + excluded.job_unpriced, jobs = jobs + excluded.jobs`;
 
 const TABLES = `
   CREATE TABLE call_rollups (
@@ -81,6 +88,9 @@ const TABLES = `
     rate_limited     INTEGER NOT NULL,
     wasted_cost_usd  REAL NOT NULL,      -- known cost of failed attempts
     wasted_unpriced  INTEGER NOT NULL,
+    job_cost_usd     REAL NOT NULL,      -- known cost of calls made for a grading job
+    job_unpriced     INTEGER NOT NULL,
+    jobs             INTEGER NOT NULL,   -- jobs (one submission × one model) whose first call this was
     PRIMARY KEY (day, model_id, simulated)
   ) STRICT, WITHOUT ROWID;
 
@@ -114,7 +124,6 @@ const TABLES = `
     unpriced  INTEGER NOT NULL,
     last_at   INTEGER NOT NULL
   ) STRICT;
-  CREATE INDEX job_cost_rollups_last_at ON job_cost_rollups (last_at);
 
   -- The attempts log filtered by error class, newest first, without reading every row.
   CREATE INDEX api_calls_class_seq ON api_calls (error_class, seq) WHERE error_class IS NOT NULL;
@@ -124,7 +133,7 @@ const TRIGGER = `
   CREATE TRIGGER api_calls_rollup AFTER INSERT ON api_calls
   BEGIN
     INSERT INTO call_rollups (${ROLLUP_COLUMNS})
-      SELECT ${DAY}, NEW.model_id, NEW.simulated, ${contribution('NEW')}
+      SELECT ${DAY}, NEW.model_id, NEW.simulated, ${contribution('NEW')}, ${NEW_JOB}
       WHERE true
       ${ROLLUP_UPSERT};
     INSERT INTO call_rollup_errors (day, model_id, simulated, error_class, error_code, attempts, cost_usd, unpriced, waited_ms)
@@ -152,8 +161,15 @@ const A_DAY = `date(a.started_at / 1000, 'unixepoch', 'localtime')`;
 
 const BACKFILL = `
   INSERT INTO call_rollups (${ROLLUP_COLUMNS})
-    SELECT ${A_DAY}, a.model_id, a.simulated, ${contribution('a')}
+    SELECT ${A_DAY}, a.model_id, a.simulated, ${contribution('a')}, 0
     FROM api_calls AS a GROUP BY 1, 2, 3;
+  UPDATE call_rollups SET jobs = f.n FROM (
+    SELECT ${A_DAY} AS day, a.model_id, a.simulated, count(*) AS n
+    FROM (SELECT min(seq) AS seq FROM api_calls WHERE job_id IS NOT NULL GROUP BY job_id) AS firsts
+    JOIN api_calls AS a ON a.seq = firsts.seq
+    GROUP BY 1, 2, 3
+  ) AS f
+  WHERE call_rollups.day = f.day AND call_rollups.model_id = f.model_id AND call_rollups.simulated = f.simulated;
   INSERT INTO call_rollup_errors (day, model_id, simulated, error_class, error_code, attempts, cost_usd, unpriced, waited_ms)
     SELECT ${A_DAY}, a.model_id, a.simulated, coalesce(a.error_class, 'unknown'), max(a.error_code), count(*),
            total(a.cost_usd), total(a.cost_usd IS NULL), total(a.waited_ms)
