@@ -192,5 +192,3 @@ export const migration012: Migration = {
   },
 };
 
-/** The back-fill alone, for a database whose rows were written with the triggers off (the bench). */
-export const ROLLUP_BACKFILL_SQL = BACKFILL;
