@@ -1,8 +1,10 @@
 /**
  * Entry point of `npm run bench`:
  *
- *   tsx bench/run.ts [overhead|batch|pipeline] [--quick] [--calls N] [--diagnostic] [--only NAME] [--seed N | --seeds N,N,...]
+ *   tsx bench/run.ts [overhead|batch|pipeline|history|costs] [--quick] [--calls N] [--diagnostic] [--only NAME] [--seed N | --seeds N,N,...]
  *
+ * `costs` (run only when named) grows a database to 100,000 submissions and 1,000,000 attempts and
+ * times the costs screen's first open on raw api_calls and on the rollups (JSON in costs.json).
  * Without a bench name all three run: overhead, batch, then pipeline (bench 3, a 100-submission
  * batch end to end through the CLI; 20 with --quick). `--calls` sets bench 1's calls per side,
  * `--diagnostic` adds bench 1's in-memory-sink row, `--only` runs the bench 2 contestants whose
@@ -12,6 +14,7 @@
  * stderr) and writes its JSON to bench/results/.
  */
 import { runBatch, batchTable, seedsTable, type BatchResult } from './batch.ts';
+import { costsTable, runCosts } from './costs.ts';
 import { historyTable, runHistoryBench } from './history.ts';
 import { overheadTable, runOverhead } from './overhead.ts';
 import { runPipeline } from './pipeline.ts';
@@ -20,11 +23,11 @@ import { argValue, log, writeResult } from './stats.ts';
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  const names: string[] = argv.filter((a) => a === 'overhead' || a === 'batch' || a === 'pipeline' || a === 'history');
+  const names: string[] = argv.filter((a) => a === 'overhead' || a === 'batch' || a === 'pipeline' || a === 'history' || a === 'costs');
   const valued = ['--calls', '--only', '--seed', '--seeds'];
   const unknown = argv.filter((a, i) => !a.startsWith('--') && !names.includes(a) && !valued.includes(argv[i - 1] ?? ''));
   if (unknown.length > 0) {
-    log(`unknown argument(s): ${unknown.join(' ')}\nusage: tsx bench/run.ts [overhead|batch|pipeline] [--quick] [--calls N] [--diagnostic] [--only NAME] [--seed N | --seeds N,N,...]`);
+    log(`unknown argument(s): ${unknown.join(' ')}\nusage: tsx bench/run.ts [overhead|batch|pipeline|history|costs] [--quick] [--calls N] [--diagnostic] [--only NAME] [--seed N | --seeds N,N,...]`);
     return 2;
   }
   const quick = argv.includes('--quick');
@@ -72,6 +75,11 @@ async function main(): Promise<number> {
       process.stdout.write(`${seedsTable(results)}\n\n`);
       log(`wrote ${writeResult('batch-seeds.json', { bench: 'batch-seeds', seeds, runs: results })}`);
     }
+  }
+  if (run.includes('costs')) {
+    const result = runCosts({ quick });
+    process.stdout.write(`${costsTable(result)}\n\n`);
+    log(`wrote ${writeResult('costs.json', result)}`);
   }
   if (run.includes('pipeline')) {
     const result = await runPipeline({ quick });

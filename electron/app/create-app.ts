@@ -255,7 +255,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     createCompareHandlers({ db }),
     // A re-grade runs through the runs area's resumeBatch (looked up when called: `handlers` is built below).
     createHistoryHandlers({ db, models: () => Object.keys(loaded.config?.models ?? {}), resumeBatch: (input) => handlers.resumeBatch(input) }),
-    createCostsHandlers(),
+    createCostsHandlers({ db, monitor, models: () => loaded.config?.models ?? {} }),
     createSettingsHandlers({ services: options.setup ?? fixedSetupServices(options.configPath, secrets), config: loaded.config, demo: demo !== null, db, dbPath: options.dbPath, busy: (): boolean => sampleClass.running() || (areas as readonly AreaParts[]).some((area) => area.busy?.() ?? false) }),
     createExportsHandlers({ db, dbPath: options.dbPath }),
     createBackupsHandlers(),

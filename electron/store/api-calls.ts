@@ -250,6 +250,8 @@ export interface ListApiCallsOptions {
    */
   beforeId?: string | undefined;
   modelId?: string | undefined;
+  /** More conditions on api_calls' columns, code-authored (the costs screen's filters). */
+  where?: readonly SqlFragment[] | undefined;
 }
 
 export const MAX_PAGE_SIZE = 1000;
@@ -270,6 +272,7 @@ export function listApiCallsQuery(options: ListApiCallsOptions): SqlFragment {
   }
   const where: SqlFragment[] = [];
   if (options.modelId !== undefined) where.push(sql`model_id = ${options.modelId}`);
+  if (options.where) where.push(...options.where);
   if (options.beforeId !== undefined) {
     where.push(sql`seq < (SELECT cursor.seq FROM api_calls AS cursor WHERE cursor.id = ${options.beforeId})`);
   }
