@@ -82,7 +82,12 @@ export type ErrorCode =
   // first run and model set-up
   | 'CONFIG_WRITE_FAILED'
   | 'KEYCHAIN_PLAIN_TEXT_ONLY'
-  | 'LOCAL_URL_NOT_ALLOWED';
+  | 'LOCAL_URL_NOT_ALLOWED'
+  // keeping the data safe: an empty database file, backups, a store that could not open
+  | 'DATABASE_EMPTY'
+  | 'BACKUP_NOT_FOUND'
+  | 'BACKUP_DAMAGED'
+  | 'STORAGE_PROBLEM';
 
 export interface AppErrorData {
   code: ErrorCode;

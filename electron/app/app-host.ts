@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import { AppError } from '../../shared/errors.ts';
 import { routeNames, type EventListener, type Handlers, type RouteName, type Unsubscribe } from '../../shared/ipc/contract.ts';
+import { backUpAfterClose } from '../backups/backup-files.ts';
+import { createStorageProblemApp, storageStateOf, type HostedApp } from '../backups/storage-problem-app.ts';
+import { checkBackup, moveAside, swapInBackup, type StorageControl } from '../backups/store-swap.ts';
+import type { StoreSwap } from '../../shared/ipc/backups.ts';
 import type { KeyVault } from '../secrets/key-vault.ts';
 import { createCatalogSource } from '../setup/catalog-source.ts';
 import { DEFAULT_LOCAL_PROBES, type LocalProbe } from '../setup/local-servers.ts';
@@ -16,7 +20,7 @@ import { createEventHub } from './event-hub.ts';
  * app in force; an app that was replaced closes once the requests it was answering are done.
  */
 
-export interface AppHostOptions extends Omit<AppOptions, 'configPath' | 'secrets' | 'setup' | 'onCatalogLate'> {
+export interface AppHostOptions extends Omit<AppOptions, 'configPath' | 'secrets' | 'setup' | 'onCatalogLate' | 'storage'> {
   /** The config file the app reads and writes; it need not exist yet. */
   configFile: string;
   /** Read even when missing (the teacher named it), so its absence is reported. */
@@ -26,6 +30,8 @@ export interface AppHostOptions extends Omit<AppOptions, 'configPath' | 'secrets
   openRouterBaseUrl?: string;
   /** Where local servers are looked for; tests use the simulator instead of real ports. */
   localProbes?: readonly LocalProbe[];
+  /** The log file, for the storage-problem screen to name. */
+  logPath?: string | null;
   /** Builds one app; createApp unless a test says otherwise. */
   build?: (options: AppOptions) => Promise<GradeDeskApp>;
 }
@@ -33,7 +39,7 @@ export interface AppHostOptions extends Omit<AppOptions, 'configPath' | 'secrets
 export interface AppHost {
   readonly handlers: Handlers;
   onEvent(listener: EventListener): Unsubscribe;
-  /** The app in force now (for tests and the CLI-like uses of the core). */
+  /** The app in force now (for tests and the CLI-like uses of the core); throws STORAGE_PROBLEM while the database could not open. */
   readonly current: GradeDeskApp;
   reconfigure(change: SetupChange): Promise<void>;
   close(): Promise<void>;
@@ -44,20 +50,20 @@ const DESKTOP_CATALOG_WAIT_MS = 750;
 
 /** Requests in flight per app, so a replaced app closes only when they are done. */
 function inFlightCounter() {
-  const counts = new Map<GradeDeskApp, number>();
-  const waiters = new Map<GradeDeskApp, Array<() => void>>();
+  const counts = new Map<HostedApp, number>();
+  const waiters = new Map<HostedApp, Array<() => void>>();
   return {
-    enter(app: GradeDeskApp): void {
+    enter(app: HostedApp): void {
       counts.set(app, (counts.get(app) ?? 0) + 1);
     },
-    leave(app: GradeDeskApp): void {
+    leave(app: HostedApp): void {
       const left = (counts.get(app) ?? 1) - 1;
       if (left > 0) return void counts.set(app, left);
       counts.delete(app);
       for (const wake of waiters.get(app) ?? []) wake();
       waiters.delete(app);
     },
-    drained(app: GradeDeskApp): Promise<void> {
+    drained(app: HostedApp): Promise<void> {
       if (!counts.has(app)) return Promise.resolve();
       return new Promise((resolve) => waiters.set(app, [...(waiters.get(app) ?? []), resolve]));
     },
@@ -68,7 +74,7 @@ function inFlightCounter() {
 function retirement(inFlight: ReturnType<typeof inFlightCounter>, log: Log) {
   const closing = new Set<Promise<void>>();
   return {
-    retire(app: GradeDeskApp): void {
+    retire(app: HostedApp): void {
       const done = inFlight
         .drained(app)
         .then(() => app.close())
@@ -113,7 +119,7 @@ function setupServices(
 }
 
 export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
-  const { configFile, configFileChosen, vault, openRouterBaseUrl, localProbes, build: buildApp, ...appOptions } = options;
+  const { configFile, configFileChosen, vault, openRouterBaseUrl, localProbes, build: buildApp, logPath, ...appOptions } = options;
   const build = buildApp ?? createApp;
   const log = options.log ?? (() => {});
   const hub = createEventHub((event, error) => log('error', 'event listener failed', { event, error: String(error) }));
@@ -125,11 +131,36 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
 
   const services = setupServices({ configFile, vault, openRouterBaseUrl, localProbes }, (change) => reconfigure(change));
 
-  type Opened = { app: GradeDeskApp; unsubscribe: Unsubscribe };
+  // `full` is null while the database could not be opened: `app` then answers the storage-problem routes only.
+  type Opened = { app: HostedApp; full: GradeDeskApp | null; unsubscribe: Unsubscribe };
   // Set once the first app is open; a late catalog answer before that has nothing to rebuild.
   let opened: Opened | undefined;
 
+  const storage: StorageControl = {
+    restore: (id) => swapStore(() => checkBackup(appOptions.dbPath, id), (reason) => swapInBackup(appOptions.dbPath, id, reason)),
+    startFresh: () =>
+      swapStore(
+        () => {
+          if (current.full) throw new AppError('INVALID_INPUT', 'The grading history opened normally; there is nothing to start over from.');
+        },
+        () => ({ restored: null, setAside: moveAside(appOptions.dbPath, 'damaged') }),
+      ),
+  };
+
   async function open(): Promise<Opened> {
+    try {
+      return await openFull();
+    } catch (error) {
+      const state = storageStateOf(error);
+      if (state === null || !(error instanceof AppError)) throw error;
+      log('error', 'the database could not be opened; the app opens to put it right', { code: error.code, details: error.details });
+      const info = { version: appOptions.version, mode: appOptions.mode, demo, logPath };
+      const app = createStorageProblemApp({ state, error, dbPath: appOptions.dbPath, info, storage });
+      return { app, full: null, unsubscribe: () => {} };
+    }
+  }
+
+  async function openFull(): Promise<Opened> {
     let app: GradeDeskApp | null = null;
     const next = await build({
       ...appOptions,
@@ -138,13 +169,14 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       secrets: vault.secrets,
       setup: services,
       catalogWaitMs: options.catalogWaitMs ?? DESKTOP_CATALOG_WAIT_MS,
+      storage,
       // The model list answered after the app opened: rebuild on it, unless this app was replaced meanwhile.
       onCatalogLate: () => {
         if (app !== null && app === opened?.app) void reconfigure({ reason: 'catalog' }).catch(() => undefined);
       },
     });
     app = next;
-    return { app: next, unsubscribe: next.onEvent(hub.emit) };
+    return { app: next, full: next, unsubscribe: next.onEvent(hub.emit) };
   }
 
   let current = await open();
@@ -153,7 +185,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   function reconfigure(change: SetupChange): Promise<void> {
     return serialized(async () => {
       if (closed) throw new AppError('INTERNAL_ERROR', 'GradeDesk is closing.');
-      if (current.app.busy?.()) {
+      if (current.app.busy()) {
         if (change.reason === 'catalog') return;
         throw new AppError('GRADING_IN_PROGRESS', 'Grading is in progress. Change the set-up once it has finished, or stop it first.');
       }
@@ -167,6 +199,32 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       retiring.retire(old.app);
       log('info', 'set-up changed; the app now runs with it', { reason: change.reason, demo });
       hub.emit('setupChanged', { reason: change.reason });
+    });
+  }
+
+  /**
+   * Replaces the database file: checked first (nothing changes when `check` throws), then the app
+   * closes so nothing has the file open, `swap` moves files, and the app opens on what is there.
+   * Runs inside a request to the app it closes, so it does not wait for that app's requests.
+   */
+  function swapStore(check: () => unknown, swap: (reason: 'before-restore' | 'damaged') => StoreSwap): Promise<StoreSwap> {
+    return serialized(async () => {
+      if (closed) throw new AppError('INTERNAL_ERROR', 'GradeDesk is closing.');
+      if (current.app.busy()) throw new AppError('GRADING_IN_PROGRESS', 'A batch is being graded. Try again once it has finished, or stop it first.');
+      check();
+      const old = current;
+      old.unsubscribe();
+      await old.app.close();
+      let result: StoreSwap | undefined;
+      try {
+        result = swap(old.full ? 'before-restore' : 'damaged');
+      } finally {
+        current = await open();
+        opened = current;
+      }
+      log('info', 'the database was replaced', { restored: result.restored?.id ?? null, setAside: result.setAside });
+      hub.emit('setupChanged', { reason: 'reload' });
+      return result;
     });
   }
 
@@ -184,7 +242,8 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     handlers: delegatingHandlers(dispatch),
     onEvent: hub.subscribe,
     get current() {
-      return current.app;
+      if (!current.full) throw new AppError('STORAGE_PROBLEM', 'The database could not be opened.');
+      return current.full;
     },
     reconfigure,
     async close() {
@@ -196,6 +255,12 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       hub.clear();
       await retiring.settled();
       await current.app.close();
+      // After a clean close only, and only of a database that opened: a copy of a damaged file is no backup.
+      if (current.full) {
+        await backUpAfterClose(appOptions.dbPath).catch((error: unknown) =>
+          log('warn', 'the automatic backup at close could not be made', { error: String(error) }),
+        );
+      }
     },
   };
 }

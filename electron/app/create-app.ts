@@ -7,6 +7,7 @@ import { pendingResolutions } from '../api/routing/catalog-resolution.ts';
 import type { DemoProvider } from '../demo/demo-provider.ts';
 import { qualityByModel } from '../compare/agreement-data.ts';
 import { createBackupsHandlers } from '../backups/handlers.ts';
+import type { StorageControl } from '../backups/store-swap.ts';
 import { createCompareHandlers } from '../compare/handlers.ts';
 import { createCostsHandlers } from '../costs/handlers.ts';
 import { createExportsHandlers } from '../exports/handlers.ts';
@@ -56,6 +57,8 @@ export interface AppOptions {
    */
   catalogWaitMs?: number;
   onCatalogLate?: () => void;
+  /** How a backup is put back (the app host closes this app and opens another); none in the CLI. */
+  storage?: StorageControl;
 }
 
 export interface GradeDeskApp {
@@ -257,8 +260,11 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     createCostsHandlers(),
     createSettingsHandlers(),
     createExportsHandlers(),
-    createBackupsHandlers(),
+    createBackupsHandlers({ db, dbPath: options.dbPath, storage: options.storage, busy: () => busy() }),
   ] as const;
+  function busy(): boolean {
+    return sampleClass.running() || (areas as readonly AreaParts[]).some((area) => area.busy?.() ?? false);
+  }
   const [setup, intake, rubrics, runs, review, compare, history, costs, settingsArea, exportsArea, backups] = areas;
   const handlers: Handlers = {
     ...setup.handlers,
@@ -295,7 +301,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     config: loaded.config,
     configError: loaded.error,
     onEvent: events.subscribe,
-    busy: () => sampleClass.running() || (areas as readonly AreaParts[]).some((area) => area.busy?.() ?? false),
+    busy,
     async close() {
       // A grading in progress stops first (resumable), before the store it writes to closes.
       await grading.close();
