@@ -257,8 +257,9 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       await current.app.close();
       // After a clean close only, and only of a database that opened: a copy of a damaged file is no backup.
       if (current.full) {
-        await backUpAfterClose(appOptions.dbPath).catch((error: unknown) =>
-          log('warn', 'the automatic backup at close could not be made', { error: String(error) }),
+        await backUpAfterClose(appOptions.dbPath).then(
+          (made) => log('info', 'automatic backup made at close', { backup: made?.id ?? null }),
+          (error: unknown) => log('warn', 'the automatic backup at close could not be made', { error: String(error) }),
         );
       }
     },
