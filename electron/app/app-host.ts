@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { AppError } from '../../shared/errors.ts';
 import { routeNames, type EventListener, type Handlers, type RouteName, type Unsubscribe } from '../../shared/ipc/contract.ts';
-import { backUpAfterClose } from '../backups/backup-files.ts';
-import { createStorageProblemApp, storageStateOf, type HostedApp } from '../backups/storage-problem-app.ts';
-import { checkBackup, moveAside, swapInBackup, type StorageControl } from '../backups/store-swap.ts';
-import type { StoreSwap } from '../../shared/ipc/backups.ts';
+import { backUpAtClose, createStorageControl, openOrReport } from '../backups/host-storage.ts';
+import type { StorageControl } from '../backups/store-swap.ts';
+import { createStorageProblemApp, type HostedApp } from '../backups/storage-problem-app.ts';
 import type { KeyVault } from '../secrets/key-vault.ts';
 import { createCatalogSource } from '../setup/catalog-source.ts';
 import { DEFAULT_LOCAL_PROBES, type LocalProbe } from '../setup/local-servers.ts';
@@ -118,6 +117,48 @@ function setupServices(
   };
 }
 
+// `full` is null while the database could not be opened: `app` then answers the storage-problem routes only.
+type Opened = { app: HostedApp; full: GradeDeskApp | null; unsubscribe: Unsubscribe };
+
+interface OpenerDeps {
+  build: (options: AppOptions) => Promise<GradeDeskApp>;
+  options: Omit<AppOptions, 'demo' | 'configPath' | 'onCatalogLate'> & { storage: StorageControl };
+  configPath: () => string | null;
+  demo: () => boolean;
+  logPath: string | null | undefined;
+  log: Log;
+  hub: ReturnType<typeof createEventHub>;
+  onCatalogLate: (app: GradeDeskApp) => void;
+}
+
+/** Opens one app on the current set-up; the storage-problem app when the database is damaged or empty. */
+function opener(deps: OpenerDeps): () => Promise<Opened> {
+  const { options } = deps;
+  async function openFull(): Promise<Opened> {
+    let app: GradeDeskApp | null = null;
+    const next = await deps.build({
+      ...options,
+      demo: deps.demo(),
+      configPath: deps.configPath(),
+      onCatalogLate: () => {
+        if (app !== null) deps.onCatalogLate(app);
+      },
+    });
+    app = next;
+    return { app: next, full: next, unsubscribe: next.onEvent(deps.hub.emit) };
+  }
+  return () =>
+    openOrReport(
+      openFull,
+      (state, error) => {
+        const info = { version: options.version, mode: options.mode, demo: deps.demo(), logPath: deps.logPath };
+        const app = createStorageProblemApp({ state, error, dbPath: options.dbPath, info, storage: options.storage });
+        return { app, full: null, unsubscribe: () => {} };
+      },
+      deps.log,
+    );
+}
+
 export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   const { configFile, configFileChosen, vault, openRouterBaseUrl, localProbes, build: buildApp, logPath, ...appOptions } = options;
   const build = buildApp ?? createApp;
@@ -131,56 +172,32 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
 
   const services = setupServices({ configFile, vault, openRouterBaseUrl, localProbes }, (change) => reconfigure(change));
 
-  // `full` is null while the database could not be opened: `app` then answers the storage-problem routes only.
-  type Opened = { app: HostedApp; full: GradeDeskApp | null; unsubscribe: Unsubscribe };
   // Set once the first app is open; a late catalog answer before that has nothing to rebuild.
   let opened: Opened | undefined;
 
-  const storage: StorageControl = {
-    restore: (id) => swapStore(() => checkBackup(appOptions.dbPath, id), (reason) => swapInBackup(appOptions.dbPath, id, reason)),
-    startFresh: () =>
-      swapStore(
-        () => {
-          if (current.full) throw new AppError('INVALID_INPUT', 'The grading history opened normally; there is nothing to start over from.');
-        },
-        () => ({ restored: null, setAside: moveAside(appOptions.dbPath, 'damaged') }),
-      ),
-  };
+  const storage = createStorageControl({
+    dbPath: appOptions.dbPath,
+    serialized,
+    closed: () => closed,
+    current: () => current,
+    reopen: async () => void (opened = current = await open()),
+    log,
+    announce: () => hub.emit('setupChanged', { reason: 'reload' }),
+  });
 
-  async function open(): Promise<Opened> {
-    try {
-      return await openFull();
-    } catch (error) {
-      const state = storageStateOf(error);
-      if (state === null || !(error instanceof AppError)) throw error;
-      log('error', 'the database could not be opened; the app opens to put it right', { code: error.code, details: error.details });
-      const info = { version: appOptions.version, mode: appOptions.mode, demo, logPath };
-      const app = createStorageProblemApp({ state, error, dbPath: appOptions.dbPath, info, storage });
-      return { app, full: null, unsubscribe: () => {} };
-    }
-  }
+  const open = opener({
+    build,
+    options: { ...appOptions, setup: services, catalogWaitMs: options.catalogWaitMs ?? DESKTOP_CATALOG_WAIT_MS, storage, secrets: vault.secrets },
+    configPath: () => (configFileChosen || existsSync(configFile) ? configFile : null),
+    demo: () => demo,
+    logPath,
+    log,
+    hub,
+    // The model list answered after the app opened: rebuild on it, unless this app was replaced meanwhile.
+    onCatalogLate: (app) => void (app === opened?.app && reconfigure({ reason: 'catalog' }).catch(() => undefined)),
+  });
 
-  async function openFull(): Promise<Opened> {
-    let app: GradeDeskApp | null = null;
-    const next = await build({
-      ...appOptions,
-      demo,
-      configPath: configFileChosen || existsSync(configFile) ? configFile : null,
-      secrets: vault.secrets,
-      setup: services,
-      catalogWaitMs: options.catalogWaitMs ?? DESKTOP_CATALOG_WAIT_MS,
-      storage,
-      // The model list answered after the app opened: rebuild on it, unless this app was replaced meanwhile.
-      onCatalogLate: () => {
-        if (app !== null && app === opened?.app) void reconfigure({ reason: 'catalog' }).catch(() => undefined);
-      },
-    });
-    app = next;
-    return { app: next, full: next, unsubscribe: next.onEvent(hub.emit) };
-  }
-
-  let current = await open();
-  opened = current;
+  let current = (opened = await open());
 
   function reconfigure(change: SetupChange): Promise<void> {
     return serialized(async () => {
@@ -199,32 +216,6 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       retiring.retire(old.app);
       log('info', 'set-up changed; the app now runs with it', { reason: change.reason, demo });
       hub.emit('setupChanged', { reason: change.reason });
-    });
-  }
-
-  /**
-   * Replaces the database file: checked first (nothing changes when `check` throws), then the app
-   * closes so nothing has the file open, `swap` moves files, and the app opens on what is there.
-   * Runs inside a request to the app it closes, so it does not wait for that app's requests.
-   */
-  function swapStore(check: () => unknown, swap: (reason: 'before-restore' | 'damaged') => StoreSwap): Promise<StoreSwap> {
-    return serialized(async () => {
-      if (closed) throw new AppError('INTERNAL_ERROR', 'GradeDesk is closing.');
-      if (current.app.busy()) throw new AppError('GRADING_IN_PROGRESS', 'A batch is being graded. Try again once it has finished, or stop it first.');
-      check();
-      const old = current;
-      old.unsubscribe();
-      await old.app.close();
-      let result: StoreSwap | undefined;
-      try {
-        result = swap(old.full ? 'before-restore' : 'damaged');
-      } finally {
-        current = await open();
-        opened = current;
-      }
-      log('info', 'the database was replaced', { restored: result.restored?.id ?? null, setAside: result.setAside });
-      hub.emit('setupChanged', { reason: 'reload' });
-      return result;
     });
   }
 
@@ -256,12 +247,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       await retiring.settled();
       await current.app.close();
       // After a clean close only, and only of a database that opened: a copy of a damaged file is no backup.
-      if (current.full) {
-        await backUpAfterClose(appOptions.dbPath).then(
-          (made) => log('info', 'automatic backup made at close', { backup: made?.id ?? null }),
-          (error: unknown) => log('warn', 'the automatic backup at close could not be made', { error: String(error) }),
-        );
-      }
+      if (current.full) await backUpAtClose(appOptions.dbPath, log);
     },
   };
 }

@@ -83,6 +83,11 @@ interface AreaParts {
   busy?(): boolean;
 }
 
+/** A sample class or an area's long work (a batch) is running. */
+function anyBusy(sampleClass: { running(): boolean }, areas: readonly AreaParts[]): boolean {
+  return sampleClass.running() || areas.some((area) => area.busy?.() ?? false);
+}
+
 /** Opens the store; a demo provider already started is closed when the store cannot open. */
 async function openStore(dbPath: string, demo: DemoProvider | null): Promise<WritableDB> {
   try {
@@ -260,11 +265,8 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     createCostsHandlers(),
     createSettingsHandlers(),
     createExportsHandlers(),
-    createBackupsHandlers({ db, dbPath: options.dbPath, storage: options.storage, busy: () => busy() }),
+    createBackupsHandlers({ db, dbPath: options.dbPath, storage: options.storage, busy: (): boolean => anyBusy(sampleClass, areas) }),
   ] as const;
-  function busy(): boolean {
-    return sampleClass.running() || (areas as readonly AreaParts[]).some((area) => area.busy?.() ?? false);
-  }
   const [setup, intake, rubrics, runs, review, compare, history, costs, settingsArea, exportsArea, backups] = areas;
   const handlers: Handlers = {
     ...setup.handlers,
@@ -301,7 +303,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     config: loaded.config,
     configError: loaded.error,
     onEvent: events.subscribe,
-    busy,
+    busy: () => anyBusy(sampleClass, areas),
     async close() {
       // A grading in progress stops first (resumable), before the store it writes to closes.
       await grading.close();
