@@ -5,7 +5,7 @@
  */
 import { AppError } from '../../shared/errors.ts';
 import type { StoreSwap } from '../../shared/ipc/backups.ts';
-import type { Log } from '../app/create-app.ts';
+import type { Log } from '../logging/log-file.ts';
 import { backUpAfterClose } from './backup-files.ts';
 import { storageStateOf, type HostedApp } from './storage-problem-app.ts';
 import { checkBackup, moveAside, swapInBackup, type StorageControl } from './store-swap.ts';

@@ -6,12 +6,17 @@
 import { AppError } from '../../shared/errors.ts';
 import type { StorageState } from '../../shared/ipc/app.ts';
 import { BACKUPS_KEPT } from '../../shared/ipc/backups.ts';
-import { routeNames, type Handlers } from '../../shared/ipc/contract.ts';
-import type { GradeDeskApp } from '../app/create-app.ts';
+import { routeNames, type EventListener, type Handlers } from '../../shared/ipc/contract.ts';
 import { listBackups } from './backup-files.ts';
 import type { StorageControl } from './store-swap.ts';
 
-export type HostedApp = Pick<GradeDeskApp, 'handlers' | 'onEvent' | 'busy' | 'close'>;
+/** What the app host needs of an app: the full one (create-app.ts) or the storage-problem one. */
+export interface HostedApp {
+  handlers: Handlers;
+  onEvent(listener: EventListener): () => void;
+  busy(): boolean;
+  close(): Promise<void>;
+}
 
 /** The open failures that mean "this file", not "this computer": they get the storage-problem screen. */
 export function storageStateOf(error: unknown): Exclude<StorageState['state'], 'ok'> | null {

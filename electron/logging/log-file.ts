@@ -6,8 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Log, LogLevel } from '../app/create-app.ts';
 import { redact, redactString } from './redact.ts';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+/** The same shape as the app's `Log` (app/create-app.ts), which entry points pass to it. */
+export type Log = (level: LogLevel, message: string, details?: Record<string, unknown>) => void;
 
 export interface FileLogOptions {
   /** The data folder: the folder of the database. */
