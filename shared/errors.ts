@@ -89,7 +89,12 @@ export type ErrorCode =
   | 'KEYCHAIN_PLAIN_TEXT_ONLY'
   | 'LOCAL_URL_NOT_ALLOWED'
   // settings: a value the config loader would refuse
-  | 'SETTING_INVALID';
+  | 'SETTING_INVALID'
+  // keeping the data safe: an empty database file, backups, a store that could not open
+  | 'DATABASE_EMPTY'
+  | 'BACKUP_NOT_FOUND'
+  | 'BACKUP_DAMAGED'
+  | 'STORAGE_PROBLEM';
 
 export interface AppErrorData {
   code: ErrorCode;

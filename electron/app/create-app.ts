@@ -7,6 +7,7 @@ import { pendingResolutions } from '../api/routing/catalog-resolution.ts';
 import type { DemoProvider } from '../demo/demo-provider.ts';
 import { qualityByModel } from '../compare/agreement-data.ts';
 import { createBackupsHandlers } from '../backups/handlers.ts';
+import type { StorageControl } from '../backups/store-swap.ts';
 import { createCompareHandlers } from '../compare/handlers.ts';
 import { createCostsHandlers } from '../costs/handlers.ts';
 import { createExportsHandlers } from '../exports/handlers.ts';
@@ -56,6 +57,8 @@ export interface AppOptions {
    */
   catalogWaitMs?: number;
   onCatalogLate?: () => void;
+  /** How a backup is put back (the app host closes this app and opens another); none in the CLI. */
+  storage?: StorageControl;
 }
 
 export interface GradeDeskApp {
@@ -78,6 +81,11 @@ export interface GradeDeskApp {
 interface AreaParts {
   close(): Promise<void>;
   busy?(): boolean;
+}
+
+/** A sample class or an area's long work (a batch) is running. */
+function anyBusy(sampleClass: { running(): boolean }, areas: readonly AreaParts[]): boolean {
+  return sampleClass.running() || areas.some((area) => area.busy?.() ?? false);
 }
 
 /** Opens the store; a demo provider already started is closed when the store cannot open. */
@@ -256,9 +264,9 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     // A re-grade runs through the runs area's resumeBatch (looked up when called: `handlers` is built below).
     createHistoryHandlers({ db, models: () => Object.keys(loaded.config?.models ?? {}), resumeBatch: (input) => handlers.resumeBatch(input) }),
     createCostsHandlers({ db, monitor, models: () => loaded.config?.models ?? {} }),
-    createSettingsHandlers({ services: options.setup ?? fixedSetupServices(options.configPath, secrets), config: loaded.config, demo: demo !== null, db, dbPath: options.dbPath, busy: (): boolean => sampleClass.running() || (areas as readonly AreaParts[]).some((area) => area.busy?.() ?? false) }),
+    createSettingsHandlers({ services: options.setup ?? fixedSetupServices(options.configPath, secrets), config: loaded.config, demo: demo !== null, db, dbPath: options.dbPath, busy: (): boolean => anyBusy(sampleClass, areas) }),
     createExportsHandlers({ db, dbPath: options.dbPath }),
-    createBackupsHandlers(),
+    createBackupsHandlers({ db, dbPath: options.dbPath, storage: options.storage, busy: (): boolean => anyBusy(sampleClass, areas) }),
   ] as const;
   const [setup, intake, rubrics, runs, review, compare, history, costs, settingsArea, exportsArea, backups] = areas;
   const handlers: Handlers = {
@@ -296,7 +304,7 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     config: loaded.config,
     configError: loaded.error,
     onEvent: events.subscribe,
-    busy: () => sampleClass.running() || (areas as readonly AreaParts[]).some((area) => area.busy?.() ?? false),
+    busy: () => anyBusy(sampleClass, areas),
     async close() {
       // A grading in progress stops first (resumable), before the store it writes to closes.
       await grading.close();

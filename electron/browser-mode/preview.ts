@@ -1,8 +1,9 @@
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppHost } from '../app/app-host.ts';
 import { makeDataFolder, resolveDataFiles } from '../app/data-files.ts';
 import { exportsFolder } from '../exports/folder.ts';
+import { createFileLog, teeLog } from '../logging/log-file.ts';
 import { createSessionKeyVault } from '../secrets/key-vault.ts';
 import { createEnvSecretStore } from '../secrets/secret-store.ts';
 import { startBrowserMode } from './server.ts';
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   const demo = process.argv.includes('--demo');
   const portArg = process.argv.find((a) => a.startsWith('--port='));
   const openRouterUrl = process.env.GRADEDESK_OPENROUTER_URL;
+  const fileLog = createFileLog({ dataDir: dirname(resolve(files.dbPath)) });
   const app = await createAppHost({
     configFile: files.configPath,
     configFileChosen: Boolean(process.env.GRADEDESK_CONFIG),
@@ -28,17 +30,22 @@ async function main(): Promise<void> {
     mode: 'browser',
     vault: createSessionKeyVault(createEnvSecretStore()),
     ...(openRouterUrl ? { openRouterBaseUrl: openRouterUrl } : {}),
-    log: (level, message, details) => process.stderr.write(`[${level}] ${message} ${details ? JSON.stringify(details) : ''}\n`),
+    log: teeLog(fileLog.log, (level, message, details) => process.stderr.write(`[${level}] ${message} ${details ? JSON.stringify(details) : ''}\n`)),
+    logPath: fileLog.path,
   });
   const server = await startBrowserMode({
     app,
     rendererDir: join(root, 'dist', 'renderer'),
     exportsDir: exportsFolder(files.dbPath),
     port: portArg ? Number(portArg.slice('--port='.length)) : 0,
-    onInternalError: (route, error) => process.stderr.write(`[error] ${route}: ${String(error)}\n`),
+    onInternalError: (route, error) => {
+      fileLog.log('error', `request ${route} failed`, { error: String(error) });
+      process.stderr.write(`[error] ${route}: ${String(error)}\n`);
+    },
   });
   process.stdout.write(`GradeDesk browser mode${demo ? ' (simulated provider)' : ''}\n`);
   process.stdout.write(`Database: ${files.dbPath}\n`);
+  process.stdout.write(`Log:      ${fileLog.path}\n`);
   if (!demo) process.stdout.write(`Config:   ${files.configPath}\n`);
   process.stdout.write(`Open ${server.url}\n`);
 

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
 import { AppError } from '../../shared/errors.ts';
 import { eventChannel, routeNames } from '../../shared/ipc/contract.ts';
@@ -6,6 +6,7 @@ import { createAppHost, type AppHost } from '../app/app-host.ts';
 import type { Log } from '../app/create-app.ts';
 import { createRouter } from '../ipc/router.ts';
 import { makeDataFolder, resolveDataFiles } from '../app/data-files.ts';
+import { createFileLog, type FileLog } from '../logging/log-file.ts';
 import { createDesktopKeyVault } from '../secrets/key-vault.ts';
 import { createPlainTextSecretStore } from '../secrets/plain-text-store.ts';
 import { createEnvSecretStore } from '../secrets/secret-store.ts';
@@ -22,7 +23,11 @@ import { createAppProtocolHandler, hardenWebContents, lockPermissions } from './
  * root, or the asar archive when packaged).
  */
 
+/** Set once the data folder is known; until then (and always) the console has the lines too. */
+let fileLog: FileLog | null = null;
+
 const log: Log = (level, message, details) => {
+  fileLog?.log(level, message, details);
   const line = `[gradedesk] ${message}`;
   if (details === undefined) console[level](line);
   else console[level](line, details);
@@ -66,6 +71,7 @@ async function start(): Promise<void> {
   const userData = app.getPath('userData');
   const files = resolveDataFiles(process.env, userData);
   makeDataFolder(files);
+  fileLog = createFileLog({ dataDir: dirname(resolve(files.dbPath)) });
   // Keys go to the OS keychain; to an unencrypted file only when there is none and the teacher says so.
   const vault = createDesktopKeyVault({
     encrypted: createSafeStorageSecretStore(safeStorage, join(userData, 'secrets.json')),
@@ -81,6 +87,7 @@ async function start(): Promise<void> {
     mode: 'electron',
     vault,
     log,
+    logPath: fileLog.path,
     version: app.getVersion(),
   });
 
@@ -97,7 +104,8 @@ async function start(): Promise<void> {
 
 function failStartup(error: unknown): void {
   log('error', 'GradeDesk could not start.', { error: error instanceof Error ? error.stack : String(error) });
-  const message = error instanceof AppError ? error.message : 'Something went wrong while starting; the details are in the log.';
+  const where = fileLog ? ` (${fileLog.path})` : '';
+  const message = error instanceof AppError ? error.message : `Something went wrong while starting; the details are in the log${where}.`;
   dialog.showErrorBox('GradeDesk could not start', message);
   app.quit(); // before-quit closes the core if it was already created
 }

@@ -50,6 +50,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): ReadableD
 
   let db: Database.Database;
   try {
+    // SQLite would take an empty file for a new database and write a fresh one over it: an
+    // existing empty file is reported instead, and left as it is for the teacher to decide.
+    if (!inMemory) refuseEmptyFile(file);
     if (!readonly && !inMemory) createOwnerOnly(file);
     db = new Database(file, readonly ? { readonly: true, fileMustExist: true } : {});
   } catch (error) {
@@ -60,6 +63,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): ReadableD
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Identity and version first, with reads only: a database we refuse stays byte-identical.
     checkIdentity(db as ReadableDB, file, latestVersionOf(migrations));
+    if (!inMemory) checkPages(db as ReadableDB, file);
     // Ours: one written by an older GradeDesk may still be readable by every user.
     if (!readonly && !inMemory) keepOwnerOnly(file);
     db.pragma('foreign_keys = ON');
@@ -86,6 +90,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): ReadableD
       );
     }
     db.pragma('synchronous = FULL');
+    // What is deleted (a batch, a student's data) is overwritten, not left in free pages.
+    db.pragma('secure_delete = ON');
     const writable = db as WritableDB;
     migrate(writable, migrations);
     return writable;
@@ -97,6 +103,41 @@ export function openDatabase(file: string, options: OpenOptions = {}): ReadableD
     }
     throw toOpenError(error, file);
   }
+}
+
+/** An existing file of 0 bytes is not a database; a missing one is created as a new database. */
+function refuseEmptyFile(file: string): void {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    return;
+  }
+  if (size === 0) {
+    throw new AppError(
+      'DATABASE_EMPTY',
+      `The database file ${file} is empty (0 bytes). GradeDesk did not change it: ` +
+        'restore a backup, or start with a fresh database.',
+      { path: file },
+    );
+  }
+}
+
+/**
+ * `PRAGMA quick_check` at open: damage in the middle of the file (a bad disk, a copy cut short)
+ * is found now, not when a teacher opens an old grading. Fast enough to run at every open; it
+ * skips the index-content comparison that integrity_check does.
+ */
+function checkPages(db: ReadableDB, file: string): void {
+  const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
+  const problems = rows.map((row) => row.quick_check);
+  if (problems.length === 1 && problems[0] === 'ok') return;
+  throw new AppError(
+    'DATABASE_CORRUPT',
+    `The database file ${file} is damaged. GradeDesk did not change it: restore a backup, ` +
+      'or start with a fresh database (the damaged file is kept aside).',
+    { path: file, problems: problems.slice(0, 10) },
+  );
 }
 
 /** Students' work and names: the database, its WAL and shared-memory files and its folder are the owner's alone. */

@@ -285,10 +285,10 @@ describe('files that are not a GradeDesk database', () => {
     expect(sha256File(dbPath)).toBe(hash);
   });
 
-  it('an empty file is a new database', () => {
+  it('an empty file is reported with DATABASE_EMPTY and left as it is, not made a new database', () => {
     fs.writeFileSync(dbPath, '');
-    const db = track(openDatabase(dbPath));
-    expect(readUserVersion(db)).toBe(LATEST_VERSION);
+    expectAppError(() => openDatabase(dbPath), 'DATABASE_EMPTY');
+    expect(fs.statSync(dbPath).size).toBe(0);
   });
 });
 
