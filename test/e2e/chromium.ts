@@ -29,6 +29,9 @@ export async function launchChromium(executablePath: string): Promise<BrowserCon
   return chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
+    // Colour transitions (a theme switch, a hover) would otherwise be measured half-way by axe
+    // and caught half-way in screenshots; the app honours reduced motion (app.css).
+    reducedMotion: 'reduce',
     args: [
       '--no-sandbox',
       '--disable-gpu',
