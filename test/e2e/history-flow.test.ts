@@ -43,6 +43,10 @@ describe.runIf(chromiumPath !== null)('a teacher comes back: history, costs, set
   const violations: string[] = [];
   const db = () => (running as RunningApp).host.current.db;
   const idOf = (student: string): number => (db().prepare('SELECT id FROM submissions WHERE student = ?').get(student) as { id: number }).id;
+  const search = async (text: string): Promise<void> => {
+    await page.getByTestId('history-search').fill(text);
+    await page.getByTestId('history-search-submit').click();
+  };
   const shoot = async (name: string): Promise<void> => {
     await dismissToasts(page);
     violations.push(...(await shootEveryLook(page, `flow14-${name}`)));
@@ -113,10 +117,6 @@ describe.runIf(chromiumPath !== null)('a teacher comes back: history, costs, set
     expect(await page.getByTestId(`history-batch-${appBatch}`).textContent()).not.toContain('Graded with the command');
     await shoot('history');
 
-    const search = async (text: string): Promise<void> => {
-      await page.getByTestId('history-search').fill(text);
-      await page.getByTestId('history-search-submit').click();
-    };
     await search('Okafor');
     await page.getByTestId(`history-open-${idOf('Ben Okafor')}`).waitFor();
     expect(await page.getByTestId('history-work').getByRole('button').allTextContents()).toEqual(['Open grading: Ben Okafor']);
@@ -144,6 +144,13 @@ describe.runIf(chromiumPath !== null)('a teacher comes back: history, costs, set
     expect(Math.round((stored?.cost ?? -1) * 1e6)).toBe(Math.round(ledger.totalUsd * 1e6));
     expect(await page.getByTestId('real-total').textContent()).toBe(formatMoney(ledger.totalUsd, 'en'));
     expect(await page.getByTestId('simulated-total').textContent()).toBe(formatMoney(0, 'en'));
+    // Each call says what came next in the teacher's words, not the log's label.
+    const calls = page.getByTestId('attempts-list').locator('[role="listitem"]');
+    await expect.poll(() => calls.count()).toBeGreaterThan(0);
+    for (const text of await calls.allInnerTexts()) {
+      expect(text).toContain('Done');
+      expect(text).not.toMatch(/\bdone\b|[a-z]+_[a-z]+/);
+    }
   });
 
   it('4. changes the daily budget in Settings and the costs screen shows the new limit', async () => {
@@ -166,6 +173,8 @@ describe.runIf(chromiumPath !== null)('a teacher comes back: history, costs, set
     const panel = page.getByTestId('history-batch').getByTestId('exports-panel');
     await panel.getByTestId('exports-unreviewed').waitFor();
     expect(await panel.getByTestId('exports-unreviewed').getAttribute('data-count')).toBe('2');
+    expect((await panel.getByTestId('exports-unreviewed-names').textContent())?.split(', ').sort()).toEqual(['Chloe Martin', 'Lucas Meyer']);
+    await shoot('history-batch');
     await panel.getByTestId('exports-anyway').check();
     const scores = new Map((gradingRecords(db()).report(appBatch)?.submissions ?? []).map((s) => [s.student, String(s.score)]));
 
@@ -221,6 +230,12 @@ describe.runIf(chromiumPath !== null)('a teacher comes back: history, costs, set
     await page.getByTestId(`history-batch-${cliBatch}`).waitFor();
     await page.getByTestId(`history-batch-${appBatch}`).waitFor();
     expect(await page.locator('[data-testid^="history-batch-b_"]').count()).toBe(2);
+    // The search index came back with the rows: a Chinese name, and Chinese words in the text.
+    await search('张伟明');
+    await page.getByTestId(`history-open-${idOf('张伟明')}`).waitFor();
+    await search('光合作用');
+    await page.getByTestId(`history-excerpt-${idOf('王芳')}`).waitFor();
+    expect(await page.getByTestId(`history-work-${idOf('张伟明')}`).count()).toBe(0);
 
     expect(violations).toEqual([]);
     expect(problems).toEqual([]);
