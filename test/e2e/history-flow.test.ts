@@ -206,6 +206,9 @@ describe.runIf(chromiumPath !== null)('a teacher comes back: history, costs, set
     const xml = strFromU8(unzipSync(new Uint8Array(doc.bytes))['word/document.xml'] as Uint8Array);
     expect(xml).toContain(`${scores.get('张伟明')} / 16`);
     expect(xml).toContain(FEEDBACK);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: join(SHOTS, 'flow14-history-batch-wide-light-en.png'), fullPage: true });
+    await page.setViewportSize({ width: 1024, height: 768 });
   }, 60_000);
 
   it('6. backs up from Settings, and after the database is damaged restores the backup with both batches', async () => {
