@@ -6,31 +6,9 @@ import { CODE_OF_CLASS } from '../../../electron/api/retry/error-classes.ts';
 import type { Decision } from '../../../electron/api/retry/retry-policy.ts';
 import { keyScope, modelScope } from '../../../electron/api/routing/model-registry.ts';
 import { classKey, decisionMessage, scopeMessage } from '../../../renderer/src/views/costs/words.ts';
+import { expectTranslated } from './catalogues.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-
-type Catalogue = { [key: string]: string | Catalogue };
-const catalogues = (['en', 'zh-CN'] as const).map((locale) => ({
-  locale,
-  costs: JSON.parse(readFileSync(join(ROOT, 'renderer', 'src', 'i18n', 'areas', `costs.${locale}.json`), 'utf8')) as Catalogue,
-}));
-
-/** The message at a `costs.…` key, or undefined. */
-function lookup(costs: Catalogue, key: string): string | undefined {
-  const [area, ...path] = key.split('.');
-  if (area !== 'costs') return undefined;
-  let node: string | Catalogue | undefined = costs;
-  for (const part of path) node = typeof node === 'object' ? node[part] : undefined;
-  return typeof node === 'string' ? node : undefined;
-}
-
-function expectTranslated(key: string, what: string): void {
-  for (const { locale, costs } of catalogues) {
-    const text = lookup(costs, key);
-    expect(text, `${locale}: ${what} (${key})`).toBeTypeOf('string');
-    expect(text?.trim(), `${locale}: ${what} (${key})`).not.toBe('');
-  }
-}
 
 /** Every kind of decision the retry manager can reach; a new kind is a type error here. */
 const EVERY_DECISION: { [K in Decision['kind']]: Array<Extract<Decision, { kind: K }>> } = {
