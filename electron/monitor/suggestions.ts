@@ -1,6 +1,8 @@
 /**
  * Suggestions a teacher can act on, generated from the cost and retry analyses, each with the
  * numbers that justify it (in the message for the teacher, in `numbers` for the UI and tests).
+ * The screen words each `kind` from `numbers` (and `errorClass`) in the teacher's language;
+ * the English message is its fallback.
  * Conservative on purpose: each rule needs a minimum number of calls, and cost comparisons
  * skip models whose cost is partly unknown (an unpriced model must not look cheap).
  */
@@ -99,6 +101,7 @@ function failing({ lastHour, rules, name }: RuleInputs): Suggestion[] {
         `${name(h.modelId)} failed ${pct(h.errorRate)} of calls in the last hour` +
         (top ? ` (mostly ${codeOf(top.errorClass, top.errorCode)}): ${adviceFor(top.errorClass)}` : '.'),
       numbers: { share: h.errorRate, failedCalls: h.failedCalls, calls: decided, topErrorCount: top?.count ?? 0 },
+      errorClass: top?.errorClass ?? null,
     });
   }
   return out;

@@ -101,6 +101,8 @@ export const SuggestionSchema = z.strictObject({
   relatedModelId: IdSchema.nullable(),
   message: z.string().max(LIMITS.message),
   numbers: z.record(z.string().max(LIMITS.id), z.number()),
+  /** The commonest error class, for 'failing': the screen words the reason and its advice. */
+  errorClass: z.string().max(LIMITS.id).nullable().optional(),
 });
 export type SuggestionView = z.infer<typeof SuggestionSchema>;
 

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decisionLabel } from '../../../electron/api/retry/after-failure.ts';
+import { CODE_OF_CLASS } from '../../../electron/api/retry/error-classes.ts';
+import type { Decision } from '../../../electron/api/retry/retry-policy.ts';
+import { keyScope, modelScope } from '../../../electron/api/routing/model-registry.ts';
+import { classKey, decisionMessage, scopeMessage } from '../../../renderer/src/views/costs/words.ts';
+import { expectTranslated } from './catalogues.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+
+/** Every kind of decision the retry manager can reach; a new kind is a type error here. */
+const EVERY_DECISION: { [K in Decision['kind']]: Array<Extract<Decision, { kind: K }>> } = {
+  retry_same: [
+    { kind: 'retry_same', waitMs: 0 },
+    { kind: 'retry_same', waitMs: 1234.4 },
+  ],
+  switch: [
+    { kind: 'switch', needLargerContext: false },
+    { kind: 'switch', needLargerContext: true },
+  ],
+  fail: [{ kind: 'fail', code: 'INVALID_API_KEY' }],
+};
+
+/**
+ * Decisions written as literals where attempts are recorded (an answer, a model check): read
+ * from the source, so a new literal there needs a translation too.
+ */
+function literalDecisions(): string[] {
+  const found = new Set<string>();
+  const callManager = readFileSync(join(ROOT, 'electron', 'api', 'call-manager.ts'), 'utf8');
+  for (const m of callManager.matchAll(/this\.record\([^;]*?,\s*'([a-z_]+)',\s*cost\)/g)) found.add(m[1] ?? '');
+  const handlers = readFileSync(join(ROOT, 'electron', 'api', 'handlers.ts'), 'utf8');
+  for (const m of handlers.matchAll(/decision:\s*([^,}]+)/g)) {
+    for (const literal of (m[1] ?? '').matchAll(/'([a-z_]+)'/g)) found.add(literal[1] ?? '');
+  }
+  return [...found];
+}
+
+describe('the costs screen speaks of what the core records in a teacher’s words', () => {
+  it('names every error class in English and Chinese', () => {
+    const classes = Object.keys(CODE_OF_CLASS);
+    expect(classes.length).toBeGreaterThan(20);
+    for (const cls of classes) expectTranslated(classKey(cls), `error class ${cls}`);
+  });
+
+  it('says what happened next for every decision the retry manager records', () => {
+    const labels = [...Object.values(EVERY_DECISION).flat().map((d) => decisionLabel(d)), ...literalDecisions()];
+    // The answer and the model check record 'done' (and the check 'fail') as literals.
+    expect(labels).toEqual(expect.arrayContaining(['done', 'fail', 'switch_model', 'switch_larger_context', 'retry_same:0ms', 'retry_same:1234ms']));
+    for (const label of labels) {
+      const message = decisionMessage(label);
+      expect(message, `decision ${label}`).not.toBeNull();
+      expectTranslated(message?.key ?? '', `decision ${label}`);
+    }
+  });
+
+  it('keeps the wait of a retry and shows labels it does not know as they are', () => {
+    expect(decisionMessage('retry_same:1500ms')).toEqual({ key: 'costs.decisions.retry', vars: { waitMs: 1500 } });
+    expect(decisionMessage('retry_same:0ms')?.key).toBe('costs.decisions.retryNow');
+    expect(decisionMessage('give_up')).toBeNull();
+    expect(decisionMessage('retry_same:soon')).toBeNull();
+  });
+
+  it('names a pacer scope as a model or as the key used at an address, never the key', () => {
+    const nameOf = (id: string): string => (id === 'fast' ? 'Fast model' : id);
+    expect(scopeMessage(modelScope('fast'), nameOf)).toEqual({ key: 'costs.scopes.model', vars: { model: 'Fast model' } });
+    expect(scopeMessage(keyScope('https://openrouter.ai/api/v1/chat/completions', 'OPENROUTER_API_KEY'), nameOf)).toEqual({ key: 'costs.scopes.key', vars: { host: 'openrouter.ai' } });
+    expect(scopeMessage(keyScope('http://127.0.0.1:8123/v1/chat/completions', null), nameOf)?.vars).toEqual({ host: '127.0.0.1:8123' });
+    expect(scopeMessage('region:eu', nameOf)).toBeNull();
+    for (const key of ['costs.scopes.model', 'costs.scopes.key']) expectTranslated(key, 'scope');
+  });
+});
