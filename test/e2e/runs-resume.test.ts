@@ -103,7 +103,7 @@ describe.runIf(chromiumPath !== null)('a batch killed mid-way is offered for res
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('In-progress submissions will finish. The rest will be skipped.');
     await page.screenshot({ path: join(root, 'test-results', 'runs-stop-dialog-light-en.png') });
-    await page.getByTestId('run-cancel-keep').click();
+    await page.getByTestId('run-cancel-dialog-cancel').click();
     await dialog.waitFor({ state: 'detached' });
     await shootScreen(page, 'run-midway');
 
