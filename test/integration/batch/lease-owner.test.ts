@@ -60,16 +60,18 @@ const statOf = (pid: number): string[] => {
 
 /**
  * A child that exits while its parent never reaps it: `sh` starts it in the background and
- * becomes `sleep`, which never waits. Answers the zombie's pid once it is one.
+ * becomes `sleep`, which never waits. The child lives a moment first, so that `sh` has become
+ * `sleep` before it exits (a busy machine could otherwise let `sh` reap it). Answers the
+ * zombie's pid once it is one.
  */
 async function makeZombie(): Promise<number> {
-  const child = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
   parent = child;
   const pid = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
     child.once('error', reject);
   });
-  for (let i = 0; i < 200 && statOf(pid)[0] !== 'Z'; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 300 && statOf(pid)[0] !== 'Z'; i++) await new Promise((r) => setTimeout(r, 10));
   expect(statOf(pid)[0]).toBe('Z');
   return pid;
 }
