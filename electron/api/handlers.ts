@@ -90,6 +90,7 @@ export function createApiHandlers(deps: ApiHandlerDeps): ApiHandlers {
     return modelEntry(id, model);
   };
   const keyStatus = async (entry: ModelEntry): Promise<ModelView['keyStatus']> => {
+    if (entry.simulated) return 'simulated';
     if (!entry.keyEnv) return 'not_needed';
     return (await deps.keys(entry.keyEnv)) ? 'set' : 'missing';
   };

@@ -27,7 +27,8 @@ export const ModelViewSchema = z.strictObject({
   structuredOutput: z.boolean(),
   supportedTasks: z.array(z.string().max(LIMITS.id)).max(50),
   /** Whether a key is available; the key itself never reaches the renderer. */
-  keyStatus: z.enum(['set', 'missing', 'not_needed']),
+  /** `simulated`: the demo provider, which needs no real key and bills nothing. */
+  keyStatus: z.enum(['set', 'missing', 'not_needed', 'simulated']),
   lastCheck: ModelCheckSchema.nullable(),
   /** What the provider's model list said about it, when it was asked (OpenRouter models the config leaves open). */
   catalog: z

@@ -78,6 +78,8 @@ describe.runIf(chromiumPath !== null)('first run in Chromium against browser mod
     await page.getByTestId('demo-on').waitFor();
     await page.getByTestId('demo-banner').waitFor();
     await page.getByTestId('model-demo-fast').waitFor();
+    // A demo model says it is simulated, not that a key is set.
+    expect(await page.getByTestId('model-demo-fast').textContent()).toContain('Simulated');
     found.push(...(await shootEveryLook(page, 'demo-on')));
 
     await page.getByTestId('nav-new').click();

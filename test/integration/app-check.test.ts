@@ -97,7 +97,7 @@ describe('model checks through the app core', () => {
     expect(models.length).toBeGreaterThanOrEqual(2);
     const first = models[0];
     if (!first) throw new Error('no demo model');
-    expect(first.keyStatus).toBe('set');
+    expect(first.keyStatus).toBe('simulated');
     expect(await app.handlers.checkModel({ modelId: first.id })).toMatchObject({ ok: true });
     await app.close();
   });

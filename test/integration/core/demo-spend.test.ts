@@ -18,6 +18,10 @@ describe("the demo's made-up spend and today's real budget", () => {
   it('reserves a demo call as simulated and leaves the real day untouched', async () => {
     const app = await createApp({ configPath: null, dbPath: join(dir, 'gd.db'), demo: true, mode: 'browser', secrets: createMemorySecretStore() });
     try {
+      // The demo's models say they are simulated, not that a key is set.
+      const models = await app.handlers.listModels({});
+      expect(models.length).toBeGreaterThan(0);
+      expect(models.every((m) => m.keyStatus === 'simulated')).toBe(true);
       const outcome = await app.calls.execute(gradingRequest(), { purpose: 'grading' });
       expect(outcome.ok).toBe(true);
       const day = localDay(Date.now());
