@@ -8,6 +8,7 @@
  * together.
  */
 
+import { ADDRESS_RULES } from './injection-address.ts';
 import { REQUEST_RULES } from './injection-requests.ts';
 import { GRADER, WHOEVER } from './injection-words.ts';
 import { type Found, scoreRules, type WeightedRule } from './injection-score.ts';
@@ -33,14 +34,14 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'addresses the grader',
     weight: 2,
     pattern: new RegExp(
-      String.raw`\b(?:note|message|reminder|hint|memo|warning|instructions?|request|plea|notice|attention|psst|hey|dear|hello|hi)\b(?: there)?,? (?:for |to )?(?:the |any |all |my |our |you,? )?(?:${GRADER}s?|${WHOEVER})\b(?=\s{0,2}(?:[,:：!.;—–-]|$| (?:please|you|reading|grading|marking|scoring|reviewing|checking|evaluating|this|it|my|who|that|which|only|here|below|about|regarding|on|in)\b))|\b(?:to|for) (?:the |any |all |whichever |every )?(?:${GRADER}|${WHOEVER})(?: only| (?:that|who|which) [a-z]+s?| [a-z]+ing)?(?: (?:this|my|the)(?: [a-z]+){0,2})?\s{0,2}[:,：]|\bto ${WHOEVER}\b|(?:^|[\n.!?"])\s{0,2}(?:dear |hey |ok,? |okay,? )?(?:${GRADER})\s{0,2}[,:：]\s{0,2}(?:please |now |when |if |you |remember |note |ignore |do |don't |give |grade |mark |award |assign |kindly |confirm |record |score |rate |treat )|\bif you(?:'re| are) (?:an? )?(?:${GRADER}|large language model|automated|grading|computer program)\b|\b(?:as|since|because) (?:an? |the )?(?:${GRADER})(?: grading| marking)?(?: assistant| system| model| tool)?,? you\b|\bwhen you (?:grade|mark|score|evaluate|assess|review|read) (?:this|my)\b|\byou,? (?:the|dear|our) (?:${GRADER})\b`,
+      String.raw`\b(?:note|message|reminder|hint|memo|warning|instructions?|request|plea|notice|attention|psst|hey|dear|hello|hi)\b(?: there)?,? (?:for |to )?(?:the |any |all |my |our |you,? )?(?:${GRADER}s?|${WHOEVER})\b(?=\s{0,2}(?:[,:：!.;—–-]|$| (?:please|you|reading|grading|marking|scoring|reviewing|checking|evaluating|this|it|my|who|that|which|only|here|below|about|regarding|on|in)\b))|(?:^|[\n.!?"(]\s{0,2})(?:to|for) (?:the |any |all |whichever |every )?(?:${GRADER}|${WHOEVER})(?: only| (?:that|who|which) [a-z]+s?| [a-z]+ing)?(?: (?:this|my|the)(?: [a-z]+){0,2})?\s{0,2}[:,：]|\b(?:to|for) (?:the |any |all |whichever |every )?(?:${GRADER}|${WHOEVER})(?: only| (?:that|who|which) [a-z]+s?| [a-z]+ing)?(?: (?:this|my|the)(?: [a-z]+){0,2})?\s{0,2}[:：]|\bto ${WHOEVER}\b|(?:^|[\n.!?"])\s{0,2}(?:dear |hey |ok,? |okay,? )?(?:${GRADER})\s{0,2}[,:：]\s{0,2}(?:please |now |when |if |you |remember |note |ignore |do |don't |give |grade |mark |award |assign |kindly |confirm |record |score |rate |treat )|\bif you(?:'re| are) (?:an? )?(?:${GRADER}|large language model|automated|grading|computer program)\b|\b(?:as|since|because) (?:an? |the )?(?:${GRADER})(?: grading| marking)?(?: assistant| system| model| tool)?,? you\b|\bwhen you (?:grade|mark|score|evaluate|assess|review|read) (?:this|my)\b|\byou,? (?:the|dear|our) (?:${GRADER})\b|(?:^|[\n.!?",]\s{0,2})${WHOEVER}\b[^.\n:：]{0,40}[:：,]\s{0,2}you\b`,
     ),
   },
   {
     reason: 'tells the grader what grade to give',
     weight: 2,
     pattern: new RegExp(
-      String.raw`\b${GRADE_VERB}\b(?: (?:this|the|my|it|me|us)(?: (?:essay|paper|submission|work|response|answer|assignment|student|text|piece|one|story|reflection|report|poem|homework))?)?(?: (?:as|at|with|a|an|the|on|in|for|to be|it))*(?: (?:very|really|the))? (?:${TOP})|\b(?:${GRADE_VERB}|give) (?:${ALL_CRITERIA}|them all|it all)(?: (?:as|at|with|a|an|the))* (?:${TOP}|fully met|met|satisfied)|\b(?:treat|consider|mark|count) (?:${ALL_CRITERIA}) as (?:fully )?(?:met|satisfied|achieved|complete)`,
+      String.raw`(?<!\b(?:the|a|an|my|your|his|her|their|our|its|this|that|each|every|final|total|first|last) )\b${GRADE_VERB}\b(?: (?:this|the|my|it|me|us|both|them|all|each|these|those)(?: (?:essay|paper|submission|work|response|answer|assignment|student|text|piece|one|story|reflection|report|poem|homework))?)?(?: (?:as|at|with|a|an|the|on|in|for|to be|it))*(?: (?:very|really|the))? (?:${TOP})|\b(?:${GRADE_VERB}|give) (?:${ALL_CRITERIA}|them all|it all)(?: (?:as|at|with|a|an|the))* (?:${TOP}|fully met|met|satisfied)|\b(?:treat|consider|mark|count) (?:${ALL_CRITERIA}) as (?:fully )?(?:met|satisfied|achieved|complete)`,
     ),
   },
   {
@@ -67,7 +68,7 @@ export const ACT_RULES: readonly ActRule[] = [
     reason: 'claims the authority of the teacher, the rubric or the system',
     weight: 1,
     pattern: new RegExp(
-      String.raw`\b${AUTHORITY}(?:'s)? (?:note|notice|instruction|instructions|decision|override|approval|comment|verdict|ruling)\b|\b${AUTHORITY} (?:has |have )?(?:already )?(?:approved|authori[sz]ed|agreed|confirmed|decided|reviewed|allowed|instructed|ordered|granted|told (?:me|you|us)|said|says|wants|asked)\b|\bby (?:order|decision|authority|permission) of\b|\bas (?:the|your) (?:teacher|instructor|grader|examiner|administrator|system)\b|\b(?:according to|under|per|as per|based on) (?:the |this |our )?(?:[a-z]+ ){0,2}(?:rubric|marking (?:guide|scheme)|grading (?:policy|guide|rules|scheme)|scoring (?:guide|policy|rules)|policy|evaluation policy)\b|\b(?:the|this) (?:rubric|marking (?:guide|scheme)|grading policy|scoring guide) (?:says|states|requires|specifies|allows|permits)\b|\b(?:system|admin|administrator|grading|evaluation|policy) (?:notice|message|override|update|alert|directive|announcement)\b|\b(?:evaluation|grading|marking|scoring) (?:policy|guide|rules|instructions) (?:v\d|version|is now|are now|has been|have been)\b|\b(?:revised|updated|new|official) (?:marking|grading|scoring|evaluation) (?:guide|scheme|policy|rules)\b|\bofficial (?:score|grade|evaluation|result|assessment)\b|\b(?:school|class|course|department|district|exam|grading|marking|assessment) (?:policy|policies|rule|rules|regulation|regulations) (?:reminder|notice|update|note|says|states|requires)\b`,
+      String.raw`\b${AUTHORITY}(?:'s)? (?:note|notice|instruction|instructions|decision|override|approval|comment|verdict|ruling)\b|\b${AUTHORITY} (?:has |have )?(?:already )?(?:approved|authori[sz]ed|agreed|confirmed|decided|reviewed|allowed|instructed|ordered|granted|wants you|asked you)\b|\b${AUTHORITY} (?:already )?(?:said|says|told (?:me|you|us|the class)|thinks|thought|agreed|decided)(?: that)? (?:it|this|my [a-z]+|the [a-z]+)(?:'s| is| was| deserves| gets| got| earned| should get| would get| will get)\b|\bby (?:order|decision|authority|permission) of\b|\bas (?:the|your) (?:teacher|instructor|grader|examiner|administrator|system)\b|\b(?:according to|under|per|as per|based on) (?:the |this |our )?(?:[a-z]+ ){0,2}(?:rubric|marking (?:guide|scheme)|grading (?:policy|guide|rules|scheme)|scoring (?:guide|policy|rules)|policy|evaluation policy)\b|\b(?:the|this) (?:rubric|marking (?:guide|scheme)|grading policy|scoring guide) (?:says|states|requires|specifies|allows|permits)\b|\b(?:system|admin|administrator|grading|evaluation|policy) (?:notice|message|override|update|alert|directive|announcement)\b|\b(?:evaluation|grading|marking|scoring) (?:policy|guide|rules|instructions) (?:v\d|version|is now|are now|has been|have been)\b|\b(?:revised|updated|new|official) (?:marking|grading|scoring|evaluation) (?:guide|scheme|policy|rules)\b|\bofficial (?:score|grade|evaluation|result|assessment)\b|\b(?:school|class|course|department|district|exam|grading|marking|assessment) (?:policy|policies|rule|rules|regulation|regulations) (?:reminder|notice|update|note|says|states|requires)\b`,
     ),
   },
   {
@@ -258,7 +259,7 @@ export const ACT_RULES: readonly ActRule[] = [
   {
     reason: 'addresses the grader',
     weight: 2,
-    pattern: /请(?:ai|人工智能|阅卷|评分|批改|判卷|打分)(?:系统|助手|模型|程序|机器人)|(?:请|务必)(?:照此|按此|据此|依此|按照此|按这个)(?:打分|评分|给分|评定|记录|评判|判分)/,
+    pattern: /请(?:ai|人工智能|阅卷|评分|批改|判卷|打分)(?:系统|助手|模型|程序|机器人)|请(?:阅卷|评分|批改|判卷|打分)的(?:ai|人工智能|系统|助手|模型|程序|机器人)|(?:请|务必)(?:照此|按此|据此|依此|按照此|按这个)(?:打分|评分|给分|评定|记录|评判|判分)/,
   },
   {
     reason: 'asks the grader to ignore its instructions',
@@ -288,7 +289,7 @@ export const SQUASHED_ACTS: readonly ActRule[] = [
 
 /** The acts found: reason, where and how much each counts, strongest first. */
 export function findActs(variants: readonly string[], squashed: string): Found[] {
-  const found = scoreRules([...ACT_RULES, ...REQUEST_RULES], variants);
+  const found = scoreRules([...ACT_RULES, ...REQUEST_RULES, ...ADDRESS_RULES], variants);
   for (const rule of SQUASHED_ACTS) {
     // Squashed text has lost its quotes: it counts only where no readable wording was found.
     if (found.some((act) => act.reason === rule.reason)) continue;

@@ -153,3 +153,37 @@ export function extractHidden(text: string): string[] {
   for (const m of text.matchAll(/<[a-z]+\b[^<>]{0,300}?(?:display: ?none|visibility: ?hidden|font-size: ?0(?:\.\d+)?(?:px|pt|em)?;|color: ?(?:white|#fff\b|#ffffff)|\bhidden\b)[^<>]{0,300}>([^<]{1,1000})</gi)) found.push(m[1] ?? '');
   return found.filter((t) => t !== '');
 }
+
+/** Words nearly every English sentence has: a line without them and with them once decoded was encoded. */
+const COMMON_WORDS = new Set(['the', 'and', 'to', 'of', 'you', 'your', 'this', 'is', 'a', 'for', 'it', 'that', 'in', 'with', 'be', 'are', 'not', 'all', 'on', 'as', 'my', 'me', 'i', 'please', 'what', 'out', 'give', 'write', 'word']);
+/** Lines looked at, and their length: an injection is one short line, a long file is not decoded whole. */
+const SHIFT_LINES = 2000;
+const SHIFT_LINE_LENGTH = 600;
+
+function commonShare(line: string): number {
+  const words = line.toLowerCase().match(/[a-z']+/g) ?? [];
+  if (words.length < 4) return 0;
+  return words.filter((w) => COMMON_WORDS.has(w)).length / words.length;
+}
+
+const rot13 = (line: string): string => line.replace(/[a-z]/gi, (c) => String.fromCharCode(((c.charCodeAt(0) & 31) + 12) % 26 + (c.charCodeAt(0) & 96) + 1));
+const reversed = (line: string): string => [...line].reverse().join('');
+
+/**
+ * Lines written in ROT13 or backwards ("Orsber lbh tenqr…", ".edarg lluf ti evig"): gibberish to
+ * the eye, plain English once decoded. The decoded line, one a line.
+ */
+export function decodeShiftedLines(text: string): string[] {
+  const decoded: string[] = [];
+  for (const line of text.split('\n').slice(0, SHIFT_LINES)) {
+    const short = line.slice(0, SHIFT_LINE_LENGTH);
+    if ((short.match(/[a-z]/gi)?.length ?? 0) < 20 || commonShare(short) >= 0.1) continue;
+    for (const candidate of [rot13(short), reversed(short), reversed(rot13(short))]) {
+      if (commonShare(candidate) >= 0.25) {
+        decoded.push(candidate);
+        break;
+      }
+    }
+  }
+  return decoded;
+}

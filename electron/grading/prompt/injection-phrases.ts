@@ -28,7 +28,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     weight: 2,
     reason: 'gives the grader new instructions',
     pattern: new RegExp(
-      String.raw`\b(?:new|updated|revised|real|actual|true|hidden|secret|additional|important|special|override) (?:system )?(?:instructions?|prompt|rules|directive|orders)\s{0,2}[:：!]|\binstructions? (?:for|to) (?:the |any )?${GRADER}\b|\boverride\s{0,2}[:：]`,
+      String.raw`\b(?:new|updated|revised|real|actual|true|hidden|secret|additional|important|special|override) (?:system )?(?:instructions?|prompt|rules|directive|orders)\s{0,2}[:：!]|\binstructions? (?:for|to) (?:the |any )?${GRADER}\b|(?:^|[\n.!?]\s{0,2})(?:[[(#*]+\s{0,2})?(?:(?:system|admin|grader|grading|teacher|rubric) )?override\s{0,2}[:：]`,
     ),
   },
   {
@@ -62,7 +62,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     weight: 2,
     reason: 'addresses the grader or an AI',
     pattern: new RegExp(
-      String.raw`\b(?:note|message|reminder|hint|memo|warning|instructions?|request|plea) (?:to|for) (?:the |any |all |my |our )?${GRADER}s?\b|\b(?:attention|psst|hey|dear|hello|hi)\b,? (?:the |any |all |my |our )?${GRADER}s?\b|\bif you(?:'re| are) (?:an? )?(?:ai|a\.i\.|language model|llm|large language model|automated|grading|chatgpt|bot|machine|computer program|model)\b|\bto (?:the|any|whichever) (?:ai|llm|language model|model|automated grader|grading (?:system|model|ai))\b`,
+      String.raw`\b(?:note|message|reminder|hint|memo|warning|instructions?|request|plea) (?:to|for) (?:the |any |all |my |our )?${GRADER}s?\b|\b(?:attention|psst|hey|dear|hello|hi)\b,? (?:the |any |all |my |our )?${GRADER}s?\b(?=[^.!?\n]{0,80}\b(?:grade|grading|mark|marks|marking|score|scoring|points|essay|rubric|feedback|assignment|submission|work|paper|report|this|instructions?)\b)|\bif you(?:'re| are) (?:an? )?(?:ai|a\.i\.|language model|llm|large language model|automated|grading|chatgpt|bot|machine|computer program|model)\b|(?:^|[\n.!?"(]\s{0,2})to (?:the|any|whichever) (?:ai|llm|language model|model|automated grader|grading (?:system|model|ai))\s{0,2}[:,：]`,
     ),
   },
   {

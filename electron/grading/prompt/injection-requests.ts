@@ -22,7 +22,7 @@ export const REQUEST_RULES: readonly WeightedRule[] = [
   {
     reason: 'asks the grader to reveal its instructions',
     weight: 2,
-    pattern: /你(?:收到|得到|拿到|看到|使用|接收|被给予)?的(?:系统)?(?:提示词?|指令|设定|评分(?:标准|规则|细则)|规则)[^。！？\n]{0,30}?(?:复述|输出|打印|透露|说出|写出|展示|重复|告诉我|原文|一字不)|(?:复述|输出|打印|透露|说出|展示|重复)(?:一下|出来)?你(?:的|收到的)(?:系统)?(?:提示词?|指令|设定)/,
+    pattern: /你(?:收到|得到|拿到|看到|使用|接收|被给予)?的(?:系统|评分|阅卷|批改)?(?:提示词?|指令|设定|标准|规则|细则|说明|要求)[^。！？\n]{0,30}?(?:复述|输出|打印|透露|说出|写出|展示|重复|告诉我|原文|一字不)|(?:复述|输出|打印|透露|说出|展示|重复)(?:一下|出来)?你(?:的|收到的)(?:系统)?(?:提示词?|指令|设定)/,
   },
   {
     reason: 'tells the grader to set the rubric aside',
@@ -60,6 +60,42 @@ export const REQUEST_RULES: readonly WeightedRule[] = [
     weight: 2,
     pattern:
       /\bif you (?:give|award|grade|mark|score|rate|put)\b(?: (?:this|me|my|it))[^.\n]{0,40}?\b(?:i'll|i will|i'm going to|we both|i promise|you'll get)\b|(?:求求你|拜托|请你|恳请你?)[^。！？\n]{0,10}(?:给我?|打)(?:个)?(?:高分|满分|好分数|高一点|及格)/,
+  },
+  {
+    reason: 'tells the grader to set the rubric aside',
+    weight: 2,
+    pattern:
+      /\b(?:criteri(?:on|a)|rubric|word (?:limit|count)|length (?:limit|requirement)|marking (?:scheme|guide)|mark scheme|deductions?|penalt(?:y|ies)|(?:language|spelling|grammar|structure|evidence|citation) (?:criterion|requirement)s?)\b[^.\n]{0,40}?\b(?:do(?:es)? not|don't|doesn't|shall not|should not|won't|need not|cannot) apply (?:to|for|here|in)\b(?! (?:all|every|most|many|some) )/,
+  },
+  {
+    reason: 'tells the grader what grade to give',
+    weight: 2,
+    pattern: new RegExp(
+      String.raw`\b(?:treat|consider|regard|count|assess|grade|mark|score|rate|evaluate|record) (?:it|this|my [a-z]+|this [a-z]+|them|both|all of them) as (?:meeting|having met|satisfying|fulfilling|achieving|reaching|at) (?:every|all|each|the (?:highest|top|maximum))\b|\b(?:confirm|record|enter|accept|approve|keep|copy|sign off on|carry over)(?: (?:the|a|my|this|its|that))?(?: (?:grade|mark|score|result|total))?(?: of)? (\d{1,3}) ?(?:\/|out of) ?\1\b|\b(?:no need|not necessary|unnecessary|don't need|do not need|you needn't)(?: for you)? to (?:re-?)?(?:grade|mark|score|assess|evaluate|re-?check) (?:it|this|my [a-z]+|this [a-z]+)(?: again| a second time| yourself| at all)\b`,
+    ),
+  },
+  {
+    reason: 'addresses the grader',
+    weight: 2,
+    pattern:
+      /\bwhen (?:you )?(?:write|give|prepare|draft|compose|writing|giving|preparing|drafting) (?:the |your |any )?(?:feedback|comments?|report|evaluation|assessment|remarks|justification)(?: (?:for|on|about|of))? (?:this|my|the above)\b/,
+  },
+  {
+    reason: 'dictates the feedback',
+    weight: 1,
+    pattern:
+      /\b(?:describe|call|present|praise|characteri[sz]e|label|refer to) (?:it|this|my [a-z]+|this [a-z]+|the [a-z]+) as "?(?:exceptional|excellent|outstanding|flawless|perfect|brilliant|insightful|exemplary|superb|impeccable)\b|\b(?:do not|don't|never|without) (?:mention|mentioning|list|listing|point(?:ing)? out|includ(?:e|ing)|suggest(?:ing)?) (?:any )?(?:weaknesses|flaws|mistakes|errors|areas (?:to|for) improve(?:ment)?|improvements|criticisms?|negatives?|shortcomings)\b/,
+  },
+  {
+    reason: 'asks the grader to follow hidden text',
+    weight: 2,
+    pattern:
+      /(?:^|[\n.!?:;]\s{0,2}|please |now |first,? |then )(?:decode|decipher|decrypt|unscramble|apply (?:rot-?13|base-?64|a caesar shift)(?: decoding)? to|read [^.\n]{0,30}\b(?:backwards?|in reverse|right to left)|reverse|translate)\b[^.\n]{0,60}?\b(?:and|then|,)\s{0,2}(?:do|follow|obey|carry out|execute|act on|apply|comply with) (?:what it says|what (?:it|they) (?:says?|asks?|tells? you)|it|them|its instructions?|the instructions?|the (?:decoded|hidden|reversed) (?:text|message|line|instructions?))\b|(?:解码|解密|倒着读|反过来读)[^。！？\n]{0,20}(?:照做|执行|按照|遵照|照办)/,
+  },
+  {
+    reason: 'claims the grade was already given',
+    weight: 1,
+    pattern: /\b(?:told|said to|assured|promised) (?:me|us|the class|my (?:mum|mom|dad|parents))(?: that)? (?:it|this|my [a-z]+)(?:'s| is| was| would be| deserves| gets| got| earned) (?:an? a\+?\b|a\+|(?:\d{1,3}) ?\/ ?\d{1,3}|full marks|top marks|level [4-9])/,
   },
   // Spanish, French, German, Portuguese, Italian: accents are gone by now ("rúbrica" → "rubrica").
   {

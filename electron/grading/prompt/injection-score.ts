@@ -40,16 +40,44 @@ export function quotedSpans(text: string): [number, number][] {
   return spans.sort((a, b) => a[0] - b[0]);
 }
 
-function inside(spans: readonly [number, number][], start: number, end: number): boolean {
-  return spans.some(([s, e]) => s <= start && end <= e);
-}
-
 /** Someone else told to do it: "telling the AI to", "asked ChatGPT to", "tricked the model into". */
 const REPORTED = /\b(?:tell|tells|told|telling|ask|asks|asked|asking|instruct(?:s|ed|ing)?|order(?:s|ed|ing)?|trick(?:s|ed|ing)?|get|gets|got|getting|convinc(?:e|es|ed|ing)|persuad(?:e|es|ed|ing)|fool(?:s|ed|ing)?)\b(?: (?:the|a|an|their|its|it|them|him|her|chatbots?|bots?|models?|ais?|systems?|graders?)(?: [a-z]+){0,2})? (?:to|into)? ?$/;
 
+/**
+ * Said of someone else, or as a possibility: "a model might give full marks to", "students could
+ * ask the AI to". The author's own demand has the grader ("you") or no subject at all.
+ */
+const SUBJECT = String.raw`(?:it|they|he|she|someone|somebody|people|(?:an?|the|some|any|one|this|that|many|most|good) (?:[a-z]+ ){0,2}[a-z]+|[a-z]+s)(?: (?:also|even|easily|still|then|sometimes|simply|just|often|never|usually|always))?`;
+const POSSIBLY = new RegExp(String.raw`\b${SUBJECT} (?:might|could|may|would|can)(?: (?:also|even|easily|still|then|sometimes|simply|just|often))? $`);
+/** "Teachers should give full marks to…" is an opinion; "graders should give this essay…" an order. */
+const OUGHT = new RegExp(String.raw`\b${SUBJECT} (?:will|should|must|shall|ought to)(?: (?:also|even|still|then|sometimes|simply|just|often|only|usually|always))? $`);
+const GRADER_SUBJECT = /\b(?:graders?|markers?|examiners?|assessors?|evaluators?|models?|ai|ais|systems?|assistants?|bots?|llms?|programs?|tools?|reviewers?|you|i|we)(?: [a-z]+)? [a-z]+ $/;
+
 function reported(variant: string, index: number): boolean {
   const before = variant.slice(Math.max(0, index - 50), index);
-  return REPORTED.test(before);
+  if (REPORTED.test(before)) return true;
+  if (/\b(?:you|i|we)(?: [a-z]+)? [a-z]+ $/.test(before)) return false;
+  return POSSIBLY.test(before) || (OUGHT.test(before) && !GRADER_SUBJECT.test(before));
+}
+
+/**
+ * A quotation given as an example of what someone could write: "a line such as "…"", "写上"…"之类的话".
+ * An example of an injection is the essay talking about one, never the author's own request.
+ */
+const EXAMPLE_BEFORE =
+  /(?:such as|for example|for instance|e\.g\.|like|an example|examples?(?: of [a-z ]{1,30})?|(?:a|the|this) (?:line|sentence|phrase|comment|note|message|command|request|prompt|words?|text|instruction)(?: (?:such as|like|saying|that says|reading))?|(?:containing|contains|reading|saying)|(?:write|writes|wrote|writing|written|type|types|typed|typing|hide|hides|hid|hidden|hiding|insert|inserts|inserted|inserting|add|adds|added|adding)(?: (?:a|the|an|some|in|into|their|his|her) [a-z ]{1,20})?|比如|例如|譬如|诸如|好比|一句|写上|写入|写着|写道|写了|写|藏着一句|加上|输入)\s{0,2}[:：,，]?\s{0,2}$/;
+const EXAMPLE_AFTER = /^\s{0,2}(?:之类|这样的|这类|等(?:等|语句|话|指令))/;
+
+function exampleQuote(variant: string, span: readonly [number, number]): boolean {
+  const before = variant.slice(Math.max(0, span[0] - 60), span[0]);
+  return EXAMPLE_BEFORE.test(before) || EXAMPLE_AFTER.test(variant.slice(span[1], span[1] + 12));
+}
+
+/** How much a match counts: its rule's weight, one less quoted or reported, two less quoted as an example. */
+function voiced(rule: WeightedRule, variant: string, spans: readonly [number, number][], start: number, end: number): number {
+  const span = spans.find(([s, e]) => s <= start && end <= e);
+  if (span !== undefined) return exampleQuote(variant, span) ? rule.weight - 2 : rule.weight - 1;
+  return reported(variant, start) ? rule.weight - 1 : rule.weight;
 }
 
 /** The strongest match of each rule on any variant, quoted or reported matches counting one less. */
@@ -66,8 +94,7 @@ export function scoreRules(rules: readonly WeightedRule[], variants: readonly st
         if (match === null) break;
         if (match[0].length === 0) global.lastIndex += 1;
         const end = match.index + match[0].length;
-        const quoted = inside(spans.get(variant) ?? [], match.index, end) || reported(variant, match.index);
-        const weight = quoted ? rule.weight - 1 : rule.weight;
+        const weight = voiced(rule, variant, spans.get(variant) ?? [], match.index, end);
         if (best === null || weight > best.weight) best = { reason: rule.reason, index: match.index, length: match[0].length, variant, weight };
         if (weight === rule.weight) break;
       }
@@ -78,9 +105,19 @@ export function scoreRules(rules: readonly WeightedRule[], variants: readonly st
   return found;
 }
 
-/** One act per reason, at its strongest; the sum says whether they make an injection. */
+/** The same words matched by two rules ("give full marks": a phrase and an act) are one finding. */
+function sameWords(a: Found, b: Found): boolean {
+  return a.length === b.length && a.variant.slice(a.index, a.index + a.length) === b.variant.slice(b.index, b.index + b.length);
+}
+
+/** One act per reason and per stretch of words, at its strongest; the sum says whether they make an injection. */
 export function total(found: readonly Found[]): number {
   const byReason = new Map<string, number>();
-  for (const act of found) byReason.set(act.reason, Math.max(byReason.get(act.reason) ?? 0, act.weight));
+  const counted: Found[] = [];
+  for (const act of [...found].sort((a, b) => b.weight - a.weight)) {
+    if (counted.some((other) => other.reason !== act.reason && sameWords(other, act))) continue;
+    counted.push(act);
+    byReason.set(act.reason, Math.max(byReason.get(act.reason) ?? 0, act.weight));
+  }
   return [...byReason.values()].reduce((sum, weight) => sum + weight, 0);
 }

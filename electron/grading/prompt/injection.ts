@@ -21,13 +21,13 @@
  * Obfuscation handled (injection-normalize.ts): case, full-width letters, accents, zero-width and
  * bidi characters, look-alike Cyrillic and Greek letters in mixed-script words, leetspeak that
  * spells a word (1gn0r3), letter spacing (g i v e  m e, i.g.n.o.r.e), hyphenation, spaces between
- * Chinese characters, Base64, comments, link titles and hidden elements.
+ * Chinese characters, Base64, ROT13 and reversed lines, comments, link titles and hidden elements.
  *
  * Voice (injection-score.ts): a match inside quotes or code, or reported as said to someone else,
  * counts one less than the author's own words, so an essay that quotes an injection is not one.
  */
 import { findActs } from './injection-acts.ts';
-import { decodeBase64Runs, extractHidden, foldHomoglyphs } from './injection-normalize.ts';
+import { decodeBase64Runs, decodeShiftedLines, extractHidden, foldHomoglyphs } from './injection-normalize.ts';
 import { PHRASE_RULES, SQUASHED_PHRASES } from './injection-phrases.ts';
 import { type Found, scoreRules, total } from './injection-score.ts';
 import { normalizeForScan, scanVariants, squash } from './injection-text.ts';
@@ -84,6 +84,7 @@ function concealed(text: string): { what: string; detail: string } | null {
   const groups = [
     { what: 'hides grading text in a comment, link title or hidden element', parts: extractHidden(text) },
     { what: 'hides grading text in Base64', parts: decodeBase64Runs(text) },
+    { what: 'hides grading text in ROT13 or reversed writing', parts: decodeShiftedLines(text) },
   ];
   for (const { what, parts } of groups) {
     // All of a kind read at once: a file of a thousand comments costs one scan, not a thousand;
