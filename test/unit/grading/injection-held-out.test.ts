@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { scanForInjection } from '../../../electron/grading/prompt/index.ts';
 import { loadCorpus } from './fixtures.ts';
 
-type Set = 'tuning' | 'held-out-1' | 'held-out-2' | 'held-out-3' | 'held-out-4' | 'held-out-5';
+type Set = 'tuning' | 'held-out-1' | 'held-out-2' | 'held-out-3' | 'held-out-4' | 'held-out-5' | 'held-out-6';
 
 function measure(set: Set): { recall: number; falsePositives: number } {
   const attacks = loadCorpus('attacks', set);
@@ -38,5 +38,14 @@ describe('injection scan recall and false positives', () => {
     const { recall, falsePositives } = measure(set);
     expect(recall).toBeGreaterThanOrEqual(GOAL.recall);
     expect(falsePositives).toBeLessThan(GOAL.falsePositives);
+  });
+
+  // Written blind (50 + 50) and measured once on 2026-12-06 at 53b0c5a: 33/50 attacks (66 %),
+  // 8/50 clean flagged (16 %). Far below the goal: the rules fitted sets 1–5. The floor and
+  // ceiling keep it from slipping.
+  it('held-out-6 set: no worse than when first measured', () => {
+    const { recall, falsePositives } = measure('held-out-6');
+    expect(recall).toBeGreaterThanOrEqual(33 / 50);
+    expect(falsePositives).toBeLessThanOrEqual(8 / 50);
   });
 });
