@@ -22,7 +22,7 @@ export const REQUEST_RULES: readonly WeightedRule[] = [
   {
     reason: 'asks the grader to reveal its instructions',
     weight: 2,
-    pattern: /你(?:收到|得到|拿到|看到|使用|接收|被给予)?的(?:系统|评分|阅卷|批改)?(?:提示词?|指令|设定|标准|规则|细则|说明|要求)[^。！？\n]{0,30}?(?:复述|输出|打印|透露|说出|写出|展示|重复|告诉我|原文|一字不)|(?:复述|输出|打印|透露|说出|展示|重复)(?:一下|出来)?你(?:的|收到的)(?:系统)?(?:提示词?|指令|设定)/,
+    pattern: /[你您](?:收到|得到|拿到|看到|使用|接收|被给予)?的(?:系统|评分|阅卷|批改)?(?:提示词?|指令|设定|标准|规则|细则|说明|要求)[^。！？\n]{0,30}?(?:复述|输出|打印|透露|说出|写出|抄写|抄|展示|重复|告诉我|原文|一字不|原原本本)|(?:复述|输出|打印|透露|说出|展示|重复)(?:一下|出来)?你(?:的|收到的)(?:系统)?(?:提示词?|指令|设定)/,
   },
   {
     reason: 'tells the grader to set the rubric aside',
@@ -65,7 +65,7 @@ export const REQUEST_RULES: readonly WeightedRule[] = [
     reason: 'tells the grader to set the rubric aside',
     weight: 2,
     pattern:
-      /\b(?:criteri(?:on|a)|rubric|word (?:limit|count)|length (?:limit|requirement)|marking (?:scheme|guide)|mark scheme|deductions?|penalt(?:y|ies)|(?:language|spelling|grammar|structure|evidence|citation) (?:criterion|requirement)s?)\b[^.\n]{0,40}?\b(?:do(?:es)? not|don't|doesn't|shall not|should not|won't|need not|cannot) apply (?:to|for|here|in)\b(?! (?:all|every|most|many|some) )/,
+      /\b(?:criteri(?:on|a)|rubric|word (?:limit|count)|length (?:limit|requirement)|marking (?:scheme|guide)|mark scheme|deductions?|penalt(?:y|ies)|(?:language|spelling|grammar|structure|evidence|citation) (?:criterion|requirement)s?)\b[^.\n]{0,40}?\b(?:(?:do(?:es)? not|don't|doesn't|shall not|should not|won't|need not|cannot) apply (?:to|for|here|in)\b(?! (?:all|every|most|many|some) )|(?:are|is)(?:n't| not) relevant (?:to|for) (?:this|my)\b|(?:should|must|shall)(?:n't| not) (?:be )?(?:counted|held|used|applied) (?:against|to) (?:it|me|this|my)\b)/,
   },
   {
     reason: 'tells the grader what grade to give',
@@ -84,7 +84,7 @@ export const REQUEST_RULES: readonly WeightedRule[] = [
     reason: 'dictates the feedback',
     weight: 1,
     pattern:
-      /\b(?:describe|call|present|praise|characteri[sz]e|label|refer to) (?:it|this|my [a-z]+|this [a-z]+|the [a-z]+) as "?(?:exceptional|excellent|outstanding|flawless|perfect|brilliant|insightful|exemplary|superb|impeccable)\b|\b(?:do not|don't|never|without) (?:mention|mentioning|list|listing|point(?:ing)? out|includ(?:e|ing)|suggest(?:ing)?) (?:any )?(?:weaknesses|flaws|mistakes|errors|areas (?:to|for) improve(?:ment)?|improvements|criticisms?|negatives?|shortcomings)\b/,
+      /\b(?:describe|call|present|praise|characteri[sz]e|label|refer to) (?:it|this|my [a-z]+|this [a-z]+|the [a-z]+) as "?(?:exceptional|excellent|outstanding|flawless|perfect|brilliant|insightful|exemplary|superb|impeccable)\b|\b(?:do not|don't|never|without|should not|must not|shouldn't|need not) (?:mention|mentioning|list|listing|point(?:ing)? out|includ(?:e|ing)|suggest(?:ing)?) (?:any )?(?:weaknesses|flaws|mistakes|errors|areas (?:to|for|of) improve(?:ment)?|improvements|things to (?:fix|improve)|criticisms?|negatives?|shortcomings)\b/,
   },
   {
     reason: 'asks the grader to follow hidden text',

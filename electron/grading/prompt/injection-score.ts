@@ -28,6 +28,9 @@ const MAX_MATCHES = 40;
 export function quotedSpans(text: string): [number, number][] {
   const spans: [number, number][] = [];
   for (const m of text.matchAll(/"[^"\n]{1,600}"|「[^」\n]{1,600}」|`[^`\n]{1,300}`/g)) spans.push([m.index, m.index + m[0].length]);
+  // Single quotes (British dialogue, quoted examples), told from apostrophes: a quote opens
+  // after a space or a bracket and closes before one; an apostrophe sits between letters.
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}])'(?=[^\s'])(?:[^'\n]|(?<=\p{L})'(?=\p{L})){1,600}?(?<=[^\s'])'(?![\p{L}\p{N}])/gu)) spans.push([m.index, m.index + m[0].length]);
   let from = 0;
   for (;;) {
     const open = text.indexOf('```', from);
@@ -37,7 +40,29 @@ export function quotedSpans(text: string): [number, number][] {
     spans.push([open, close + 3]);
     from = close + 3;
   }
+  spans.push(...scriptLines(text));
   return spans.sort((a, b) => a[0] - b[0]);
+}
+
+/** Who speaks in a play script ("jordan: (leaning back) relax."): never a role the grader knows. */
+const SPEAKER = /(?:^|\n)([a-z][a-z .'-]{1,20}):[ (]/g;
+const NOT_A_CHARACTER = /\b(?:system|note|notes|nb|ps|p\.s|grader|marker|examiner|assessor|evaluator|ai|assistant|user|developer|admin|rubric|feedback|score|grade|mark|level|result|total|comment|teacher comment|instructions?|prompt|model|important|reminder|update|warning)\b/;
+
+/**
+ * The lines of a play or interview transcript: speech of characters, like a quotation. A text is
+ * a script when at least two named speakers have two lines each.
+ */
+function scriptLines(text: string): [number, number][] {
+  const lines = new Map<string, [number, number][]>();
+  for (const m of text.matchAll(SPEAKER)) {
+    const name = (m[1] ?? '').trim();
+    if (NOT_A_CHARACTER.test(name)) continue;
+    const start = m.index + m[0].length - 1;
+    const end = text.indexOf('\n', start);
+    lines.set(name, [...(lines.get(name) ?? []), [start, end < 0 ? text.length : end]]);
+  }
+  const speakers = [...lines.values()].filter((said) => said.length >= 2);
+  return speakers.length >= 2 ? speakers.flat() : [];
 }
 
 /** Someone else told to do it: "telling the AI to", "asked ChatGPT to", "tricked the model into". */
@@ -50,7 +75,7 @@ const REPORTED = /\b(?:tell|tells|told|telling|ask|asks|asked|asking|instruct(?:
 const SUBJECT = String.raw`(?:it|they|he|she|someone|somebody|people|(?:an?|the|some|any|one|this|that|many|most|good) (?:[a-z]+ ){0,2}[a-z]+|[a-z]+s)(?: (?:also|even|easily|still|then|sometimes|simply|just|often|never|usually|always))?`;
 const POSSIBLY = new RegExp(String.raw`\b${SUBJECT} (?:might|could|may|would|can)(?: (?:also|even|easily|still|then|sometimes|simply|just|often))? $`);
 /** "Teachers should give full marks to…" is an opinion; "graders should give this essay…" an order. */
-const OUGHT = new RegExp(String.raw`\b${SUBJECT} (?:will|should|must|shall|ought to)(?: (?:also|even|still|then|sometimes|simply|just|often|only|usually|always))? $`);
+const OUGHT = new RegExp(String.raw`\b${SUBJECT}(?: will|'ll| should| must| shall| ought to)(?: (?:also|even|still|then|sometimes|simply|just|often|only|usually|always))? $`);
 const GRADER_SUBJECT = /\b(?:graders?|markers?|examiners?|assessors?|evaluators?|models?|ai|ais|systems?|assistants?|bots?|llms?|programs?|tools?|reviewers?|you|i|we)(?: [a-z]+)? [a-z]+ $/;
 
 function reported(variant: string, index: number): boolean {
@@ -65,7 +90,7 @@ function reported(variant: string, index: number): boolean {
  * An example of an injection is the essay talking about one, never the author's own request.
  */
 const EXAMPLE_BEFORE =
-  /(?:such as|for example|for instance|e\.g\.|like|an example|examples?(?: of [a-z ]{1,30})?|(?:a|the|this) (?:line|sentence|phrase|comment|note|message|command|request|prompt|words?|text|instruction)(?: (?:such as|like|saying|that says|reading))?|(?:containing|contains|reading|saying)|(?:write|writes|wrote|writing|written|type|types|typed|typing|hide|hides|hid|hidden|hiding|insert|inserts|inserted|inserting|add|adds|added|adding)(?: (?:a|the|an|some|in|into|their|his|her) [a-z ]{1,20})?|比如|例如|譬如|诸如|好比|一句|写上|写入|写着|写道|写了|写|藏着一句|加上|输入)\s{0,2}[:：,，]?\s{0,2}$/;
+  /(?:such as|for example|for instance|e\.g\.|like|an example|examples?(?: of [a-z ]{1,30})?|(?:a|the|this) (?:line|sentence|phrase|comment|note|message|command|request|prompt|words?|text|instruction)(?: (?:such as|like|saying|that says|reading))?|(?:containing|contains|reading|saying)|(?:write|writes|wrote|writing|written|type|types|typed|typing|hide|hides|hid|hidden|hiding|insert|inserts|inserted|inserting|add|adds|added|adding)(?: (?:a|the|an|some|in|into|their|his|her) [a-z ]{1,20})?|comme|par exemple|como|por ejemplo|wie|zum beispiel|z\.b\.|(?:une|una|einen) (?:phrase|frase|satz)(?: (?:comme|como|wie))?|比如|例如|譬如|诸如|好比|一句|写上|写入|写着|写道|写了|写|藏着一句|加上|输入)\s{0,2}[:：,，]?\s{0,2}$/;
 const EXAMPLE_AFTER = /^\s{0,2}(?:之类|这样的|这类|等(?:等|语句|话|指令))/;
 
 function exampleQuote(variant: string, span: readonly [number, number]): boolean {

@@ -2,20 +2,22 @@
  * A benchmark-style guard, not a timed unit test: every rule of the injection scan on a
  * megabyte of input built to make regular expressions backtrack (whitespace-only lines,
  * ideographic spaces, repeated headings and near-matches, one long line, many short ones).
- * The bound is generous — a linear rule takes a few milliseconds here — so only a rule whose
- * time grows faster than its input fails it. A file of ideographic-space lines once took the
+ * The bounds are generous — a linear rule takes a few milliseconds here, and the whole scan is
+ * compared with the same scan of ordinary prose — so only a rule whose time grows faster than its
+ * input fails them. A file of ideographic-space lines once took the
  * fake-rubric rule 15 s on 16 KB.
  */
 import { describe, expect, it } from 'vitest';
 import { scanForInjection } from '../../../electron/grading/prompt/injection.ts';
 import { ACT_RULES } from '../../../electron/grading/prompt/injection-acts.ts';
 import { PHRASE_RULES } from '../../../electron/grading/prompt/injection-phrases.ts';
+import { ADDRESS_RULES } from '../../../electron/grading/prompt/injection-address.ts';
 import { REQUEST_RULES } from '../../../electron/grading/prompt/injection-requests.ts';
 import { normalizeForScan, scanVariants } from '../../../electron/grading/prompt/injection-text.ts';
 
 const MB = 1 << 20;
 const RULE_BOUND_MS = 500;
-const SCAN_BOUND_MS = 5000;
+const SCAN_RATIO = 4;
 
 const fill = (unit: string): string => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
 
@@ -57,12 +59,17 @@ const ADVERSARIAL: Readonly<Record<string, string>> = {
   'near-miss comments and hidden elements': fill('<!-- <span style="display:none"> [a](b "c '),
   'one very long line': fill('the essay argues that '),
   'many short lines': fill('a\n'),
+  'apostrophes and single quotes': fill("'a 'b don't x' "),
+  'script speaker lines': fill('a: (b\nc: (d\n'),
+  'ROT13-looking lines': fill('Uryyb jbeyq guvf vf n grfg bs gur ebg\n'),
+  'near-miss vocatives to whoever grades': fill('tell the one who grades if the ai is reading you are a lenient '),
+  'near-miss Chinese pleas': fill('恳请您打分时正在批改的成绩已定为'),
 };
 
 describe('injection scan on adversarial input', () => {
   it.each(Object.entries(ADVERSARIAL))(`every rule stays under ${RULE_BOUND_MS} ms on 1 MB: %s`, (_name, input) => {
     const variants = scanVariants(normalizeForScan(input));
-    const rules = [...PHRASE_RULES.map((rule, index) => ({ name: `phrase rule ${index}`, ...rule })), ...ACT_RULES.map((rule, index) => ({ name: `act rule ${index}`, ...rule })), ...REQUEST_RULES.map((rule, index) => ({ name: `request rule ${index}`, ...rule }))];
+    const rules = [...PHRASE_RULES.map((rule, index) => ({ name: `phrase rule ${index}`, ...rule })), ...ACT_RULES.map((rule, index) => ({ name: `act rule ${index}`, ...rule })), ...REQUEST_RULES.map((rule, index) => ({ name: `request rule ${index}`, ...rule })), ...ADDRESS_RULES.map((rule, index) => ({ name: `address rule ${index}`, ...rule }))];
     const slow: string[] = [];
     for (const rule of rules) {
       const started = performance.now();
@@ -73,10 +80,20 @@ describe('injection scan on adversarial input', () => {
     expect(slow).toEqual([]);
   });
 
-  it.each(['ideographic-space lines (CRLF)', 'near-miss leet and Base64', 'near-miss comments and hidden elements'])(`the whole scan of 1 MB stays under ${SCAN_BOUND_MS} ms: %s`, (name) => {
-    const input = ADVERSARIAL[name] ?? '';
-    const started = performance.now();
-    scanForInjection({ text: input, hiddenText: input });
-    expect(performance.now() - started).toBeLessThan(SCAN_BOUND_MS);
-  });
+  // The whole scan, against the same scan of a megabyte of ordinary prose in the same run (the
+  // machine's speed and load cancel out): adversarial input takes 0.1–1.6 times as long here; a
+  // rule gone super-linear takes hundreds of times as long.
+  it.each(['ideographic-space lines (CRLF)', 'near-miss leet and Base64', 'near-miss comments and hidden elements', 'apostrophes and single quotes', 'script speaker lines'])(
+    `the whole scan of 1 MB takes at most ${SCAN_RATIO} times as long as on ordinary prose: %s`,
+    (name) => {
+      const time = (text: string): number => {
+        const started = performance.now();
+        scanForInjection({ text, hiddenText: text });
+        return performance.now() - started;
+      };
+      const prose = fill('The essay argues that school should start later, because teenagers sleep late. ');
+      const ordinary = Math.min(time(prose), time(prose));
+      expect(time(ADVERSARIAL[name] ?? '') / ordinary).toBeLessThan(SCAN_RATIO);
+    },
+  );
 });
