@@ -78,7 +78,7 @@ export function filesFromDrop(data: DataTransfer): Promise<DroppedFile[]> {
 }
 
 /** The files of a file or folder picker; a folder's come with their path inside it. */
-export function filesFromInput(list: FileList | null): DroppedFile[] {
+export function filesFromInput(list: ArrayLike<File> | null): DroppedFile[] {
   const out = Array.from(list ?? [], (file) => ({ file, path: file.webkitRelativePath || file.name }));
   return sortDropped(out.slice(0, MAX_FILES));
 }
