@@ -111,6 +111,23 @@ export function modelsOfBatch(db: ReadableDB, batchId: string): string[] {
   ).map((r) => r.model_id);
 }
 
+/**
+ * The signals a report computes rather than stores, read from the same rows: a compared model
+ * whose job failed (`model_failed`), and two models more than one level apart on a criterion
+ * (`models_disagree`: a level of the rubric lies strictly between their points, as consensus.ts
+ * counts levels).
+ */
+const MODEL_FAILED = sql`EXISTS (SELECT 1 FROM jobs j WHERE j.submission_id = s.id AND j.status = 'failed')`;
+const MODELS_DISAGREE = sql`EXISTS (
+  SELECT 1 FROM gradings g1 JOIN gradings g2 ON g2.submission_id = g1.submission_id AND g2.id > g1.id,
+    json_each(g1.criteria_json) AS c1, json_each(g2.criteria_json) AS c2, json_each(r.rubric_json, '$.criteria') AS rc
+  WHERE g1.submission_id = s.id
+    AND json_extract(c2.value, '$.id') = json_extract(c1.value, '$.id')
+    AND json_extract(rc.value, '$.id') = json_extract(c1.value, '$.id')
+    AND EXISTS (SELECT 1 FROM json_each(rc.value, '$.levels') AS lv
+      WHERE json_extract(lv.value, '$.points') > MIN(json_extract(c1.value, '$.points'), json_extract(c2.value, '$.points'))
+        AND json_extract(lv.value, '$.points') < MAX(json_extract(c1.value, '$.points'), json_extract(c2.value, '$.points'))))`;
+
 function reviewCondition(review: SubmissionQuery['review']): SqlFragment | null {
   switch (review) {
     case 'reviewed':
@@ -120,7 +137,8 @@ function reviewCondition(review: SubmissionQuery['review']): SqlFragment | null 
     case 'flagged':
       return sql`(s.status = 'in_doubt'
         OR EXISTS (SELECT 1 FROM json_each(s.flags_json) AS f WHERE f.value NOT IN ${INFORMATIONAL_FLAGS})
-        OR EXISTS (SELECT 1 FROM gradings g, json_each(g.flags_json) AS f WHERE g.submission_id = s.id AND f.value NOT IN ${INFORMATIONAL_FLAGS}))`;
+        OR EXISTS (SELECT 1 FROM gradings g, json_each(g.flags_json) AS f WHERE g.submission_id = s.id AND f.value NOT IN ${INFORMATIONAL_FLAGS})
+        OR ${MODEL_FAILED} OR ${MODELS_DISAGREE})`;
     default:
       return null;
   }

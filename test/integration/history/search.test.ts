@@ -142,6 +142,28 @@ describe('history filters and paging', () => {
     expect(ids({ review: 'flagged' })).toEqual(['d.txt']);
   });
 
+  it('finds work flagged at report time: models more than one level apart, a compared model that failed', () => {
+    const levels = [{ points: 4 }, { points: 2 }, { points: 0 }];
+    db.prepare(`INSERT INTO rubrics (id, title, rubric_json, content_hash, max_points, created_at) VALUES ('r3', 'Levels', ?, 'r3', 8, 0)`).run(
+      JSON.stringify({ criteria: [{ id: 'thesis', levels }, { id: 'evidence', levels }] }),
+    );
+    db.prepare(`INSERT INTO batches (id, created_at, updated_at, status, rubric_id, config_json, source) VALUES ('b_cmp', ?, ?, 'completed', 'r3', '{}', 'app')`).run(T0, T0);
+    const graded = (file: string, a: [number, number], b: [number, number]): number => {
+      const id = addWork('b_cmp', file, null, `text of ${file}`, T0);
+      for (const [model, [thesis, evidence]] of [['m1', a], ['m2', b]] as const) {
+        const criteria = JSON.stringify([{ id: 'thesis', points: thesis }, { id: 'evidence', points: evidence }]);
+        db.prepare(`INSERT INTO gradings (submission_id, model_id, criteria_json, score, max_score, flags_json, created_at) VALUES (?, ?, ?, ?, 8, '[]', 0)`).run(id, model, criteria, thesis + evidence);
+      }
+      return id;
+    };
+    graded('agree.txt', [4, 2], [2, 2]);
+    graded('apart.txt', [4, 2], [0, 2]);
+    const failed = addWork('b_cmp', 'one-failed.txt', null, 'text', T0);
+    grade(failed, 'm1');
+    db.prepare(`INSERT INTO jobs (batch_id, submission_id, model_id, status, idempotency_key, created_at, updated_at) VALUES ('b_cmp', ?, 'm2', 'failed', 'k-failed', 0, 0)`).run(failed);
+    expect(ids({ batchId: 'b_cmp', review: 'flagged' }).sort()).toEqual(['apart.txt', 'one-failed.txt']);
+  });
+
   it('filters batches, pages with hasMore, and offers the rubrics and models in the history', () => {
     const batches = (over: object) => historyBatches(db, { from: null, to: null, rubricId: null, modelId: null, status: null, offset: 0, limit: 50, ...over });
     expect(batches({}).rows.map((b) => b.id)).toEqual(['b_new', 'b_old']);
