@@ -10,8 +10,8 @@ import { claimPreparation, filesToRead, releasePreparation, type WritableDB } fr
 import { newLeaseOwner, ownerIsAlive } from './lease-owner.ts';
 import type { BatchPlan } from './plan.ts';
 import { batchRedaction, imagesInRedaction, type ImagesInRedaction } from './prepare.ts';
-import { leavePreparation, readInChunks, type ChunkLimits } from './read-in-chunks.ts';
-import { nothingRecorded, type RecordedSoFar } from './record-chunk.ts';
+import { leavePreparation, readInChunks, type ChunkLimits, type ChunkRecorded } from './read-in-chunks.ts';
+import { nothingRecorded } from './record-chunk.ts';
 
 export interface ContinuePreparation {
   batchId: string;
@@ -19,7 +19,7 @@ export interface ContinuePreparation {
   signal?: AbortSignal | undefined;
   now?: () => number;
   chunk?: Partial<ChunkLimits>;
-  onChunkRecorded?: (so: RecordedSoFar) => Promise<void> | void;
+  onChunkRecorded?: ChunkRecorded;
 }
 
 /**

@@ -15,8 +15,8 @@ import { maxScore, rubricVersion } from '../rubric/index.ts';
 import type { PreparedPseudonymizer } from './kit.ts';
 import { newLeaseOwner } from './lease-owner.ts';
 import { resolveSettings, type BatchPlan } from './plan.ts';
-import { leavePreparation, readInChunks, type ChunkLimits } from './read-in-chunks.ts';
-import { nothingRecorded, type RecordedSoFar, type RedactingSubmission } from './record-chunk.ts';
+import { leavePreparation, readInChunks, type ChunkLimits, type ChunkRecorded } from './read-in-chunks.ts';
+import { nothingRecorded, type RedactingSubmission } from './record-chunk.ts';
 
 export interface PrepareResult {
   batchId: string;
@@ -58,8 +58,8 @@ type PrepareOptions = {
   displayNames?: Readonly<Record<string, string>>;
   /** When a chunk is recorded (default DEFAULT_CHUNK: 16 files or 64 MB of page images). */
   chunk?: Partial<ChunkLimits>;
-  /** After each chunk is recorded, with what is recorded so far. */
-  onChunkRecorded?: (so: RecordedSoFar) => Promise<void> | void;
+  /** After each chunk is recorded (read-in-chunks.ts). */
+  onChunkRecorded?: ChunkRecorded;
 };
 
 /** The batch's images being redacted, handed to the run: stopping ends the OCR workers. */

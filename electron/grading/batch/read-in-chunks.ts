@@ -20,6 +20,12 @@ export interface ChunkLimits {
 
 export const DEFAULT_CHUNK: ChunkLimits = { files: 16, imageBytes: 64 * 1024 * 1024 };
 
+/**
+ * After each chunk is recorded (its transaction committed): what is recorded so far, and the
+ * chunk's files as read, which are let go as soon as this returns.
+ */
+export type ChunkRecorded = (so: RecordedSoFar, chunk: readonly ReadSubmission[]) => Promise<void> | void;
+
 export interface ChunkedReading {
   batchId: string;
   plan: BatchPlan;
@@ -28,8 +34,7 @@ export interface ChunkedReading {
   signal?: AbortSignal | undefined;
   now: () => number;
   chunk?: Partial<ChunkLimits> | undefined;
-  /** After each chunk is recorded (its transaction committed), with what is recorded so far. */
-  onChunkRecorded?: ((so: RecordedSoFar) => Promise<void> | void) | undefined;
+  onChunkRecorded?: ChunkRecorded | undefined;
 }
 
 const stopped = (): AppError => new AppError('ABORTED', 'Stopped while the files were being read.');
@@ -46,10 +51,11 @@ export async function readInChunks(db: WritableDB, reading: ChunkedReading, into
   let bytes = 0;
   const flush = async (): Promise<void> => {
     recordChunk(db, target, chunk, into);
+    const recorded = chunk;
     // The chunk's documents (page images) are let go here; only what `into` keeps stays.
     chunk = [];
     bytes = 0;
-    await reading.onChunkRecorded?.(into);
+    await reading.onChunkRecorded?.(into, recorded);
   };
   for (const file of reading.files) {
     if (reading.signal?.aborted) throw stopped();
