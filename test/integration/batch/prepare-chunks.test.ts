@@ -17,6 +17,7 @@ import { continuePreparation } from '../../../electron/grading/batch/continue-pr
 import { newPseudonymSecret, type BatchPlan } from '../../../electron/grading/batch/plan.ts';
 import { prepareBatch } from '../../../electron/grading/batch/prepare.ts';
 import { batchReport, historyReport } from '../../../electron/grading/batch/report.ts';
+import { settleBatch } from '../../../electron/grading/batch/settle.ts';
 import { closeExtractionWorkers } from '../../../electron/grading/documents/index.ts';
 import { listResumable } from '../../../electron/runs/resumable.ts';
 import { closeDatabase, latestUnfinishedBatch, openDatabase, type ReadableDB, type WritableDB } from '../../../electron/store/index.ts';
@@ -182,5 +183,16 @@ describe('prepareBatch, a chunk at a time', () => {
     expect(count('SELECT count(*) AS n FROM submissions')).toBe(24);
     expect(count('SELECT count(*) AS n FROM jobs')).toBe(23);
     expect(historyReport(other).batches[0]).toMatchObject({ status: 'running', submissions: 24 });
+  }, 60_000);
+
+  it('never settles a batch as completed while some of its files are not read', async () => {
+    const folder = await photos(12);
+    const stop = new AbortController();
+    const error = await start(folder, { signal: stop.signal, onChunkRecorded: () => stop.abort() }).catch((e: unknown) => e);
+    const batchId = (error as { details?: { batchId?: string } }).details?.batchId ?? '';
+    // Every job of what was recorded has ended (as after a cancel of the rest): 4 files still to read.
+    db.prepare("UPDATE jobs SET status = 'done'").run();
+    expect(settleBatch(db, batchId, { budgetStopped: false, interrupted: false, setupStop: null }, Date.now())).toBe('interrupted');
+    expect(settleBatch(db, batchId, { budgetStopped: false, interrupted: false, setupStop: null, skipped: true }, Date.now())).toBe('partial');
   }, 60_000);
 });
