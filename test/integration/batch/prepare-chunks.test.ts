@@ -195,4 +195,29 @@ describe('prepareBatch, a chunk at a time', () => {
     expect(settleBatch(db, batchId, { budgetStopped: false, interrupted: false, setupStop: null }, Date.now())).toBe('interrupted');
     expect(settleBatch(db, batchId, { budgetStopped: false, interrupted: false, setupStop: null, skipped: true }, Date.now())).toBe('partial');
   }, 60_000);
+
+  it('a photo read on resume is recorded pending and handed to the run while OCR paints its names over', async () => {
+    const folder = join(dir, 'mixed');
+    mkdirSync(folder);
+    copyFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'images', 'essay-ana-lopez-1200x600.png'), join(folder, 'b Ana Lopez - essay.png'));
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).png().toFile(join(folder, 'a blank.png'));
+    const redacting: BatchPlan = { ...plan(), config: { models: {} } };
+    const stop = new AbortController();
+    const error = await prepareBatch(db, { paths: [folder], plan: redacting, budgetUsd: null, estimateUsd: null, source: 'cli', signal: stop.signal, chunk: { files: 1 }, onChunkRecorded: () => stop.abort() }).catch((e: unknown) => e);
+    const batchId = (error as { details?: { batchId?: string } }).details?.batchId ?? '';
+    expect(count('SELECT count(*) AS n FROM batch_files_to_read')).toBe(1);
+
+    const images = await continuePreparation(db, { batchId, plan: redacting });
+    try {
+      expect(images?.submissions).toHaveLength(1);
+      const photo = other.prepare("SELECT id, status, source_path AS path FROM submissions WHERE file LIKE '%Ana Lopez%'").get() as { id: number; status: string; path: string };
+      expect(photo).toMatchObject({ status: 'pending', path: join(folder, 'b Ana Lopez - essay.png') });
+      expect(images?.submissions[0]?.submissionId).toBe(photo.id);
+      // Nothing of it stored before its names are painted over.
+      expect(count(`SELECT count(*) AS n FROM submission_pages WHERE submission_id = ${photo.id}`)).toBe(0);
+      await expect(images?.submissions[0]?.redacted).resolves.toContain('name_redacted_in_image');
+    } finally {
+      await images?.stop();
+    }
+  }, 120_000);
 });
