@@ -9,6 +9,7 @@ import { pricesOf } from '../../shared/config.ts';
 import { AppError } from '../../shared/errors.ts';
 import { setBatchStatus, type BatchStatus } from '../store/index.ts';
 import { combineWith } from './batch/combine.ts';
+import { continuePreparation } from './batch/continue-preparation.ts';
 import { gradingKit, type PreparedPseudonymizers } from './batch/kit.ts';
 import { startPendingRedactions } from './batch/pending-images.ts';
 import { newPseudonymSecret, type BatchPlan } from './batch/plan.ts';
@@ -86,12 +87,16 @@ async function everyModelRefused(core: GradingCore, pool: readonly string[]): Pr
 }
 
 /**
- * Works a prepared (or resumed) batch's queue, then reports the whole batch. Submissions whose
- * images are still being redacted join the queue as they are done, while the rest is graded.
+ * Works a prepared (or resumed) batch's queue, then reports the whole batch. A resumed batch
+ * whose files were not all read reads the rest first (continue-preparation.ts). Submissions
+ * whose images are still being redacted join the queue as they are done, while the rest is graded.
  */
 export async function runPlannedBatch(core: GradingCore, plan: BatchPlan, batchId: string, options: RunPlannedOptions): Promise<RunPlannedResult> {
+  let images = options.images;
   try {
     await requireKeys(core, plan.pool);
+    // A batch whose files were not all read when it stopped: the rest are read first.
+    images ??= (await continuePreparation(core.db, { batchId, plan, signal: options.signal })) ?? undefined;
   } catch (error) {
     await options.images?.stop();
     throw error;
@@ -99,7 +104,7 @@ export async function runPlannedBatch(core: GradingCore, plan: BatchPlan, batchI
   const pending = startPendingRedactions(core.db, {
     batchId,
     plan,
-    ...(options.images ? { images: options.images } : {}),
+    ...(images ? { images } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   let result: RunReport;

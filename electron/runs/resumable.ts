@@ -5,7 +5,7 @@
  */
 import type { ResumableBatch } from '../../shared/ipc/runs.ts';
 import { ownerIsAlive } from '../grading/batch/lease-owner.ts';
-import { getBatch, liveLeaseOwners, queryAll, sql, type ReadableDB } from '../store/index.ts';
+import { countFilesToRead, getBatch, liveLeaseOwners, queryAll, sql, type ReadableDB } from '../store/index.ts';
 import { readNote } from './batch-notes.ts';
 import { combineOf } from './run-snapshot.ts';
 import { countStates, submissionStates } from './submission-states.ts';
@@ -33,7 +33,8 @@ export function listResumable(db: ReadableDB, isLive: (batchId: string) => boole
       rubric: batch.rubricTitle,
       reason: note.stop === 'pause' ? 'paused' : note.stop === 'sample' ? 'sample_done' : 'closed',
       graded: counts.graded,
-      total: counts.total,
+      // With the files not read yet of a batch whose preparation stopped: "3 of 300", not "3 of 16".
+      total: counts.total + countFilesToRead(db, id),
     });
   }
   return out;

@@ -55,13 +55,23 @@ export function upsertRubric(db: WritableDB, rubric: { id: string; title: string
 
 export function insertBatch(
   db: WritableDB,
-  batch: { id: string; rubricId: string; configJson: string; budgetUsd: number | null; estimateUsd: number | null; source: 'cli' | 'app'; now: number },
+  batch: {
+    id: string;
+    rubricId: string;
+    configJson: string;
+    budgetUsd: number | null;
+    estimateUsd: number | null;
+    source: 'cli' | 'app';
+    now: number;
+    /** The lease owner of the process that goes on to read the batch's files (preparation.ts). */
+    preparer?: string | null;
+  },
 ): void {
   execute(
     db,
-    sql`INSERT INTO batches (id, created_at, updated_at, status, rubric_id, config_json, budget_usd, estimate_usd, source)
+    sql`INSERT INTO batches (id, created_at, updated_at, status, rubric_id, config_json, budget_usd, estimate_usd, source, preparer)
         VALUES (${batch.id}, ${batch.now}, ${batch.now}, 'running', ${batch.rubricId}, ${batch.configJson}, ${batch.budgetUsd},
-          ${batch.estimateUsd}, ${batch.source})`,
+          ${batch.estimateUsd}, ${batch.source}, ${batch.preparer ?? null})`,
   );
 }
 

@@ -85,7 +85,8 @@ function batchConditions(q: BatchQuery): SqlFragment[] {
 }
 
 const BATCH_COLUMNS = sql`b.id, b.created_at, b.status, b.source, r.title, json_extract(b.config_json, '$.regradeOf') AS regrade_of,
-  (SELECT COUNT(*) FROM submissions s WHERE s.batch_id = b.id) AS submissions,
+  (SELECT COUNT(*) FROM submissions s WHERE s.batch_id = b.id)
+    + (SELECT COUNT(*) FROM batch_files_to_read f WHERE f.batch_id = b.id) AS submissions,
   (SELECT COUNT(*) FROM submissions s WHERE s.batch_id = b.id AND s.status = 'graded') AS graded,
   (SELECT COUNT(*) FROM submissions s WHERE s.batch_id = b.id AND s.status = 'failed') AS failed`;
 

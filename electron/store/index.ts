@@ -60,4 +60,5 @@ export {
 } from './monitor-queries.ts';
 export * from './batches.ts';
 export * from './jobs.ts';
+export * from './preparation.ts';
 export { heldSubmission, releaseHeldPages, type HeldImagesDecision } from './held-images.ts';

@@ -171,12 +171,17 @@ export function releaseRunningJob(db: WritableDB, jobId: number, now: number): v
   );
 }
 
-/** Owners of a batch's running jobs whose leases have not run out. */
+/**
+ * Owners of a batch's running jobs whose leases have not run out, and the process reading its
+ * files while it is prepared (preparation.ts): that one has no lease to run out, so callers
+ * judge every owner by whether its process lives (ownerIsAlive), as they do anyway.
+ */
 export function liveLeaseOwners(db: ReadableDB, batchId: string, now: number): string[] {
   return queryAll<{ lease_owner: string }>(
     db,
     sql`SELECT DISTINCT lease_owner FROM jobs
-        WHERE batch_id = ${batchId} AND status = 'running' AND lease_owner IS NOT NULL AND lease_until > ${now}`,
+        WHERE batch_id = ${batchId} AND status = 'running' AND lease_owner IS NOT NULL AND lease_until > ${now}
+        UNION SELECT preparer FROM batches WHERE id = ${batchId} AND preparer IS NOT NULL`,
   ).map((r) => r.lease_owner);
 }
 

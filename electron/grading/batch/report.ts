@@ -1,16 +1,21 @@
 import {
   batchCallTotals,
+  batchPreparer,
+  countFilesToRead,
+  filesToRead,
   getBatch,
   gradingsOfBatch,
   jobsOfBatch,
   listBatches,
   submissionsOfBatch,
+  type BatchRow,
   type GradingRow,
   type JobRow,
   type ReadableDB,
 } from '../../store/index.ts';
 import { acceptedCount, reviewsOfBatch, type ReviewRecord } from '../../store/reviews.ts';
 import { isNotApplicable } from './job-outcomes.ts';
+import { ownerIsAlive } from './lease-owner.ts';
 
 /** One criterion as reported: points from the chosen level, never from the model's arithmetic. */
 export interface CriterionReport {
@@ -75,6 +80,17 @@ export type CombineGradings = (
 export const round6 = (n: number): number => Math.round(n * 1e6) / 1e6;
 
 /**
+ * A batch's status as reported. One whose files were still being read when its process died is
+ * stored `running` with no one running it: it reads `interrupted` (DESIGN §6: resumable, exit
+ * 130), never as finished. While a live process reads them it is `running`, as it is.
+ */
+function reportedStatus(db: ReadableDB, batch: Pick<BatchRow, 'id' | 'status'>): BatchRow['status'] {
+  if (batch.status !== 'running' || countFilesToRead(db, batch.id) === 0) return batch.status;
+  const preparer = batchPreparer(db, batch.id);
+  return preparer !== null && ownerIsAlive(preparer) ? 'running' : 'interrupted';
+}
+
+/**
  * The `--json` object of DESIGN §6 for a whole batch, across every run of it: costs include
  * earlier runs, and a submission a budget stopped reads as failed with BUDGET_EXCEEDED.
  */
@@ -123,11 +139,13 @@ export function batchReport(db: ReadableDB, batchId: string, combine: CombineGra
     }
     return { ...base, status: 'pending' };
   });
+  // Files of a batch whose preparation stopped, not read yet: `pending`, as resume reads and grades them.
+  const unread: SubmissionReport[] = filesToRead(db, batchId).map((f) => ({ file: f.file, ...(f.student ? { student: f.student } : {}), status: 'pending' }));
   return {
     batch_id: batch.id,
-    status: batch.status,
+    status: reportedStatus(db, batch),
     ...(batch.status === 'stopped' && batch.error ? { error: batch.error } : {}),
-    submissions: out,
+    submissions: [...out, ...unread],
     total_cost_usd: totals.unpriced > 0 ? null : round6(totals.costUsd),
     // A total is never silently low: any call of unknown cost is said, and counted.
     ...(totals.unpricedCalls > 0 ? { cost_unpriced: true as const } : {}),
@@ -181,9 +199,10 @@ export function historyReport(db: ReadableDB) {
       return {
         batch_id: b.id,
         created_at: new Date(b.createdAt).toISOString(),
-        status: b.status,
+        status: reportedStatus(db, b),
         rubric: b.rubricTitle,
-        submissions: subs.length,
+        // Files still to read count: a batch stopped while its files were read is never "0 of 0".
+        submissions: subs.length + countFilesToRead(db, b.id),
         graded: subs.filter((s) => s.status === 'graded').length,
         failed: subs.filter((s) => s.status === 'failed').length,
         /** Graded submissions whose grade the teacher accepted. */

@@ -3,7 +3,7 @@
  * In compare mode a submission is graded when at least one model graded it; a model that
  * cannot take it (no vision, too small a context window) is not applicable, never a failure.
  */
-import { jobsOfBatch, setBatchStatus, setSubmissionStatus, submissionsOfBatch, type BatchStatus, type JobRow, type WritableDB } from '../../store/index.ts';
+import { countFilesToRead, jobsOfBatch, setBatchStatus, setSubmissionStatus, submissionsOfBatch, type BatchStatus, type JobRow, type WritableDB } from '../../store/index.ts';
 import { isNotApplicable, noneApplicable } from './job-outcomes.ts';
 
 export interface RunEnd {
@@ -62,8 +62,9 @@ export function settleBatch(db: WritableDB, batchId: string, run: RunEnd, at: nu
       // Images held back for the teacher's decision (an error code on a `pending` one) need the
       // teacher, as a failure does; others still wait for redaction and have no jobs yet.
       const extractionFailed = submissions.some((s) => s.status === 'failed' || (s.status === 'pending' && s.errorCode !== null));
-      // Still being redacted; after a stop they are skipped too (a later run reads them again).
-      if (submissions.some((s) => s.status === 'pending' && s.errorCode === null)) {
+      // Still being redacted, or files not read yet (preparation stopped); after a stop they are
+      // skipped too (a later run reads them again).
+      if (submissions.some((s) => s.status === 'pending' && s.errorCode === null) || countFilesToRead(db, batchId) > 0) {
         if (run.skipped) anySkipped = true;
         else anyOpen = true;
       }

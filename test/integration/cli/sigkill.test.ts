@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -164,4 +164,50 @@ describe('Ctrl-C during a batch', () => {
     expect(report.submissions.filter((s) => s.status === 'graded')).toHaveLength(12);
     expect(count(db, 'SELECT count(*) AS n FROM gradings')).toBe(12);
   }, 120_000);
+});
+
+describe('SIGKILL while the files of a new batch are being read, then resume', () => {
+  const suite = simulatorForSuite({ keys: { 'sk-sim': {} }, profile: { latencyMs: { min: 5, max: 20 }, ttftMs: 5 } });
+  const FILES = 128;
+
+  it('keeps the chunks recorded, and resume reads the rest and grades every file exactly once', async () => {
+    const { sim, dir } = suite;
+    // Essays long enough that reading them takes a while after the first chunk of 16 is recorded.
+    const essays = join(dir, 'class');
+    mkdirSync(essays);
+    for (let i = 0; i < FILES; i++) {
+      writeFileSync(join(essays, `Student ${String(i + 1).padStart(3, '0')} - essay.txt`), `Essay ${i + 1}. ${'Homework should be optional, because evenings matter too. '.repeat(200)}Reason ${i}.\n`);
+    }
+    const config = writeConfig(dir, sim.baseUrl);
+    const db = join(dir, 'reading.db');
+    const env = { SIM_KEY: 'sk-sim', GRADEDESK_CONFIG: config };
+    const recorded = () => count(db, 'SELECT count(*) AS n FROM submissions');
+
+    const killed = await runAndKill(['grade', essays, '--rubric', RUBRIC, '--db', db], env, () => recorded() >= 16);
+    expect(killed, killed.stderr).toMatchObject({ killed: true });
+    const atKill = recorded();
+    // Killed between chunks: some recorded, the rest still on the batch's list, nothing sent.
+    expect(atKill).toBeGreaterThanOrEqual(16);
+    expect(atKill).toBeLessThan(FILES);
+    expect(atKill % 16).toBe(0);
+    expect(count(db, 'SELECT count(*) AS n FROM batch_files_to_read')).toBe(FILES - atKill);
+    expect(sim.requests()).toHaveLength(0);
+
+    // What the teacher sees meanwhile: resumable, never finished, every file counted.
+    const history = await cli(['history', '--db', db, '--json'], env);
+    expect(JSON.parse(history.stdout)).toMatchObject({ batches: [{ status: 'interrupted', submissions: FILES, graded: 0 }] });
+
+    const final = await cli(['resume', '--db', db, '--json', '--concurrency', '8'], env);
+    expect(final.code, final.stderr).toBe(0);
+    const report = JSON.parse(final.stdout) as { status: string; submissions: Array<{ file: string; status: string }> };
+    expect(report.status).toBe('completed');
+    expect(report.submissions).toHaveLength(FILES);
+    expect(new Set(report.submissions.map((s) => s.file)).size).toBe(FILES);
+    expect(report.submissions.every((s) => s.status === 'graded')).toBe(true);
+    expect(count(db, 'SELECT count(*) AS n FROM submissions')).toBe(FILES);
+    expect(count(db, 'SELECT count(*) AS n FROM gradings')).toBe(FILES);
+    expect(count(db, 'SELECT count(*) AS n FROM (SELECT submission_id FROM gradings GROUP BY submission_id HAVING count(*) > 1)')).toBe(0);
+    // Each file asked for once.
+    expect(sim.requests()).toHaveLength(FILES);
+  }, 180_000);
 });
