@@ -257,6 +257,13 @@ interface SubmissionDbRow {
   error_message: string | null;
 }
 
+/** How many submissions of a batch are in each status, without reading them. */
+export function submissionCountsOfBatch(db: ReadableDB, batchId: string): { total: number; graded: number; failed: number } {
+  const rows = queryAll<{ status: string; n: number }>(db, sql`SELECT status, COUNT(*) AS n FROM submissions WHERE batch_id = ${batchId} GROUP BY status`);
+  const of = (status: string): number => rows.find((r) => r.status === status)?.n ?? 0;
+  return { total: rows.reduce((sum, r) => sum + r.n, 0), graded: of('graded'), failed: of('failed') };
+}
+
 export function submissionsOfBatch(db: ReadableDB, batchId: string): SubmissionRow[] {
   return queryAll<SubmissionDbRow>(
     db,

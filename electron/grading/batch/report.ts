@@ -7,6 +7,7 @@ import {
   gradingsOfBatch,
   jobsOfBatch,
   listBatches,
+  submissionCountsOfBatch,
   submissionsOfBatch,
   type BatchRow,
   type GradingRow,
@@ -194,7 +195,8 @@ const modelFailureFlags = (models: readonly ModelReport[]): string[] =>
 export function historyReport(db: ReadableDB) {
   return {
     batches: listBatches(db).map((b) => {
-      const subs = submissionsOfBatch(db, b.id);
+      // Counted, not read: a history of many batches never loads their students' texts.
+      const counts = submissionCountsOfBatch(db, b.id);
       const totals = batchCallTotals(db, b.id);
       return {
         batch_id: b.id,
@@ -202,9 +204,9 @@ export function historyReport(db: ReadableDB) {
         status: reportedStatus(db, b),
         rubric: b.rubricTitle,
         // Files still to read count: a batch stopped while its files were read is never "0 of 0".
-        submissions: subs.length + countFilesToRead(db, b.id),
-        graded: subs.filter((s) => s.status === 'graded').length,
-        failed: subs.filter((s) => s.status === 'failed').length,
+        submissions: counts.total + countFilesToRead(db, b.id),
+        graded: counts.graded,
+        failed: counts.failed,
         /** Graded submissions whose grade the teacher accepted. */
         reviewed: acceptedCount(db, b.id),
         total_cost_usd: totals.unpriced > 0 ? null : round6(totals.costUsd),
