@@ -1,7 +1,7 @@
 /**
  * Recall and false positives of the injection scan on every set: the corpus its rules are tuned
  * on, and held-out sets 1–6, each measured once before it was seen and tuned on since
- * (test/fixtures/injection/held-out-6/README.md). The printed lines are the figures the README
+ * (test/fixtures/injection/held-out-6/README.md), and set 7, measured once and never tuned on. The printed lines are the figures the README
  * quotes; the goal is asserted on every set. Only a set not yet seen says how the scan does on
  * text it was not fitted to.
  */
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { scanForInjection } from '../../../electron/grading/prompt/index.ts';
 import { loadCorpus } from './fixtures.ts';
 
-type Set = 'tuning' | 'held-out-1' | 'held-out-2' | 'held-out-3' | 'held-out-4' | 'held-out-5' | 'held-out-6';
+type Set = 'tuning' | 'held-out-1' | 'held-out-2' | 'held-out-3' | 'held-out-4' | 'held-out-5' | 'held-out-6' | 'held-out-7';
 
 function measure(set: Set): { recall: number; falsePositives: number } {
   const attacks = loadCorpus('attacks', set);
@@ -39,5 +39,15 @@ describe('injection scan recall and false positives', () => {
     const { recall, falsePositives } = measure(set);
     expect(recall).toBeGreaterThanOrEqual(GOAL.recall);
     expect(falsePositives).toBeLessThan(GOAL.falsePositives);
+  });
+
+  // Written blind (50 + 50, 24 of the attacks subtle: no "ignore", "instructions", "AI" or
+  // "grader"), measured once on 2026-12-06 at ce749a5, after the rules were tuned on set 6:
+  // 29/50 attacks (58 %), 4/50 clean flagged (8 %). Far below the recall goal: rules fitted to
+  // one set of wordings keep missing the next. The floor and ceiling keep it from slipping.
+  it('held-out-7 set, never tuned on: no worse than when first measured', () => {
+    const { recall, falsePositives } = measure('held-out-7');
+    expect(recall).toBeGreaterThanOrEqual(29 / 50);
+    expect(falsePositives).toBeLessThanOrEqual(4 / 50);
   });
 });
