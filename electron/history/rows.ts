@@ -8,19 +8,30 @@ import type { HistoryBatch, HistorySubmission, HistorySubmissionsQuery } from '.
 import { LIMITS } from '../../shared/ipc/common.ts';
 import { combineOf } from '../runs/run-snapshot.ts';
 import { round6 } from '../grading/batch/report.ts';
-import { batchCallTotals, getBatch, type ReadableDB } from '../store/index.ts';
+import { ownerIsAlive } from '../grading/batch/lease-owner.ts';
+import { batchCallTotals, getBatch, liveLeaseOwners, type ReadableDB } from '../store/index.ts';
 import { acceptedCount } from '../store/reviews.ts';
 import { excerptsOfPage, gradingsOfPage, modelsOfBatch, type HistoryBatchRow, type HistorySubmissionRow, type PageGrading } from '../store/history.ts';
 
 /** Characters of text shown either side of a search match. */
 const EXCERPT_CONTEXT = 60;
 
-export function batchView(db: ReadableDB, row: HistoryBatchRow): HistoryBatch {
+/**
+ * A batch stored as `running` whose every worker is gone (the app or the command was killed, or
+ * closed mid-run) is shown as interrupted, as the command's report says: it waits to be resumed,
+ * nothing is grading it.
+ */
+function shownStatus(db: ReadableDB, row: HistoryBatchRow, now: number): string {
+  if (row.status !== 'running') return row.status;
+  return liveLeaseOwners(db, row.id, now).some(ownerIsAlive) ? 'running' : 'interrupted';
+}
+
+export function batchView(db: ReadableDB, row: HistoryBatchRow, now = Date.now()): HistoryBatch {
   const totals = batchCallTotals(db, row.id);
   return {
     batchId: row.id,
     createdAt: new Date(row.created_at).toISOString(),
-    status: row.status,
+    status: shownStatus(db, row, now),
     rubric: row.title.slice(0, LIMITS.name),
     source: row.source === 'cli' ? 'cli' : 'app',
     submissions: row.submissions,
