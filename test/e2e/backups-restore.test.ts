@@ -155,6 +155,26 @@ describe.runIf(chromiumPath !== null)('back up, damage the database, restore', (
     await expect.poll(() => page.getByTestId('backup-row').count()).toBe(before.length - 1);
     expect(existsSync(join(dir, 'backups', newest))).toBe(false);
 
+    // Everything about one student: a name with no work says so; then the older copies are kept this time.
+    const student = page.getByTestId('backups-delete-student-name');
+    await student.fill('Nobody Here');
+    await page.getByTestId('backups-delete-student-ask').click();
+    await page.getByTestId('backups-delete-student-none').waitFor();
+    await student.fill('Chen Wei');
+    await student.press('Enter');
+    const studentDialog = page.getByTestId('backups-delete-student-dialog');
+    await studentDialog.waitFor();
+    expect(await studentDialog.textContent()).toContain('Delete everything about Chen Wei?');
+    await page.getByTestId('backups-delete-student-dialog-confirm').click();
+    await page.getByTestId('backups-older-dialog').waitFor();
+    await page.getByTestId('backups-older-dialog-cancel').click();
+    await page.getByTestId('backups-older-dialog').waitFor({ state: 'detached' });
+    expect(backupFiles()).toHaveLength(before.length - 1);
+    const chen = (host as AppHost).current.db.prepare("SELECT count(*) AS n FROM submissions WHERE student = 'Chen Wei'").get() as { n: number };
+    expect(chen.n).toBe(0);
+    await page.mouse.move(0, 0);
+    expect(await shootEveryLook(page, 'backups-retention')).toEqual([]);
+
     // Deleting a batch: the older copies may still hold it; GradeDesk offers to delete them now.
     await page.getByTestId('backups-delete-batch').selectOption({ index: 1 });
     await page.getByTestId('backups-delete-ask').click();
