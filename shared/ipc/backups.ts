@@ -49,7 +49,7 @@ export const BackupListSchema = z.strictObject({
 });
 export type BackupList = z.infer<typeof BackupListSchema>;
 
-/** What was put aside (never deleted) when a backup was put back or a fresh database started. */
+/** What was set aside (kept `BACKUPS_KEPT.setAsideDays` days) when a backup was put back or a fresh database started. */
 export const StoreSwapSchema = z.strictObject({
   restored: BackupSchema.nullable(),
   /** The file name the previous database was moved to, inside the backups folder's `set-aside`. */
@@ -93,7 +93,7 @@ export const backupsRoutes = {
   createBackup: { input: EmptyInput, output: BackupSchema },
   /** Checks the copy, moves the current file aside, puts the copy in place and reopens. */
   restoreBackup: { input: BackupRef, output: StoreSwapSchema },
-  /** Only while the database cannot be opened: the damaged file is moved aside, never deleted. */
+  /** Only while the database cannot be opened: the damaged file is set aside, not deleted now. */
   startFreshDatabase: { input: EmptyInput, output: StoreSwapSchema },
   /** Deletes one backup (either kind); the list answers without it. */
   deleteBackup: { input: BackupRef, output: CopiesDeletedSchema },
