@@ -84,6 +84,8 @@ describe.runIf(chromiumPath !== null)('the history screen, searched and re-grade
     await typeDate(page, 'history-filter-from', localDay(1));
     await expect.poll(() => batches.count()).toBe(0);
     await page.getByTestId('lang-select').selectOption('zh-CN');
+    // A screen reader hears the parts in Chinese too: 年, 月, 日 in that order.
+    expect(await page.getByTestId('history-filter-from').getByRole('spinbutton').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).toEqual(['年', '月', '日']);
     await typeDate(page, 'history-filter-from', localDay(0));
     await typeDate(page, 'history-filter-to', localDay(0));
     await expect.poll(() => batches.count()).toBe(2);
