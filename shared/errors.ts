@@ -94,7 +94,10 @@ export type ErrorCode =
   | 'DATABASE_EMPTY'
   | 'BACKUP_NOT_FOUND'
   | 'BACKUP_DAMAGED'
-  | 'STORAGE_PROBLEM';
+  | 'STORAGE_PROBLEM'
+  // "Show in folder": only the desktop app can open the system's file manager
+  | 'SHOW_IN_FOLDER_UNAVAILABLE'
+  | 'EXPORT_NOT_FOUND';
 
 export interface AppErrorData {
   code: ErrorCode;

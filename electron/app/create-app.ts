@@ -59,6 +59,8 @@ export interface AppOptions {
   onCatalogLate?: () => void;
   /** How a backup is put back (the app host closes this app and opens another); none in the CLI. */
   storage?: StorageControl;
+  /** Opens the system's file manager at a file in the data folder: the desktop app's only; none in browser mode or the CLI. */
+  reveal?: (file: string) => void;
 }
 
 export interface GradeDeskApp {
@@ -265,8 +267,8 @@ export async function createApp(options: AppOptions): Promise<GradeDeskApp> {
     createHistoryHandlers({ db, models: () => Object.keys(loaded.config?.models ?? {}), resumeBatch: (input) => handlers.resumeBatch(input) }),
     createCostsHandlers({ db, monitor, models: () => loaded.config?.models ?? {} }),
     createSettingsHandlers({ services: options.setup ?? fixedSetupServices(options.configPath, secrets), config: loaded.config, demo: demo !== null, db, dbPath: options.dbPath, busy: (): boolean => anyBusy(sampleClass, areas) }),
-    createExportsHandlers({ db, dbPath: options.dbPath }),
-    createBackupsHandlers({ db, dbPath: options.dbPath, storage: options.storage, busy: (): boolean => anyBusy(sampleClass, areas) }),
+    createExportsHandlers({ db, dbPath: options.dbPath, reveal: options.reveal }),
+    createBackupsHandlers({ db, dbPath: options.dbPath, storage: options.storage, busy: (): boolean => anyBusy(sampleClass, areas), reveal: options.reveal }),
   ] as const;
   const [setup, intake, rubrics, runs, review, compare, history, costs, settingsArea, exportsArea, backups] = areas;
   const handlers: Handlers = {

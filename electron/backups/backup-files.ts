@@ -1,47 +1,16 @@
 /**
  * The backups folder, `<data folder>/backups/`: copies made with SQLite's online backup API
- * (never a file copy of a live database), named by the time they were made, the last few kept.
+ * (never a file copy of a live database), named by the time they were made; rotation.ts keeps
+ * the last few of each kind.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../shared/errors.ts';
-import { BACKUPS_KEPT, BackupIdSchema, type Backup } from '../../shared/ipc/backups.ts';
+import type { Backup } from '../../shared/ipc/backups.ts';
 import { GRADEDESK_APPLICATION_ID } from '../store/migrate.ts';
-
-export type BackupKind = Backup['kind'];
-
-export function backupsFolder(dbPath: string): string {
-  return path.join(path.dirname(path.resolve(dbPath)), 'backups');
-}
-
-/** Where a database that was replaced goes: kept, never deleted by GradeDesk, never rotated. */
-export function setAsideFolder(dbPath: string): string {
-  return path.join(backupsFolder(dbPath), 'set-aside');
-}
-
-/** `20250102T101112345Z`: sorts by time as text, and is a valid file name everywhere. */
-export function timeStamp(at: Date): string {
-  return at.toISOString().replace(/[-:.]/g, '');
-}
-
-function timeOf(id: string): Date {
-  const m = /^gradedesk-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z/.exec(id);
-  if (!m) return new Date(0);
-  return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${m[7]}Z`);
-}
-
-function kindOf(id: string): BackupKind {
-  return id.endsWith('-automatic.db') ? 'automatic' : 'manual';
-}
-
-/** The path of a backup by its id, refusing anything that is not a backup's name. */
-export function backupPath(dbPath: string, id: string): string {
-  if (!BackupIdSchema.safeParse(id).success) throw new AppError('BACKUP_NOT_FOUND', 'There is no backup by that name.', { id });
-  const file = path.join(backupsFolder(dbPath), id);
-  if (!fs.existsSync(file)) throw new AppError('BACKUP_NOT_FOUND', 'That backup is no longer in the backups folder.', { id });
-  return file;
-}
+import { backupIds, backupsFolder, kindOf, timeOf, timeStamp, type BackupKind } from './backup-names.ts';
+import { rotateBackups } from './rotation.ts';
 
 /** Batches a copy holds, read without writing to it; null when it cannot be read. */
 function batchesIn(file: string): number | null {
@@ -65,16 +34,6 @@ export function describeBackup(dbPath: string, id: string): Backup {
     sizeBytes: fs.statSync(file).size,
     batches: batchesIn(file),
   };
-}
-
-function backupIds(dbPath: string): string[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(backupsFolder(dbPath));
-  } catch {
-    return [];
-  }
-  return names.filter((name) => BackupIdSchema.safeParse(name).success).sort().reverse();
 }
 
 /** Newest first. */
@@ -140,15 +99,8 @@ export async function backUp(source: Database.Database, dbPath: string, kind: Ba
     fs.rmSync(partial, { force: true });
     throw new AppError('INTERNAL_ERROR', 'GradeDesk could not make a backup. Is the disk full?', { cause: String(error) });
   }
-  rotateBackups(dbPath);
+  rotateBackups(dbPath, at);
   return describeBackup(dbPath, id);
-}
-
-/** Keeps the newest few; older copies (and whatever they held that was since deleted) go. */
-export function rotateBackups(dbPath: string, keep = BACKUPS_KEPT): string[] {
-  const dropped = backupIds(dbPath).slice(keep);
-  for (const id of dropped) fs.rmSync(path.join(backupsFolder(dbPath), id), { force: true });
-  return dropped;
 }
 
 /**

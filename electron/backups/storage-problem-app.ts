@@ -5,9 +5,9 @@
  */
 import { AppError } from '../../shared/errors.ts';
 import type { StorageState } from '../../shared/ipc/app.ts';
-import { BACKUPS_KEPT } from '../../shared/ipc/backups.ts';
 import { routeNames, type EventListener, type Handlers } from '../../shared/ipc/contract.ts';
 import { listBackups } from './backup-files.ts';
+import { backupList } from './handlers.ts';
 import type { StorageControl } from './store-swap.ts';
 
 /** What the app host needs of an app: the full one (create-app.ts) or the storage-problem one. */
@@ -57,7 +57,7 @@ export function createStorageProblemApp({ state, error, dbPath, info, storage }:
       storage: { state, message: error.message, backups: listBackups(dbPath) },
       logPath: info.logPath ?? null,
     }),
-    listBackups: () => ({ backups: listBackups(dbPath), kept: BACKUPS_KEPT }),
+    listBackups: () => backupList(dbPath, false),
     restoreBackup: ({ id }) => storage.restore(id),
     startFreshDatabase: () => storage.startFresh(),
   };

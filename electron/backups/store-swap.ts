@@ -1,12 +1,14 @@
 /**
  * Replacing the database file while nothing has it open (the app host closes the app first):
  * the current file, with its WAL and shared-memory files, is moved aside into
- * `backups/set-aside/` (never deleted), and a checked backup is copied into its place.
+ * `backups/set-aside/` (deleted by the rotation after some days), and a checked backup is copied
+ * into its place.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { StoreSwap } from '../../shared/ipc/backups.ts';
-import { backupPath, describeBackup, setAsideFolder, timeStamp, verifyBackup } from './backup-files.ts';
+import { describeBackup, verifyBackup } from './backup-files.ts';
+import { backupPath, setAsideFolder, timeStamp } from './backup-names.ts';
 
 /** What the host does around a swap: close the app, run `swap`, open the app again. */
 export interface StorageControl {

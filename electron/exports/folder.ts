@@ -3,8 +3,8 @@
  * database's. Names come from students and batches, so every path segment is made a plain
  * file name first, and every file is the owner's alone, like the database.
  */
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { mkdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../shared/errors.ts';
 import type { ExportedFile } from '../../shared/ipc/exports.ts';
 
@@ -63,4 +63,25 @@ export function exportWriter(root: string): ExportWriter {
       if (sub !== '') rmSync(folderOf(batchId, sub), { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The file under `root` that an export's `relativePath` names (`<batch>/<name>` or
+ * `<batch>/feedback/<name>`), resolved through links; EXPORT_NOT_FOUND for anything else — a
+ * name that climbs out (`..`), an absolute path, a separator main does not write, a missing file.
+ */
+export function exportedFileIn(root: string, relativePath: string): string {
+  const missing = (): AppError => new AppError('EXPORT_NOT_FOUND', 'That file is not in the exports folder any more. Export the batch again.', { relativePath });
+  const segments = relativePath.split('/');
+  if (segments.length < 2 || segments.some((s) => s === '' || s === '.' || s === '..' || /[\\\0:]/.test(s))) throw missing();
+  try {
+    const realRoot = realpathSync(root);
+    const real = realpathSync(join(root, ...segments));
+    const inside = relative(realRoot, real);
+    if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside) || !statSync(real).isFile()) throw missing();
+    return real;
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw missing();
+  }
 }

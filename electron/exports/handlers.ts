@@ -10,7 +10,7 @@ import { exportBatch } from '../grading/export.ts';
 import type { ReadableDB } from '../store/index.ts';
 import { loadBatch, reportForGradebook, studentFeedback } from './batch-data.ts';
 import { feedbackDocument } from './feedback-docx.ts';
-import { exportsFolder, exportWriter, safeFileName, uniqueNames } from './folder.ts';
+import { exportedFileIn, exportsFolder, exportWriter, safeFileName, uniqueNames } from './folder.ts';
 import { gradebookStaging } from './staging.ts';
 import { documentWords } from './words.ts';
 
@@ -27,6 +27,8 @@ export interface ExportsDeps {
   db: ReadableDB;
   /** The database file: exports go to `exports/` beside it. */
   dbPath: string;
+  /** Opens the system's file manager at a file (the desktop app's shell); none in browser mode. */
+  reveal?: (file: string) => void;
 }
 
 const names = (list: readonly string[]): string[] => list.slice(0, LIMITS.listItems).map((n) => n.slice(0, LIMITS.name));
@@ -45,7 +47,8 @@ function asGradebookError<T>(fill: () => T): T {
 
 export function createExportsHandlers(deps: ExportsDeps): ExportsHandlers {
   const { db } = deps;
-  const writer = exportWriter(exportsFolder(deps.dbPath));
+  const root = exportsFolder(deps.dbPath);
+  const writer = exportWriter(root);
   const staging = gradebookStaging();
   return {
     handlers: {
@@ -57,6 +60,7 @@ export function createExportsHandlers(deps: ExportsDeps): ExportsHandlers {
           graded: loaded.report.submissions.filter((s) => s.status === 'graded').length,
           unreviewed: { count: loaded.unreviewed.length, names: names(loaded.unreviewed) },
           feedbackLanguage: loaded.language ?? '',
+          canReveal: deps.reveal !== undefined,
         };
       },
       stageGradebookPart: ({ uploadId, index, count, text }) => ({ received: staging.put(uploadId, index, count, text) }),
@@ -83,6 +87,11 @@ export function createExportsHandlers(deps: ExportsDeps): ExportsHandlers {
           files = documents.map((d) => writer.write(batchId, 'feedback', d.name, d.data));
         }
         return { files: files.slice(0, LIMITS.listItems), documents: documents.length, language, unreviewed: names(loaded.unreviewed) };
+      },
+      revealExport: ({ relativePath }) => {
+        if (!deps.reveal) throw new AppError('SHOW_IN_FOLDER_UNAVAILABLE', 'Showing a file in its folder works in the GradeDesk desktop app only; download the file instead.');
+        deps.reveal(exportedFileIn(root, relativePath));
+        return {};
       },
     },
     async close() {

@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import { AppError } from '../../shared/errors.ts';
 import { eventChannel, routeNames } from '../../shared/ipc/contract.ts';
 import { createAppHost, type AppHost } from '../app/app-host.ts';
@@ -89,6 +89,8 @@ async function start(): Promise<void> {
     log,
     logPath: fileLog.path,
     version: app.getVersion(),
+    // "Show in folder" for exports and backups; the handlers pass only paths inside the data folder.
+    reveal: (file) => shell.showItemInFolder(file),
   });
 
   const router = createRouter(core.handlers, {

@@ -28,6 +28,8 @@ export const ExportSummarySchema = z.strictObject({
   unreviewed: z.strictObject({ count: z.number().int().nonnegative(), names: Names }),
   /** The feedback language stored with the batch (BCP 47); empty when its settings cannot be read. */
   feedbackLanguage: z.string().max(20),
+  /** The app can open the system's file manager at an exported file (the desktop app; not browser mode). */
+  canReveal: z.boolean(),
 });
 export type ExportSummary = z.infer<typeof ExportSummarySchema>;
 
@@ -92,6 +94,12 @@ export const exportsRoutes = {
   stageGradebookPart: { input: StageGradebookPartSchema, output: z.strictObject({ received: z.number().int().nonnegative() }) },
   exportGrades: { input: ExportGradesInputSchema, output: ExportGradesResultSchema },
   exportFeedbackDocuments: { input: FeedbackDocumentsInputSchema, output: FeedbackDocumentsResultSchema },
+  /**
+   * Opens the system's file manager at a file an export wrote, named as the export answered it
+   * (relative to the exports folder; main refuses anything that leaves it). Refused with
+   * SHOW_IN_FOLDER_UNAVAILABLE in browser mode, where the files are downloaded instead.
+   */
+  revealExport: { input: z.strictObject({ relativePath: ExportedFileSchema.shape.relativePath }), output: z.strictObject({}) },
 } as const;
 
 export const exportsEvents = {} as const;

@@ -6,6 +6,7 @@ import { queryOne, sql } from '../../electron/store/index.ts';
 import { formatMoney } from '../../renderer/src/lib/grading-report.ts';
 import { startBrowserApp, type BrowserApp } from './browser-app.ts';
 import { chromiumOrExplain } from './chromium.ts';
+import { localDay, typeDate } from './date-field.ts';
 import { shootEveryLook } from './screens.ts';
 
 const chromiumPath = chromiumOrExplain();
@@ -65,6 +66,17 @@ describe.runIf(chromiumPath !== null)('the costs screen after a graded batch', (
       return classes.length > 0 && classes.every((c) => c === reason);
     }).toBe(true);
     expect(await shootEveryLook(page, 'costs-overview', { fullPage: true })).toEqual([]);
+
+    // One day's attempts: the day typed by keyboard, shown as the app's language writes dates.
+    await typeDate(page, 'attempts-filter-day', localDay(-1));
+    await expect.poll(() => list.locator('[role="listitem"]').count()).toBe(0);
+    await page.getByTestId('lang-select').selectOption('zh-CN');
+    await typeDate(page, 'attempts-filter-day', localDay(0));
+    await expect.poll(() => list.locator('[role="listitem"]').count()).toBeGreaterThan(0);
+    const [y, m, d] = localDay(0).split('-');
+    expect(await page.getByTestId('attempts-filter-day').textContent()).toMatch(new RegExp(`^\\s*${y}\\D+${m}\\D+${d}\\s*$`));
+    await page.getByTestId('attempts-filter-day').scrollIntoViewIfNeeded();
+    expect(await shootEveryLook(page, 'costs-attempts-day', { fullPage: false })).toEqual([]);
 
     // One submission's calls, as a link from elsewhere opens them.
     const submission = queryOne<{ id: number }>(ctx.app.db, sql`SELECT j.submission_id AS id FROM api_calls a JOIN jobs j ON j.id = a.job_id ORDER BY a.seq LIMIT 1`);

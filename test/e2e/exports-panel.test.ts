@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Download, Page } from 'playwright-core';
@@ -27,6 +27,8 @@ describe.runIf(chromiumPath !== null)('export panel in Chromium against browser 
   let sim: SimulatorHandle;
   let ctx: BrowserApp;
   let batchId: string;
+  /** Files the desktop app's "Show in folder" was asked to show: the shell's dependency, faked. */
+  const revealed: string[] = [];
 
   beforeAll(async () => {
     sim = await startSimulator({ keys: { 'sk-sim': {} } });
@@ -34,6 +36,7 @@ describe.runIf(chromiumPath !== null)('export panel in Chromium against browser 
       configPath: writeTwoModelConfig(dir, sim.baseUrl),
       demo: false,
       secrets: createEnvSecretStore({ SIM_KEY: 'sk-sim' }),
+      reveal: (file: string) => void revealed.push(file),
     }));
     batchId = await gradeClass(ctx.app, ctx.dir);
     // Ben's grade reviewed and changed (accepted); the rest is the AI's suggestion.
@@ -78,6 +81,10 @@ describe.runIf(chromiumPath !== null)('export panel in Chromium against browser 
     const scoreOf = (student: string): string => String(report?.submissions.find((s) => s.student === student)?.score);
     expect(canvasRows.find((r) => r[0] === 'Carter, Ben')?.[essay]).toBe(scoreOf('Ben Carter'));
     expect(canvasRows.find((r) => r[0] === 'Lopez, Ana')?.[essay]).toBe(scoreOf('Ana Lopez'));
+    // "Show in folder": main is asked to show the file it wrote, inside its exports folder.
+    await page.getByTestId('exports-grades-files-reveal').click();
+    await expect.poll(() => revealed.length).toBe(1);
+    expect(relative(realpathSync(join(ctx.dir, 'exports')), revealed[0] ?? '')).toBe(join(batchId, 'grades-canvas.csv'));
 
     await page.getByTestId('exports-format-moodle').check();
     await page.getByTestId('exports-gradebook-file').setInputFiles(join(FIXTURES, 'moodle-worksheet.csv'));

@@ -184,6 +184,8 @@ describe.runIf(chromiumPath !== null)('a teacher comes back: history, costs, set
     await panel.getByTestId('exports-grades-run').click();
     await panel.getByTestId('exports-grades-result').waitFor();
     const canvas = table((await downloaded(page, () => panel.getByTestId('exports-grades-files').getByTestId('exports-file').click())).bytes);
+    // Browser mode has no file manager to open: downloads only, no "Show in folder".
+    expect(await panel.getByTestId('exports-grades-files-reveal').count()).toBe(0);
     const essay = canvas[0]?.indexOf('Argumentative essay, grade 10 (7701)') ?? -1;
     expect(essay).toBeGreaterThan(0);
     const canvasGrade = (name: string): string | undefined => canvas.find((r) => r[0] === name)?.[essay];

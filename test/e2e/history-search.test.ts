@@ -13,6 +13,7 @@ import { writeCompareConfig } from '../integration/compare/helpers.ts';
 import { gradeInApp, gradeWithCli } from '../integration/history/helpers.ts';
 import { startBrowserApp, type BrowserApp } from './browser-app.ts';
 import { chromiumOrExplain } from './chromium.ts';
+import { localDay, typeDate } from './date-field.ts';
 import { shootEveryLook } from './screens.ts';
 
 const chromiumPath = chromiumOrExplain();
@@ -77,6 +78,24 @@ describe.runIf(chromiumPath !== null)('the history screen, searched and re-grade
     expect(await page.getByTestId(`history-batch-${cliBatch}`).textContent()).toContain('Graded with the command');
     expect(await page.getByTestId(`history-batch-${appBatch}`).textContent()).not.toContain('Graded with the command');
     expect(await shootEveryLook(page, 'history-batches')).toEqual([]);
+
+    // Dates typed by keyboard, in the order and format of the app's language.
+    const batches = page.locator('[data-testid^="history-batch-b_"]');
+    await typeDate(page, 'history-filter-from', localDay(1));
+    await expect.poll(() => batches.count()).toBe(0);
+    await page.getByTestId('lang-select').selectOption('zh-CN');
+    // A screen reader hears the parts in Chinese too: 年, 月, 日 in that order.
+    expect(await page.getByTestId('history-filter-from').getByRole('spinbutton').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).toEqual(['年', '月', '日']);
+    await typeDate(page, 'history-filter-from', localDay(0));
+    await typeDate(page, 'history-filter-to', localDay(0));
+    await expect.poll(() => batches.count()).toBe(2);
+    const [y, m, d] = localDay(0).split('-');
+    expect(await page.getByTestId('history-filter-from').textContent()).toMatch(new RegExp(`^\\s*${y}\\D+${m}\\D+${d}\\s*$`));
+    await page.getByTestId('lang-select').selectOption('en');
+    expect(await page.getByTestId('history-filter-to').textContent()).toMatch(new RegExp(`^\\s*${m}\\D+${d}\\D+${y}\\s*$`));
+    expect(await shootEveryLook(page, 'history-dates')).toEqual([]);
+    await page.getByTestId('history-filter-reset').click();
+    expect(await page.getByTestId('history-filter-from').textContent()).toMatch(/mm\D+dd\D+yyyy/);
 
     await search(page, 'Okafor');
     await page.getByTestId(`history-open-${ben}`).waitFor();

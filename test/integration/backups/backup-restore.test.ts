@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppHost } from '../../../electron/app/app-host.ts';
-import { backupsFolder, rotateBackups } from '../../../electron/backups/backup-files.ts';
+import { backupsFolder } from '../../../electron/backups/backup-names.ts';
+import { rotateBackups } from '../../../electron/backups/rotation.ts';
 import { countRows, openHost, quickCheck, tempDir } from './helpers.ts';
 
 const TABLES = ['batches', 'submissions', 'jobs', 'gradings'] as const;
@@ -30,7 +31,7 @@ describe('backing up and restoring the database', () => {
     }
     await grading;
     const kept = readdirSync(backupsFolder(temp.dbPath)).filter((n) => n.endsWith('.db'));
-    expect(kept.length).toBeLessThanOrEqual(5);
+    expect(kept.length).toBeLessThanOrEqual(20);
     for (const name of kept) {
       const file = join(backupsFolder(temp.dbPath), name);
       expect(quickCheck(file)).toEqual(['ok']);
@@ -49,7 +50,7 @@ describe('backing up and restoring the database', () => {
     }
     expect(copies.length).toBeGreaterThan(0);
     const listed = await host.handlers.listBackups({});
-    expect(listed.kept).toBe(5);
+    expect(listed.kept).toEqual({ automatic: 5, manual: 20, setAsideDays: 30 });
     expect(listed.backups.map((b) => b.id)).toEqual([...kept].sort().reverse());
     expect(listed.backups[0]).toMatchObject({ kind: 'manual', batches: expect.any(Number) });
     expect(listed.backups[0]?.sizeBytes).toBeGreaterThan(0);
@@ -106,6 +107,6 @@ describe('backing up and restoring the database', () => {
     expect(names).toHaveLength(5);
     expect(names.every((n) => n.endsWith('-automatic.db'))).toBe(true);
     for (const name of names) expect(countRows(join(backupsFolder(temp.dbPath), name), TABLES).batches).toBe(1);
-    expect(rotateBackups(temp.dbPath, 2)).toHaveLength(3);
+    expect(rotateBackups(temp.dbPath, new Date(), { automatic: 2, manual: 20, setAsideDays: 30 }).backups).toHaveLength(3);
   });
 });

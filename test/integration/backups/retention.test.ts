@@ -51,7 +51,7 @@ describe('retention: deleting a student or a batch', () => {
     expect(preview).toEqual({ batches: 0, submissions: 2, gradings: 2, reviews: 1, attempts: before.attempts });
     expect(studentRows(host, 'Chen Wei')).toEqual(before);
 
-    expect(await host.handlers.deleteStudentData({ student: 'Chen Wei' })).toEqual(preview);
+    expect(await host.handlers.deleteStudentData({ student: 'Chen Wei' })).toMatchObject({ ...preview, olderCopies: 0 });
     expect(Object.values(studentRows(host, 'Chen Wei')).every((n) => n === 0)).toBe(true);
     expect((db.prepare('SELECT count(*) AS n FROM review_audit WHERE submission_id = ?').get(chen.id) as { n: number }).n).toBe(0);
     // Their words are not findable any more; the others' are untouched.
@@ -71,7 +71,14 @@ describe('retention: deleting a student or a batch', () => {
     const preview = await host.handlers.previewDeleteBatch({ batchId: first ?? '' });
     expect(preview).toMatchObject({ batches: 1, submissions: 5, gradings: 4 });
     expect(preview.attempts).toBeGreaterThanOrEqual(4);
-    expect(await host.handlers.deleteBatch({ batchId: first ?? '' })).toEqual(preview);
+    // A backup made before the deletion still holds the batch: the answer says so, and it can go now.
+    const older = await host.handlers.createBackup({});
+    const deleted = await host.handlers.deleteBatch({ batchId: first ?? '' });
+    expect(deleted).toMatchObject({ ...preview, olderCopies: 1 });
+    expect(Date.parse(deleted.at)).toBeGreaterThanOrEqual(Date.parse(older.createdAt));
+    const later = await host.handlers.createBackup({});
+    expect(await host.handlers.deleteCopiesBefore({ before: deleted.at })).toEqual({ backups: 1, setAside: 0 });
+    expect((await host.handlers.listBackups({})).backups.map((b) => b.id)).toEqual([later.id]);
     const db = host.current.db;
     const left = (q: string): number => (db.prepare(q).get(first) as { n: number }).n;
     expect(left('SELECT count(*) AS n FROM batches WHERE id = ?')).toBe(0);

@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync, w
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppHost } from '../../../electron/app/app-host.ts';
-import { backupsFolder, setAsideFolder } from '../../../electron/backups/backup-files.ts';
+import { backupsFolder, setAsideFolder } from '../../../electron/backups/backup-names.ts';
 import { openDatabase } from '../../../electron/store/db.ts';
 import { openHost, tempDir } from './helpers.ts';
 
