@@ -83,6 +83,12 @@ describe.runIf(chromiumPath !== null)("review in Chromium: a criterion's words e
     await page.getByTestId('review-student').focus();
     await page.keyboard.press('g');
     await page.waitForFunction((h) => location.hash !== h, `#/review/${batchId}/${id}`);
+    // The toast reads in the language chosen after it was raised.
+    const toast = page.locator('[data-sonner-toast]').filter({ hasText: 'Grade accepted' });
+    await toast.waitFor();
+    await page.getByTestId('lang-select').selectOption('zh-CN');
+    await page.locator('[data-sonner-toast]').filter({ hasText: '成绩已确认' }).waitFor();
+    await page.getByTestId('lang-select').selectOption('en');
     const stored = ctx.app.db.prepare("SELECT feedback FROM reviews WHERE submission_id = ? AND criterion_id = 'thesis'").get(id);
     expect(stored).toEqual({ feedback: 'Your claim is clear; name the counter-argument.' });
     const audit = ctx.app.db.prepare("SELECT criterion_id, to_value FROM review_audit WHERE submission_id = ? AND field = 'criterion_feedback'").all(id);
