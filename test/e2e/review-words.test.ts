@@ -162,4 +162,19 @@ describe.runIf(chromiumPath !== null)("review in Chromium: a criterion's words e
     await page.close();
     expect(ctx.problems).toEqual([]);
   });
+
+  it('shows a disabled main button as "not now", and the busy cursor only on a button whose action runs', async () => {
+    const page = await ctx.openPage();
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-tab-budget').click();
+    // Nothing changed yet: Save is disabled.
+    const save = page.getByTestId('settings-save-budget');
+    await save.waitFor();
+    expect(await save.isDisabled()).toBe(true);
+    expect(await save.evaluate((el) => getComputedStyle(el).cursor)).toBe('not-allowed');
+    // The same look, marked as running: the progress cursor.
+    expect(await save.evaluate((el) => (el.setAttribute('aria-busy', 'true'), getComputedStyle(el).cursor))).toBe('progress');
+    await page.close();
+    expect(ctx.problems).toEqual([]);
+  });
 });
