@@ -6,9 +6,20 @@
  */
 import type { Rubric } from '../rubric/index.ts';
 import type { ReviewRecord } from '../../store/reviews.ts';
-import type { SubmissionReport } from './report.ts';
 
-export function handGradedReport(review: ReviewRecord | undefined, rubric: () => Rubric | null): Partial<SubmissionReport> | null {
+/** The fields of a submission's report a hand grade sets (a part of report.ts's SubmissionReport, spelled out so neither file imports the other). */
+export interface HandGraded {
+  status: 'graded';
+  score: number;
+  max_score: number;
+  criteria: Array<{ id: string; points: number; max_points: number; evidence: string; feedback: string }>;
+  models: [];
+  flags: [];
+  reviewed: true;
+  feedback: string;
+}
+
+export function handGradedReport(review: ReviewRecord | undefined, rubric: () => Rubric | null): HandGraded | null {
   if (review?.status !== 'accepted') return null;
   const criteria = rubric()?.criteria;
   if (!criteria) return null;

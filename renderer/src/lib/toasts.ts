@@ -1,7 +1,7 @@
 /**
  * Toasts whose words follow the language. A toast given a string keeps the words of the moment
  * it was raised, so one raised just before the teacher switched to 简体中文 stayed in English.
- * Here the words are functions (usually `() => t('…')`), read by the toast's title and
+ * Here the words are functions (usually an arrow that calls the catalogue), read by the toast's title and
  * description components each time they render, so a switch re-reads them.
  */
 import { toast, type ExternalToast } from 'svelte-sonner';
