@@ -66,10 +66,21 @@ export function exportBatch(
   return { text: BOM + stringify(filled.rows), unmatched: filled.unmatched, unreviewed };
 }
 
+/**
+ * The words under one criterion where the teacher saved a grade (their own, or the model's they
+ * kept); empty where the teacher saved none. A saved grade leaves ai_score beside the teacher's
+ * score, or is accepted work no model graded (graded by hand); `feedback` alone says nothing, as
+ * the gradebook export blanks it on unreviewed work.
+ */
+function criterionWords(s: BatchReport['submissions'][number], id: string): string {
+  const teacherSaved = s.reviewed === true || s.ai_score !== undefined;
+  return teacherSaved ? (s.criteria?.find((c) => c.id === id)?.feedback ?? '') : '';
+}
+
 function genericCsv(report: BatchReport, rubric: Rubric): string {
   const ids = rubric.criteria.map((c) => c.id);
-  // reviewed, ai_score and teacher_feedback come last so that readers of the earlier columns keep working.
-  const header = ['file', 'student', 'status', 'score', 'max_score', ...ids, 'flags', 'cost_usd', 'error', 'reviewed', 'ai_score', 'teacher_feedback'];
+  // reviewed, ai_score, teacher_feedback and the words per criterion come last so that readers of the earlier columns keep working.
+  const header = ['file', 'student', 'status', 'score', 'max_score', ...ids, 'flags', 'cost_usd', 'error', 'reviewed', 'ai_score', 'teacher_feedback', ...ids.map((id) => `${id}_feedback`)];
   const rows = report.submissions.map((s) => [
     s.file,
     s.student ?? '',
@@ -83,6 +94,7 @@ function genericCsv(report: BatchReport, rubric: Rubric): string {
     s.status === 'graded' ? (s.reviewed === true ? 'yes' : 'no') : '',
     s.ai_score ?? '',
     s.feedback ?? '',
+    ...ids.map((id) => criterionWords(s, id)),
   ]);
   return csv([header, ...rows]);
 }

@@ -1,5 +1,5 @@
 /**
- * The review queue of a batch: its graded work (and work in doubt), what needs the teacher
+ * The review queue of a batch: its graded work (and work in doubt, to grade by hand), what needs the teacher
  * first. Order: unreviewed flagged work (most urgent signal first), then the rest of the
  * unreviewed, then what the teacher has reviewed. Within a group, the order the files were
  * added, or with names hidden a stable shuffle, so a teacher is not led by the alphabet
@@ -39,26 +39,28 @@ const matches = (row: QueueRow, filter: QueueFilter): boolean =>
 export function queueRows(db: ReadableDB, batchId: string, hideNames: boolean): QueueRow[] {
   const report = gradingRecords(db).report(batchId);
   if (!report) throw new AppError('INVALID_INPUT', 'That batch is not in this GradeDesk any more. Open the review list and pick a batch.');
-  const idOf = new Map(submissionsOfBatch(db, batchId).map((s) => [s.file, s.id]));
+  // The store's status, not the report's: work in doubt that the teacher graded by hand reads as
+  // graded in the report, yet no model suggested anything for it.
+  const stored = new Map(submissionsOfBatch(db, batchId).map((s) => [s.file, { id: s.id, inDoubt: s.status === 'in_doubt' }]));
   const reviews = reviewsOfBatch(db, batchId);
   const rows: Array<QueueRow & { key: string }> = [];
   for (const s of report.submissions) {
-    const id = idOf.get(s.file);
-    if (id === undefined || (s.status !== 'graded' && s.status !== 'in_doubt')) continue;
-    const review = reviews.get(id);
-    const graded = s.status === 'graded';
+    const sub = stored.get(s.file);
+    if (sub === undefined || (s.status !== 'graded' && s.status !== 'in_doubt')) continue;
+    const review = reviews.get(sub.id);
+    const graded = !sub.inDoubt;
     rows.push({
-      submissionId: id,
+      submissionId: sub.id,
       student: hideNames ? null : (s.student ?? null),
       anonymousNumber: 1,
       fileName: hideNames ? null : basename(s.file),
-      gradingStatus: s.status === 'graded' ? 'graded' : 'in_doubt',
-      status: graded ? statusOf(review) : 'unreviewed',
+      gradingStatus: graded ? 'graded' : 'in_doubt',
+      status: statusOf(review),
       aiScore: graded ? (s.ai_score ?? s.score ?? null) : null,
-      finalScore: graded && review ? (s.score ?? null) : null,
-      maxScore: s.max_score ?? null,
+      finalScore: review ? review.finalScore : null,
+      maxScore: s.max_score ?? review?.maxScore ?? null,
       flags: graded ? [...(s.flags ?? [])] : ['in_doubt'],
-      key: shuffleKey(batchId, id),
+      key: shuffleKey(batchId, sub.id),
     });
   }
   // Student numbers follow the shuffle, so "Student 1" says nothing about the file order.

@@ -3,16 +3,20 @@
  * transaction: the version the screen was based on is compared with the stored one, and the new
  * grade, its per-criterion rows and one audit row per change commit together. A save based on
  * an older version writes nothing and answers REVIEW_CONFLICT; the screen then shows both.
+ * Work in doubt (no model's grade) saves the same way, graded by hand: no source model, the
+ * teacher's words only, and an audit row that says so.
  */
 import { AppError } from '../../shared/errors.ts';
 import type { HandlerInput } from '../../shared/ipc/contract.ts';
 import type { StoredReview, SubmissionReview } from '../../shared/ipc/review.ts';
 import type { WritableDB } from '../store/index.ts';
 import { reviewOf, writeReview, type AuditRow, type CriterionFinal, type ReviewRecord } from '../store/reviews.ts';
+import { isOwnWords, modelWords } from './criterion-words.ts';
 import { submissionReview } from './submission.ts';
 import { storedReviewView } from './views.ts';
 
 type SaveInput = HandlerInput<'saveReview'>;
+type Change = Omit<AuditRow, 'submissionId' | 'at' | 'who' | 'version'>;
 
 /** The teacher's levels, checked against the rubric: every criterion once, each a level it has. */
 function checkedCriteria(view: SubmissionReview, input: SaveInput): CriterionFinal[] {
@@ -35,22 +39,42 @@ function checkedCriteria(view: SubmissionReview, input: SaveInput): CriterionFin
         : agreed && agreed.points === choice.points
           ? agreed.fromModel
           : (view.models.find((m) => said(m.modelId))?.modelId ?? null);
-    const feedback = source === null ? null : (view.models.find((m) => m.modelId === source)?.criteria.find((c) => c.criterionId === criterion.id)?.feedback ?? null);
-    return { criterionId: criterion.id, points: choice.points, sourceModelId: source, feedback };
+    // The teacher's own words win; without them the words of the model whose level was kept.
+    // Blank words where no model is the source are no words at all.
+    const words = choice.feedback ?? null;
+    const own = words !== null && words.trim() === '' && source === null ? null : words;
+    return { criterionId: criterion.id, points: choice.points, sourceModelId: source, feedback: own ?? modelWords(view, criterion.id, source) };
   });
 }
 
 const adjustmentText = (points: number, reason: string | null): string => (points === 0 ? '0' : `${points > 0 ? '+' : ''}${points} (${reason ?? ''})`);
 const statusWord = (r: ReviewRecord | null): string => (r === null ? 'unreviewed' : r.status === 'accepted' ? 'reviewed' : 'draft');
 
+/**
+ * A criterion's words changed in a way the teacher made: they are (or were) the teacher's own.
+ * Words that only follow a new level to another model's are no edit of the teacher's.
+ */
+function wordChanges(view: SubmissionReview, before: ReviewRecord | null, after: ReviewRecord): Change[] {
+  const rows: Change[] = [];
+  for (const c of after.criteria) {
+    const was = before ? before.criteria.find((p) => p.criterionId === c.criterionId) : undefined;
+    const wasWords = was ? was.feedback : (view.consensus?.criteria.find((p) => p.criterionId === c.criterionId)?.feedback ?? null);
+    const teachers = isOwnWords(view, c) || (was !== undefined && isOwnWords(view, was));
+    if ((wasWords ?? '') !== (c.feedback ?? '') && teachers) rows.push({ field: 'criterion_feedback', criterionId: c.criterionId, from: wasWords, to: c.feedback });
+  }
+  return rows;
+}
+
 /** One audit row per thing that changed, from the saved grade, or from the models' suggestion on a first save. */
-function changes(view: SubmissionReview, before: ReviewRecord | null, after: ReviewRecord): Array<Omit<AuditRow, 'submissionId' | 'at' | 'who' | 'version'>> {
-  const rows: Array<Omit<AuditRow, 'submissionId' | 'at' | 'who' | 'version'>> = [];
+function changes(view: SubmissionReview, before: ReviewRecord | null, after: ReviewRecord): Change[] {
+  const rows: Change[] = [];
+  if (before === null && view.gradingStatus === 'in_doubt') rows.push({ field: 'by_hand', criterionId: null, from: null, to: null });
   for (const c of after.criteria) {
     const was = before ? before.criteria.find((p) => p.criterionId === c.criterionId)?.points : view.consensus?.criteria.find((p) => p.criterionId === c.criterionId)?.points;
     if (was !== c.points) rows.push({ field: 'points', criterionId: c.criterionId, from: was === undefined ? null : String(was), to: String(c.points) });
   }
   const feedbackWas = before ? before.feedback : (view.consensus?.overallFeedback ?? '');
+  rows.push(...wordChanges(view, before, after));
   if (feedbackWas !== after.feedback) rows.push({ field: 'feedback', criterionId: null, from: feedbackWas, to: after.feedback });
   const adjustmentWas = before ? adjustmentText(before.adjustmentPoints, before.adjustmentReason) : '0';
   const adjustmentNow = adjustmentText(after.adjustmentPoints, after.adjustmentReason);
@@ -62,9 +86,6 @@ function changes(view: SubmissionReview, before: ReviewRecord | null, after: Rev
 export function saveReview(db: WritableDB, input: SaveInput, who: string, now: number): StoredReview {
   const save = db.transaction((): StoredReview => {
     const view = submissionReview(db, input.submissionId);
-    if (view.gradingStatus !== 'graded') {
-      throw new AppError('INVALID_INPUT', 'This work has no grade yet (a request may have been sent when GradeDesk stopped). Resume the batch to grade it, then review it.');
-    }
     const before = reviewOf(db, input.submissionId);
     const current = before?.version ?? 0;
     if (current !== input.basedOn) {

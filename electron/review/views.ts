@@ -1,4 +1,5 @@
 /** Store rows as the review routes answer them: times as ISO strings, "accepted" as "reviewed". */
+import { LIMITS } from '../../shared/ipc/common.ts';
 import type { AuditEntry, StoredReview } from '../../shared/ipc/review.ts';
 import type { AuditRow, ReviewRecord } from '../store/reviews.ts';
 
@@ -12,7 +13,7 @@ export function storedReviewView(r: ReviewRecord): StoredReview {
     maxScore: r.maxScore,
     feedback: r.feedback,
     adjustment: r.adjustmentReason !== null && r.adjustmentPoints !== 0 ? { points: r.adjustmentPoints, reason: r.adjustmentReason } : null,
-    criteria: r.criteria.map((c) => ({ criterionId: c.criterionId, points: c.points, sourceModelId: c.sourceModelId })),
+    criteria: r.criteria.map((c) => ({ criterionId: c.criterionId, points: c.points, sourceModelId: c.sourceModelId, feedback: c.feedback === null ? null : c.feedback.slice(0, LIMITS.message) })),
     reviewedBy: r.reviewedBy,
     updatedAt: iso(r.updatedAt),
     acceptedAt: r.acceptedAt === null ? null : iso(r.acceptedAt),

@@ -16,6 +16,7 @@ export interface CriterionFinal {
   points: number;
   /** The model whose level the teacher kept; null when the level is the teacher's own. */
   sourceModelId: string | null;
+  /** The words that go with the final: the teacher's own, else the source model's (no column of its own: own = differs from the model's). */
   feedback: string | null;
 }
 
@@ -39,7 +40,7 @@ export interface AuditRow {
   at: number;
   who: string;
   version: number;
-  field: 'points' | 'feedback' | 'adjustment' | 'status';
+  field: 'points' | 'feedback' | 'criterion_feedback' | 'adjustment' | 'status' | 'by_hand';
   criterionId: string | null;
   from: string | null;
   to: string | null;

@@ -31,7 +31,7 @@ export const QueueRowSchema = z.strictObject({
   anonymousNumber: z.number().int().positive(),
   /** The file name alone (no folder). Null when names are hidden, since it usually holds the name. */
   fileName: z.string().max(LIMITS.url).nullable(),
-  /** graded, or in_doubt (a request may have been sent when GradeDesk stopped; no grade yet). */
+  /** graded, or in_doubt (a request may have been sent when GradeDesk stopped; no model's grade: the teacher may grade it by hand). */
   gradingStatus: z.enum(['graded', 'in_doubt']),
   status: ReviewStatusSchema,
   /** What the models suggest (the consensus in compare mode); null when nothing was graded. */
@@ -116,7 +116,11 @@ export const StoredReviewSchema = z.strictObject({
   maxScore: points,
   feedback: text,
   adjustment: AdjustmentSchema.nullable(),
-  criteria: z.array(z.strictObject({ criterionId: IdSchema, points, sourceModelId: IdSchema.nullable() })).max(100),
+  /**
+   * Per criterion the level and the words that go with it: the teacher's own, or the words of
+   * the model whose level was kept (null when there are none, as in work graded by hand).
+   */
+  criteria: z.array(z.strictObject({ criterionId: IdSchema, points, sourceModelId: IdSchema.nullable(), feedback: text.nullable() })).max(100),
   reviewedBy: z.string().max(LIMITS.name),
   updatedAt: z.string().max(40),
   acceptedAt: z.string().max(40).nullable(),
@@ -127,8 +131,12 @@ export const AuditEntrySchema = z.strictObject({
   at: z.string().max(40),
   who: z.string().max(LIMITS.name),
   version: z.number().int().positive(),
-  /** points: one criterion; feedback: the overall feedback; adjustment; status: draft/reviewed. */
-  field: z.enum(['points', 'feedback', 'adjustment', 'status']),
+  /**
+   * points: one criterion's level; feedback: the overall feedback; criterion_feedback: the
+   * teacher's own words for one criterion; adjustment; status: draft/reviewed; by_hand: the
+   * first save of work no model graded (in doubt), graded by the teacher alone.
+   */
+  field: z.enum(['points', 'feedback', 'criterion_feedback', 'adjustment', 'status', 'by_hand']),
   criterionId: IdSchema.nullable(),
   from: text.nullable(),
   to: text.nullable(),
@@ -166,7 +174,15 @@ export const SaveReviewInputSchema = z.strictObject({
   /** The version the teacher's screen showed: 0 when nothing was saved yet. */
   basedOn: z.number().int().nonnegative(),
   criteria: z
-    .array(z.strictObject({ criterionId: IdSchema, points, sourceModelId: IdSchema.nullable() }))
+    .array(
+      z.strictObject({
+        criterionId: IdSchema,
+        points,
+        sourceModelId: IdSchema.nullable(),
+        /** The teacher's own words for this criterion; absent or null keeps the words of the model whose level was kept. */
+        feedback: text.nullable().optional(),
+      }),
+    )
     .min(1)
     .max(100),
   feedback: text,

@@ -15,8 +15,15 @@ import {
   type ReadableDB,
 } from '../../store/index.ts';
 import { acceptedCount, reviewsOfBatch, type ReviewRecord } from '../../store/reviews.ts';
+import { handGradedReport } from './hand-graded.ts';
 import { isNotApplicable } from './job-outcomes.ts';
 import { ownerIsAlive } from './lease-owner.ts';
+import { parseStoredPlan } from './plan.ts';
+
+const rubricOf = (configJson: string) => {
+  const plan = parseStoredPlan(configJson);
+  return plan.ok ? plan.data.rubric : null;
+};
 
 /** One criterion as reported: points from the chosen level, never from the model's arithmetic. */
 export interface CriterionReport {
@@ -131,7 +138,7 @@ export function batchReport(db: ReadableDB, batchId: string, combine: CombineGra
         ...teacherFinal(combined, reviews.get(s.id)),
       };
     }
-    if (s.status === 'in_doubt') return { ...base, status: 'in_doubt' };
+    if (s.status === 'in_doubt') return { ...base, status: 'in_doubt', ...handGradedReport(reviews.get(s.id), () => rubricOf(batch.configJson)) };
     const myJobs = jobs.filter((j) => j.submissionId === s.id);
     const failed = myJobs.find((j) => j.status === 'failed');
     if (failed) return { ...base, status: 'failed', error: { code: failed.errorCode ?? 'INTERNAL_ERROR', message: failed.errorMessage ?? '' } };

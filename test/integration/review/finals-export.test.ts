@@ -69,7 +69,7 @@ describe('finals in the report and the exports', () => {
   it('exports the final in the CSV, with a reviewed column, and lists who is still unreviewed', () => {
     const { text, unreviewed } = gradingRecords(app.db).exportBatch(batchId, 'csv');
     const [header, ...rows] = parse(text.replace(/^\uFEFF/, '')) as string[][];
-    expect(header?.slice(-3)).toEqual(['reviewed', 'ai_score', 'teacher_feedback']);
+    expect(header?.slice(-7)).toEqual(['reviewed', 'ai_score', 'teacher_feedback', 'thesis_feedback', 'evidence_feedback', 'organization_feedback', 'conventions_feedback']);
     const col = (name: string): number => header?.indexOf(name) ?? -1;
     const row = (student: string) => rows.find((r) => r[col('student')] === student) ?? [];
     expect([row('Ben Carter')[col('score')], row('Ben Carter')[col('thesis')], row('Ben Carter')[col('reviewed')], row('Ben Carter')[col('ai_score')]]).toEqual(['6', '4', 'yes', '4']);

@@ -62,3 +62,16 @@ export async function gradeClass(app: GradeDeskApp, dir: string): Promise<string
   if (outcome.kind !== 'ran' || outcome.status !== 'completed') throw new Error(`the class was not graded: ${outcome.kind} ${'status' in outcome ? outcome.status : ''}`);
   return outcome.batchId;
 }
+
+/**
+ * As after a crash while the requests for this work were in flight: each job sent and never
+ * answered (in doubt), no grading stored, the work itself in doubt. What the store holds when
+ * GradeDesk stopped between sending and storing.
+ */
+export function makeInDoubt(db: GradeDeskApp['db'], submissionId: number): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM gradings WHERE submission_id = ?').run(submissionId);
+    db.prepare("UPDATE jobs SET status = 'in_doubt', sent_at = coalesce(sent_at, updated_at), finished_at = NULL WHERE submission_id = ?").run(submissionId);
+    db.prepare("UPDATE submissions SET status = 'in_doubt' WHERE id = ?").run(submissionId);
+  })();
+}

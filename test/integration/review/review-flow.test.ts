@@ -104,7 +104,7 @@ describe('review queue and saving the teacher grade', () => {
     const choice = consensusChoice(view).map((c) => (c.criterionId === 'thesis' ? { ...c, points: 2, sourceModelId: null } : c));
     const draft = await call('saveReview', { submissionId: id, basedOn: 0, criteria: choice, feedback: 'Good work; sharpen the thesis.', accept: false });
     expect(draft).toMatchObject({ version: 1, status: 'draft', finalScore: 14, maxScore: 16, feedback: 'Good work; sharpen the thesis.', acceptedAt: null });
-    expect(draft.criteria.find((c) => c.criterionId === 'thesis')).toEqual({ criterionId: 'thesis', points: 2, sourceModelId: null });
+    expect(draft.criteria.find((c) => c.criterionId === 'thesis')).toEqual({ criterionId: 'thesis', points: 2, sourceModelId: null, feedback: null });
 
     const accepted = await call('saveReview', {
       submissionId: id,

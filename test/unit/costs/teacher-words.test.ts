@@ -5,7 +5,7 @@ import { decisionLabel } from '../../../electron/api/retry/after-failure.ts';
 import { CODE_OF_CLASS } from '../../../electron/api/retry/error-classes.ts';
 import type { Decision } from '../../../electron/api/retry/retry-policy.ts';
 import { keyScope, modelScope } from '../../../electron/api/routing/model-registry.ts';
-import { classKey, decisionMessage, scopeMessage } from '../../../renderer/src/views/costs/words.ts';
+import { classKey, decisionMessage, keyOwner, scopeMessage } from '../../../renderer/src/views/costs/words.ts';
 import { expectTranslated } from './catalogues.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -63,12 +63,23 @@ describe('the costs screen speaks of what the core records in a teacher’s word
     expect(decisionMessage('retry_same:soon')).toBeNull();
   });
 
-  it('names a pacer scope as a model or as the key used at an address, never the key', () => {
+  it('names a pacer scope as a model, or a key by the models or provider that use its address, never the key or the address', () => {
     const nameOf = (id: string): string => (id === 'fast' ? 'Fast model' : id);
+    const models = [
+      { name: 'GPT-4o mini', provider: 'openai', endpoint: 'https://openrouter.ai/api/v1/chat/completions' },
+      { name: 'Claude Haiku', provider: 'anthropic', endpoint: 'https://openrouter.ai/api/v1/chat/completions' },
+      { name: 'Gemini Flash', provider: 'google', endpoint: 'https://openrouter.ai/api/v1/chat/completions' },
+      { name: 'Llama 3 (this computer)', provider: 'ollama', endpoint: 'http://127.0.0.1:11434/v1/chat/completions' },
+      { name: 'Qwen 2.5', provider: 'lmstudio', endpoint: 'http://127.0.0.1:1234/v1/chat/completions' },
+      { name: 'Qwen 3', provider: 'lmstudio', endpoint: 'http://127.0.0.1:1234/v1/chat/completions' },
+    ];
+    const ownerAt = (origin: string) => keyOwner(models, origin);
     expect(scopeMessage(modelScope('fast'), nameOf)).toEqual({ key: 'costs.scopes.model', vars: { model: 'Fast model' } });
-    expect(scopeMessage(keyScope('https://openrouter.ai/api/v1/chat/completions', 'OPENROUTER_API_KEY'), nameOf)).toEqual({ key: 'costs.scopes.key', vars: { host: 'openrouter.ai' } });
-    expect(scopeMessage(keyScope('http://127.0.0.1:8123/v1/chat/completions', null), nameOf)?.vars).toEqual({ host: '127.0.0.1:8123' });
+    expect(scopeMessage(keyScope('http://127.0.0.1:11434/v1/chat/completions', null), nameOf, ownerAt)).toEqual({ key: 'costs.scopes.key', vars: { owner: 'Llama 3 (this computer)' } });
+    expect(scopeMessage(keyScope('http://127.0.0.1:1234/v1/chat/completions', null), nameOf, ownerAt)).toEqual({ key: 'costs.scopes.key', vars: { owner: 'lmstudio' } });
+    expect(scopeMessage(keyScope('https://openrouter.ai/api/v1/chat/completions', 'OPENROUTER_API_KEY'), nameOf, ownerAt)).toEqual({ key: 'costs.scopes.keyMore', vars: { owner: 'GPT-4o mini, Claude Haiku', more: 1 } });
+    expect(scopeMessage(keyScope('http://127.0.0.1:8123/v1/chat/completions', null), nameOf, ownerAt)).toEqual({ key: 'costs.scopes.keyUnused', vars: {} });
     expect(scopeMessage('region:eu', nameOf)).toBeNull();
-    for (const key of ['costs.scopes.model', 'costs.scopes.key']) expectTranslated(key, 'scope');
+    for (const key of ['costs.scopes.model', 'costs.scopes.key', 'costs.scopes.keyMore', 'costs.scopes.keyUnused']) expectTranslated(key, 'scope');
   });
 });

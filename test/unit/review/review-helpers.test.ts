@@ -56,6 +56,8 @@ describe('review keys', () => {
     ]);
     expect([press('Enter'), press('g'), press('G')]).toEqual([{ kind: 'accept' }, { kind: 'accept' }, { kind: 'accept' }]);
     expect(press('f')).toEqual({ kind: 'feedback' });
+    expect([press('e'), press('E')]).toEqual([{ kind: 'words' }, { kind: 'words' }]);
+    expect(press('e', { target: { tagName: 'TEXTAREA' } })).toBeNull();
     expect(press('?')).toEqual({ kind: 'help' });
     expect(press('0')).toBeNull();
     expect(press('x')).toBeNull();

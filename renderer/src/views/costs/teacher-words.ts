@@ -19,7 +19,7 @@ export function decisionText(decision: string): string {
   return tOptional(m.key, vars) ?? decision;
 }
 
-export function scopeText(scope: string, nameOf: (modelId: string) => string): string {
-  const m = scopeMessage(scope, nameOf);
+export function scopeText(scope: string, nameOf: (modelId: string) => string, ownerAt?: (origin: string) => { owner: string; more: number } | null): string {
+  const m = scopeMessage(scope, nameOf, ownerAt);
   return (m && tOptional(m.key, m.vars)) ?? scope;
 }

@@ -40,21 +40,40 @@ export function decisionMessage(decision: string): Message | null {
   }
 }
 
-function hostOf(origin: string): string {
+/** The origin a key scope's address names (`https://openrouter.ai`), or the text itself when it is not a URL. */
+export function originOf(address: string): string {
   try {
-    return new URL(origin).host || origin;
+    return new URL(address).origin;
   } catch {
-    return origin;
+    return address;
   }
 }
 
 /**
- * A pacer scope: `model:<id>` names a model, `key:<origin>#<key name>` the key used at an
- * address (the key itself is never in it). Null for a scope of another shape.
+ * Who a key is for, in the teacher's words: the one model that uses the address, the provider
+ * the models there share, or the first two models' names and how many more. Null when no model
+ * set up now uses it. The address itself is no headline: it goes in technical details.
  */
-export function scopeMessage(scope: string, nameOf: (modelId: string) => string): Message | null {
+export function keyOwner(models: ReadonlyArray<{ name: string; provider: string; endpoint: string }>, origin: string): { owner: string; more: number } | null {
+  const here = models.filter((m) => originOf(m.endpoint) === origin);
+  const first = here[0];
+  if (!first) return null;
+  if (here.length === 1) return { owner: first.name, more: 0 };
+  const providers = new Set(here.map((m) => m.provider));
+  if (providers.size === 1 && first.provider !== '') return { owner: first.provider, more: 0 };
+  return { owner: here.slice(0, 2).map((m) => m.name).join(', '), more: Math.max(0, here.length - 2) };
+}
+
+/**
+ * A pacer scope: `model:<id>` names a model, `key:<origin>#<key name>` the key used at an
+ * address (the key itself is never in it), named by who uses it (`ownerAt`). Null for a scope
+ * of another shape.
+ */
+export function scopeMessage(scope: string, nameOf: (modelId: string) => string, ownerAt: (origin: string) => { owner: string; more: number } | null = () => null): Message | null {
   if (scope.startsWith('model:') && scope.length > 6) return { key: 'costs.scopes.model', vars: { model: nameOf(scope.slice(6)) } };
   const key = /^key:(.+)#[^#]*$/.exec(scope);
-  if (key) return { key: 'costs.scopes.key', vars: { host: hostOf(key[1] ?? '') } };
-  return null;
+  if (!key) return null;
+  const who = ownerAt(originOf(key[1] ?? ''));
+  if (who === null) return { key: 'costs.scopes.keyUnused', vars: {} };
+  return who.more > 0 ? { key: 'costs.scopes.keyMore', vars: { owner: who.owner, more: who.more } } : { key: 'costs.scopes.key', vars: { owner: who.owner } };
 }

@@ -1,7 +1,8 @@
 /**
  * The review screen's single-key shortcuts (Submitty's scheme, listed by `?`): 1–9 choose a
  * level of the current criterion, ↑/↓ move between criteria, j/k or ←/→ between students,
- * Enter or G accepts and goes on to the next unreviewed work, F goes to the feedback. They are
+ * Enter or G accepts and goes on to the next unreviewed work, F goes to the feedback, E edits
+ * the current criterion's words (Esc in that box cancels the edit). They are
  * ignored while typing, inside a dialog, on auto-repeat and with Ctrl/Alt/⌘, and can be
  * switched off altogether (WCAG 2.1.4).
  */
@@ -12,6 +13,7 @@ export type KeyAction =
   | { kind: 'submission'; delta: 1 | -1 }
   | { kind: 'accept' }
   | { kind: 'feedback' }
+  | { kind: 'words' }
   | { kind: 'help' };
 
 /** What a key event's target must offer: a DOM Element does. */
@@ -69,6 +71,9 @@ export function keyAction(event: KeyEventLike, options: { enabled: boolean; dial
     case 'f':
     case 'F':
       return { kind: 'feedback' };
+    case 'e':
+    case 'E':
+      return { kind: 'words' };
     case '?':
       return { kind: 'help' };
     default:
