@@ -82,6 +82,18 @@ export class StartPacing {
         run.current = null;
         return AGAIN;
       }
+      // Every model this request has not tried must wait, but one it tried and that failed it
+      // only transiently (a stall, a 5xx) can start now: as after a step of waiting
+      // (waitForSlot), going back there beats sleeping out a full window. Without this, a
+      // request that stalled at the end of a batch slept a whole review step first.
+      const back = this.router.readyAlternative(rt, run);
+      if (back !== null) {
+        slot.cancel();
+        run.reroutes += 1;
+        run.current = back;
+        run.sameModelRetries = 0;
+        return AGAIN;
+      }
     }
     return { slot, waitMs };
   }

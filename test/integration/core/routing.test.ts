@@ -55,6 +55,40 @@ describe('routing while a request waits', () => {
   });
 });
 
+describe('routing after a stall, when every model not yet tried must wait', () => {
+  it('goes back at once to the model that stalled, if it can start now', async () => {
+    // A may take one request a minute (the first uses it); B's first answer hangs before its
+    // first byte (B's breaker tolerates one failure). The request must switch, but A's turn is
+    // a minute away while B can start now.
+    const simulator = await startSimulator({ keys: { 'sk-a': {}, 'sk-b': {} }, profile: { latencyMs: 30, ttftMs: 0, stallMs: 20_000 } });
+    sim = simulator;
+    simulator.setProfile({ latencyMs: 30, ttftMs: 0, stallMs: 20_000, faults: { stall_before_first_byte: { at: [2] } } });
+    const models = simModels(simulator.baseUrl, { A: { rpm: 1, api_key_env: 'KEY_A' }, B: { api_key_env: 'KEY_B' } });
+    const sink = new CollectingSink();
+    const manager = makeManager(
+      models,
+      sink,
+      {
+        stream: false,
+        deadlineMs: 120_000,
+        timeouts: { connectMs: 2000, firstByteMs: 400, idleMs: 400, totalMs: 10_000 },
+        backoff: { kind: 'immediate', baseMs: 0, maxMs: 0 },
+        breaker: { consecutiveFailures: 5, failureRate: 1.1, windowSize: 10, minimumCalls: 100, openMs: 1000, maxOpenMs: 2000 },
+      },
+      { keys: { KEY_A: 'sk-a', KEY_B: 'sk-b' } },
+    );
+    expect((await manager.execute(gradingRequest(), { purpose: 'grading', pool: ['A'] })).ok).toBe(true);
+
+    const second = await manager.execute(gradingRequest(), { purpose: 'grading' });
+
+    expect(second).toMatchObject({ ok: true, modelId: 'B', attempts: 2 });
+    expect(sink.rows.map((r) => `${r.modelId}:${r.errorClass ?? 'ok'}`)).toEqual(['A:ok', 'B:stall_first_byte', 'B:ok']);
+    // Waited before its second try: only what the stall itself took (its 400 ms first-byte
+    // timeout is not a wait), never a step of sleeping on A's minute first (1 s or more).
+    expect(sink.rows[2]?.waitedMs).toBeLessThan(500);
+  }, 30_000);
+});
+
 describe('routing while a request waits, after it has moved before', () => {
   it('still leaves a long wait for a model that comes back, however often it moved already', async () => {
     // B fails four times in a row (its breaker opens for a moment after each); A may take one
