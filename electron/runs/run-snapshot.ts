@@ -8,7 +8,7 @@ import type { RunProgress, RunSnapshot, RunState, SubmissionState } from '../../
 import { combineWith } from '../grading/batch/combine.ts';
 import { parseStoredPlan } from '../grading/batch/plan.ts';
 import type { CombineGradings } from '../grading/batch/report.ts';
-import { getBatch, localDay, spendForBatch, spendForDay, type BatchRow, type ReadableDB } from '../store/index.ts';
+import { countFilesToRead, getBatch, localDay, spendForBatch, spendForDay, type BatchRow, type ReadableDB } from '../store/index.ts';
 import { readNote, type BatchNote } from './batch-notes.ts';
 import type { LiveRun } from './live-run.ts';
 import { countStates, submissionStates } from './submission-states.ts';
@@ -58,6 +58,11 @@ function spendOf(db: ReadableDB, batchId: string): Pick<RunProgress, 'spentUsd' 
 
 function progressFrom(ctx: SnapshotContext, batch: BatchRow, states: readonly SubmissionState[], live: LiveRun | undefined): RunProgress {
   const counts = countStates(states);
+  // Files of the batch not read yet (its reading stopped, or a resume is reading them) are
+  // work still to do: the total is the whole class from the start, never the files so far.
+  const toRead = countFilesToRead(ctx.db, batch.id);
+  counts.total += toRead;
+  counts.open += toRead;
   return {
     batchId: batch.id,
     state: live ? live.state : storedState(batch, readNote(ctx.db, batch.id)),
