@@ -134,6 +134,8 @@ describe.runIf(chromiumPath !== null)('the compare matrix in Chromium against br
     expect(disagreeing.length).toBeLessThan(6);
     await page.getByTestId('compare-disagreements-switch').check();
     await page.getByTestId('compare-count').getByText(`${disagreeing.length} of 6 submissions`).waitFor();
+    // A new filter starts at its first submission.
+    await page.getByTestId(`compare-row-${disagreeing[0]}`).waitFor();
     const shown = await page.locator('[data-testid^="compare-row-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
     // Virtualized: the blocks in view are the first disagreeing ones, in order, and no other.
     expect(shown.length).toBeGreaterThan(0);
