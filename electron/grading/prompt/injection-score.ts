@@ -59,7 +59,11 @@ function scriptLines(text: string): [number, number][] {
     if (NOT_A_CHARACTER.test(name)) continue;
     const start = m.index + m[0].length - 1;
     const end = text.indexOf('\n', start);
-    lines.set(name, [...(lines.get(name) ?? []), [start, end < 0 ? text.length : end]]);
+    // Pushed in place: copying the list on every line made a file of "label: value" lines quadratic.
+    const said = lines.get(name);
+    const line: [number, number] = [start, end < 0 ? text.length : end];
+    if (said === undefined) lines.set(name, [line]);
+    else said.push(line);
   }
   const speakers = [...lines.values()].filter((said) => said.length >= 2);
   return speakers.length >= 2 ? speakers.flat() : [];
@@ -96,6 +100,17 @@ const EXAMPLE_AFTER = /^\s{0,2}(?:之类|这样的|这类|等(?:等|语句|话|�
 function exampleQuote(variant: string, span: readonly [number, number]): boolean {
   const before = variant.slice(Math.max(0, span[0] - 60), span[0]);
   return EXAMPLE_BEFORE.test(before) || EXAMPLE_AFTER.test(variant.slice(span[1], span[1] + 12));
+}
+
+/**
+ * Whether the words at this index are the author's own: not a quotation given as an example,
+ * not reported as what someone else does or might do. A plain quotation is still the author's:
+ * a character's speech can address the grader.
+ */
+export function authorsOwn(variant: string, spans: readonly [number, number][], index: number): boolean {
+  const span = spans.find(([s, e]) => s <= index && index < e);
+  if (span !== undefined) return !exampleQuote(variant, span);
+  return !reported(variant, index);
 }
 
 /** How much a match counts: its rule's weight, one less quoted or reported, two less quoted as an example. */

@@ -27,6 +27,7 @@
  * counts one less than the author's own words, so an essay that quotes an injection is not one.
  */
 import { findActs } from './injection-acts.ts';
+import { modelInput, modelVerdict } from './injection-model.ts';
 import { decodeBase64Runs, decodeShiftedLines, extractHidden, foldHomoglyphs } from './injection-normalize.ts';
 import { PHRASE_RULES, SQUASHED_PHRASES } from './injection-phrases.ts';
 import { type Found, scoreRules, total } from './injection-score.ts';
@@ -101,7 +102,22 @@ function concealed(text: string): { what: string; detail: string } | null {
   return null;
 }
 
+/**
+ * The whole scan: the rules, and where they find nothing, the learned model (injection-model.ts)
+ * on the text and any hidden text, which names its most suspicious sentence.
+ */
 export function scanForInjection(input: InjectionScanInput): InjectionScan {
+  const rules = scanRulesOnly(input);
+  if (rules.suspicious) return rules;
+  const hidden = input.hiddenText?.trim() ?? '';
+  const scanned = modelInput(hidden === '' ? input.text : `${input.text}\n${hidden}`);
+  const verdict = modelVerdict(scanned);
+  if (!verdict.suspicious) return rules;
+  return { suspicious: true, reasons: [`reads like a request to whoever grades it: "${excerpt(scanned, verdict.start, verdict.end - verdict.start)}"`] };
+}
+
+/** The hand-written rules alone: hiding, spoofing, phrases and acts. */
+export function scanRulesOnly(input: InjectionScanInput): InjectionScan {
   const reasons = new Map<string, string>();
   const add = (reason: string, detail: string): void => {
     if (!reasons.has(reason)) reasons.set(reason, detail === '' ? reason : `${reason}: "${detail}"`);

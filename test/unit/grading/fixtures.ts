@@ -87,7 +87,10 @@ export interface CorpusEntry {
 const fixtureDir = fileURLToPath(new URL('../../fixtures/injection/', import.meta.url));
 
 /** The tuning corpus, or a held-out set (each folder's README says how it may be used). */
-export function loadCorpus(name: 'attacks' | 'clean', set: 'tuning' | 'held-out-1' | 'held-out-2' | 'held-out-3' | 'held-out-4' | 'held-out-5' | 'held-out-6' | 'held-out-7' = 'tuning'): CorpusEntry[] {
+/** The injection sets: the tuning corpus, held-out sets 1–8b and the model's training sets 1–5. */
+export type CorpusSet = 'tuning' | `held-out-${1 | 2 | 3 | 4 | 5 | 6 | 7 | '8a' | '8b'}` | `training-${1 | 2 | 3 | 4 | 5}`;
+
+export function loadCorpus(name: 'attacks' | 'clean', set: CorpusSet = 'tuning'): CorpusEntry[] {
   const dir = set === 'tuning' ? fixtureDir : `${fixtureDir}${set}/`;
   return JSON.parse(readFileSync(`${dir}${name}.json`, 'utf8')) as CorpusEntry[];
 }

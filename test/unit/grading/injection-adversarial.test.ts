@@ -14,6 +14,7 @@ import { PHRASE_RULES } from '../../../electron/grading/prompt/injection-phrases
 import { ADDRESS_RULES } from '../../../electron/grading/prompt/injection-address.ts';
 import { REQUEST_RULES } from '../../../electron/grading/prompt/injection-requests.ts';
 import { normalizeForScan, scanVariants } from '../../../electron/grading/prompt/injection-text.ts';
+import { modelInput, modelVerdict } from '../../../electron/grading/prompt/injection-model.ts';
 
 const MB = 1 << 20;
 const RULE_BOUND_MS = 500;
@@ -96,4 +97,21 @@ describe('injection scan on adversarial input', () => {
       expect(time(ADVERSARIAL[name] ?? '') / ordinary).toBeLessThan(SCAN_RATIO);
     },
   );
+
+  // The learned model reads every segment of the file once: its time grows with the file (up to
+  // the segment cap), never with its square. A quarter of the input must take at least a sixth of
+  // the time of the whole (a linear reading takes a quarter; a quadratic one, a sixteenth).
+  it.each(Object.keys(ADVERSARIAL))('the learned model reads 1 MB in time proportional to its length: %s', (name) => {
+    const time = (text: string): number => {
+      const input = modelInput(text);
+      const started = performance.now();
+      modelVerdict(input);
+      return performance.now() - started;
+    };
+    const whole = ADVERSARIAL[name] ?? '';
+    const quarter = whole.slice(0, MB / 4);
+    const full = Math.min(time(whole), time(whole));
+    // Below a few milliseconds the clock, not the reading, decides.
+    expect(Math.max(time(quarter), time(quarter), 5) / Math.max(full, 5)).toBeGreaterThan(1 / 6);
+  });
 });
