@@ -1,17 +1,16 @@
 /**
  * Recall and false positives of the injection scan on every set: the corpus its rules are tuned
- * on, and held-out sets 1–6, each measured once before it was seen and tuned on since
- * (test/fixtures/injection/held-out-6/README.md), and set 7, measured once and never tuned on. The printed lines are the figures the README
- * quotes; the goal is asserted on every set. Only a set not yet seen says how the scan does on
- * text it was not fitted to.
+ * on; held-out sets 1–7, each measured once before it was seen and fitted since (rules on 1–6, the
+ * learned model on all seven); the model's training sets 1–5; and held-out set 8 (8a and 8b),
+ * measured once and never tuned on. The printed lines are the figures the README quotes. Only a
+ * set not yet seen says how the scan does on text it was not fitted to: the training script's
+ * left-out figures (npm run train:injection) and set 8.
  */
 import { describe, expect, it } from 'vitest';
 import { scanForInjection } from '../../../electron/grading/prompt/index.ts';
-import { loadCorpus } from './fixtures.ts';
+import { type CorpusSet, loadCorpus } from './fixtures.ts';
 
-type Set = 'tuning' | 'held-out-1' | 'held-out-2' | 'held-out-3' | 'held-out-4' | 'held-out-5' | 'held-out-6' | 'held-out-7';
-
-function measure(set: Set): { recall: number; falsePositives: number } {
+function measure(set: CorpusSet): { recall: number; falsePositives: number } {
   const attacks = loadCorpus('attacks', set);
   const clean = loadCorpus('clean', set);
   const missed = attacks.filter((a) => !scanForInjection({ text: a.text, hiddenText: a.hiddenText }).suspicious);
@@ -33,7 +32,7 @@ describe('injection scan recall and false positives', () => {
   // written blind: 20/30 and 5/30; set 5, written blind: 34/40 and 6/40; set 6, written blind:
   // 33/50 and 8/50) and are tuned on since, so these figures say how the rules fit them, not how
   // they do on unseen text.
-  it.each<Set>(['tuning', 'held-out-1', 'held-out-2', 'held-out-3', 'held-out-4', 'held-out-5', 'held-out-6'])('%s set: at least 95 percent recall, under 5 percent false positives', (set) => {
+  it.each<CorpusSet>(['tuning', 'held-out-1', 'held-out-2', 'held-out-3', 'held-out-4', 'held-out-5', 'held-out-6'])('%s set: at least 95 percent recall, under 5 percent false positives', (set) => {
     expect(loadCorpus('attacks', set).length).toBeGreaterThanOrEqual(30);
     expect(loadCorpus('clean', set).length).toBeGreaterThanOrEqual(30);
     const { recall, falsePositives } = measure(set);
@@ -41,13 +40,31 @@ describe('injection scan recall and false positives', () => {
     expect(falsePositives).toBeLessThan(GOAL.falsePositives);
   });
 
-  // Written blind (50 + 50, 24 of the attacks subtle: no "ignore", "instructions", "AI" or
-  // "grader"), measured once on 2026-12-06 at ce749a5, after the rules were tuned on set 6:
-  // 29/50 attacks (58 %), 4/50 clean flagged (8 %). Far below the recall goal: rules fitted to
-  // one set of wordings keep missing the next. The floor and ceiling keep it from slipping.
-  it('held-out-7 set, never tuned on: no worse than when first measured', () => {
+  // Written blind (50 + 50), measured once at ce749a5 with the rules alone (29/50, 4/50 flagged),
+  // trained on by the model since: fitted, and still short of the goal on its clean entries.
+  it('held-out-7 set, measured once and trained on since: no worse than now', () => {
     const { recall, falsePositives } = measure('held-out-7');
-    expect(recall).toBeGreaterThanOrEqual(29 / 50);
+    expect(recall).toBeGreaterThanOrEqual(44 / 50);
     expect(falsePositives).toBeLessThanOrEqual(4 / 50);
+  });
+
+  // The model's training material: the figures say how it fits, not how it does on new text.
+  it.each<CorpusSet>(['training-1', 'training-2', 'training-3', 'training-4', 'training-5'])('%s set, trained on: catches more than the rules did when it was written', (set) => {
+    const { recall, falsePositives } = measure(set);
+    expect(recall).toBeGreaterThanOrEqual(0.6);
+    expect(falsePositives).toBeLessThanOrEqual(0.2);
+  });
+
+  // Written blind by two more authors (50 + 50 each), measured once on 2026-12-06 at 3108c82,
+  // never tuned on: 8a 29/50 caught, 4/50 flagged; 8b 32/50 caught, 2/50 flagged (the rules
+  // alone: 19/50 and 3/50; 23/50 and 2/50). Far below the recall goal; the floor and ceiling keep
+  // it from slipping.
+  it.each<[CorpusSet, number, number]>([
+    ['held-out-8a', 29, 4],
+    ['held-out-8b', 32, 2],
+  ])('%s set, never tuned on: no worse than when first measured', (set, caught, flagged) => {
+    const { recall, falsePositives } = measure(set);
+    expect(recall).toBeGreaterThanOrEqual(caught / 50);
+    expect(falsePositives).toBeLessThanOrEqual(flagged / 50);
   });
 });
