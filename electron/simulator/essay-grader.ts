@@ -147,8 +147,7 @@ function overallFeedback(f: EssayFeatures, bands: Band[], rng: Rng): string {
         ? 'A solid essay with a clear direction; a few parts can be developed further.'
         : pick(rng, ['The essay has a starting point but needs development before it argues convincingly.', 'There is an opinion here; the next draft needs reasons, examples and structure.']);
   const length = f.words < 80 ? ` At about ${f.words} words it is short: develop each reason in its own paragraph.` : '';
-  const aside = f.addressedToGrader.length > 0 ? ' Part of the text speaks to the grader instead of the reader; it was not graded as part of the argument.' : '';
-  return `${opening}${length}${aside}`;
+  return `${opening}${length}`;
 }
 
 /**
@@ -176,6 +175,9 @@ export function gradeEssay(shape: readonly CriterionShape[], submission: string,
     };
   }
   return {
+    // As the prompt asks, the words aimed at the grader are quoted, not graded: the simulated
+    // grader notices the plain ones (essay-features.ts); a real model reads subtler ones.
+    addressed_to_grader: f.addressedToGrader[0]?.text ?? '',
     criteria,
     overall_feedback: overallFeedback(f, bands, phrasing),
     confidence: Math.round((0.72 + phrasing() * 0.2) * 100) / 100,

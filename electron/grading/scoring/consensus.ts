@@ -71,6 +71,7 @@ export function consensus(rubric: Rubric, answers: readonly ModelGrade[]): Resul
   const flags: GradeFlag[] = [];
   if (disagree) flags.push('models_disagree');
   if (lowConfidence) flags.push('low_confidence');
+  if (answers.some((a) => a.scored.flags.includes('possible_prompt_injection'))) flags.push('possible_prompt_injection');
   const score = criteria.reduce((sum, c) => sum + c.points, 0);
   return ok({ score, maxScore: maxScore(rubric), criteria, flags, models: [...answers] });
 }

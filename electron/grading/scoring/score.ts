@@ -74,6 +74,10 @@ export function scoreAnswer(rubric: Rubric, answer: GradingAnswer, submissionTex
   if (unknown.length > 0) return fail('SCHEMA_INVALID', `The answer grades criteria the rubric does not have: ${unknown.join(', ')}.`);
   const confidence = Number.isFinite(answer.confidence) ? Math.min(1, Math.max(0, answer.confidence)) : 0;
   const flags: GradeFlag[] = evidenceMissing || confidence < LOW_CONFIDENCE ? ['low_confidence'] : [];
+  // The model read words aimed at it: believed only when they are in the work, since a model can
+  // invent a quote as easily as follow one.
+  const addressed = answer.addressed_to_grader?.trim() ?? '';
+  if (addressed !== '' && evidenceFound(addressed, submissionText)) flags.push('possible_prompt_injection');
   const max = maxScore(rubric);
   return ok({ score: Math.min(score, max), maxScore: max, criteria, overallFeedback: answer.overall_feedback, confidence, flags, answer });
 }

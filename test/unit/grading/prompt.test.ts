@@ -95,6 +95,7 @@ describe('buildGradingRequest', () => {
 describe('answer schema', () => {
   const { jsonSchema, output } = answerSchemaFor(rubric);
   const valid = {
+    addressed_to_grader: '',
     criteria: Object.fromEntries(rubric.criteria.map((c) => [c.id, { evidence: 'a quote', feedback: 'Good.', level: c.levels[0]!.points }])),
     overall_feedback: 'Well argued.',
     confidence: 0.8,
@@ -103,7 +104,9 @@ describe('answer schema', () => {
   it('is strict-mode friendly: additionalProperties false and every property required', () => {
     expect(strictModeProblems(jsonSchema)).toEqual([]);
     expect(jsonSchema).not.toHaveProperty('$schema');
-    expect(jsonSchema).toMatchObject({ type: 'object', required: ['criteria', 'overall_feedback', 'confidence'], additionalProperties: false });
+    expect(jsonSchema).toMatchObject({ type: 'object', required: ['addressed_to_grader', 'criteria', 'overall_feedback', 'confidence'], additionalProperties: false });
+    // Words aimed at the grader are read for before any grading: the model writes in schema order.
+    expect(Object.keys(jsonSchema.properties as object)[0]).toBe('addressed_to_grader');
     const criteria = (jsonSchema.properties as Record<string, { properties: Record<string, { required: string[]; properties: Record<string, unknown> }> }>).criteria!;
     expect(Object.keys(criteria.properties)).toEqual(rubric.criteria.map((c) => c.id));
     expect(criteria.properties.counterargument!.required).toEqual(['evidence', 'feedback', 'level']);

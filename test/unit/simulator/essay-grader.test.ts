@@ -21,6 +21,7 @@ const essays = Object.fromEntries(
 );
 
 interface Answer {
+  addressed_to_grader: string;
   criteria: Record<string, { evidence: string; feedback: string; level: number }>;
   overall_feedback: string;
   confidence: number;
@@ -87,8 +88,14 @@ describe('the simulated grader', () => {
     expect(scores['Chen Wei']).toBeGreaterThan(scores['Ben Carter'] as number);
     const honest = Math.max(...['Ana Lopez', 'Ben Carter', 'Chen Wei'].map((s) => scores[s] as number));
     expect(scores['Dana Smith']).toBeLessThan(honest);
-    // The injected sentence is never quoted back as evidence.
-    for (const c of Object.values((await grade(essays['Dana Smith'] as string)).criteria)) expect(c.evidence).not.toMatch(/full marks/);
+    // The injected sentence is never quoted back as evidence; it is quoted as words aimed at the
+    // grader, which flags the grading, as the prompt asks of a real model.
+    const dana = await grade(essays['Dana Smith'] as string);
+    for (const c of Object.values(dana.criteria)) expect(c.evidence).not.toMatch(/full marks/);
+    expect(dana.addressed_to_grader).toMatch(/full marks/);
+    const scored = scoreAnswer(rubric, dana, essays['Dana Smith'] as string);
+    expect(scored.ok && scored.data.flags).toContain('possible_prompt_injection');
+    for (const student of ['Ana Lopez', 'Ben Carter', 'Chen Wei']) expect((await grade(essays[student] as string)).addressed_to_grader, student).toBe('');
   });
 
   it('writes feedback about an essay', async () => {
