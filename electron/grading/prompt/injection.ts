@@ -25,6 +25,11 @@
  *
  * Voice (injection-score.ts): a match inside quotes or code, or reported as said to someone else,
  * counts one less than the author's own words, so an essay that quotes an injection is not one.
+ *
+ * Where the rules find nothing, a learned model (injection-model.ts) scores each sentence by what
+ * its words do and names the most suspicious one. Neither reads meaning: on unseen text they catch
+ * about six attacks in ten (README). The grading model's own report (`addressed_to_grader`,
+ * answer-schema.ts) is the third reader.
  */
 import { findActs } from './injection-acts.ts';
 import { modelInput, modelVerdict } from './injection-model.ts';
