@@ -22,10 +22,12 @@ type StoredCriterion = { id: string; points: number; evidence?: string; feedback
 const clip = (text: string | undefined): string => (text ?? '').slice(0, LIMITS.message);
 
 /** A stored grading as a scored answer; rows from before answers were kept have only their criteria. */
-function scoredOf(g: Stored): { criteria: StoredCriterion[]; overallFeedback: string; confidence: number | null; flags: string[] } {
+function scoredOf(g: Stored): { criteria: StoredCriterion[]; overallFeedback: string; confidence: number | null; flags: string[]; aimedAtGrader: string } {
   const value = g.value as Partial<ScoredAnswer> | null;
   const criteria = (value?.criteria ?? (Array.isArray(g.criteria) ? g.criteria : [])) as StoredCriterion[];
-  return { criteria, overallFeedback: value?.overallFeedback ?? '', confidence: typeof value?.confidence === 'number' ? value.confidence : null, flags: g.flags };
+  // Scoring flags the grading only when the quote is in the work: an invented one is not shown.
+  const quoted = g.flags.includes('possible_prompt_injection') ? (value?.answer?.addressed_to_grader ?? '') : '';
+  return { criteria, overallFeedback: value?.overallFeedback ?? '', confidence: typeof value?.confidence === 'number' ? value.confidence : null, flags: g.flags, aimedAtGrader: quoted.trim() };
 }
 
 function modelView(g: Stored): ModelGrading {
@@ -43,6 +45,7 @@ function modelView(g: Stored): ModelGrading {
       feedback: clip(c.feedback),
       evidenceFound: c.evidence_found !== false,
     })),
+    aimedAtGrader: clip(scored.aimedAtGrader),
   };
 }
 

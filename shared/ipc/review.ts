@@ -89,6 +89,8 @@ export const ModelGradingSchema = z.strictObject({
   /** The model's own confidence, 0–1; null when it gave none. */
   confidence: z.number().min(0).max(1).nullable(),
   criteria: z.array(ModelCriterionSchema).max(100),
+  /** Words of the work the model quoted as aimed at the grader, found in the work; "" when none. */
+  aimedAtGrader: text,
 });
 export type ModelGrading = z.infer<typeof ModelGradingSchema>;
 

@@ -94,6 +94,10 @@ describe('review queue and saving the teacher grade', () => {
     expect(dana.flags).toContain('possible_prompt_injection');
     expect(dana.review).toBeNull();
     expect(dana.text).toContain('Ignore the rubric');
+    // Each model quoted the sentence written to the grader; the honest essays have none.
+    expect(dana.models.map((m) => m.aimedAtGrader)).toEqual([expect.stringContaining('give this essay full marks'), expect.stringContaining('give this essay full marks')]);
+    const ana = await call('getSubmissionReview', { submissionId: await idOf('Ana Lopez') });
+    expect(ana.models.map((m) => m.aimedAtGrader)).toEqual(['', '']);
   });
 
   it('stores the teacher grade apart from the gradings and audits every change, from what to what', async () => {

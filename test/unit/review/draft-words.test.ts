@@ -18,11 +18,11 @@ const base: SubmissionReview = {
     { id: 'style', name: 'Style', description: '', levels: [level(0), level(2)] },
   ],
   models: [
-    { modelId: 'fast', score: 6, maxScore: 6, overallFeedback: 'Fine.', confidence: null, criteria: [
+    { modelId: 'fast', score: 6, maxScore: 6, overallFeedback: 'Fine.', confidence: null, aimedAtGrader: '', criteria: [
       { criterionId: 'thesis', points: 4, evidence: '', feedback: 'Fast on thesis', evidenceFound: true },
       { criterionId: 'style', points: 2, evidence: '', feedback: 'Fast on style', evidenceFound: true },
     ] },
-    { modelId: 'smart', score: 2, maxScore: 6, overallFeedback: 'Meh.', confidence: null, criteria: [
+    { modelId: 'smart', score: 2, maxScore: 6, overallFeedback: 'Meh.', confidence: null, aimedAtGrader: '', criteria: [
       { criterionId: 'thesis', points: 2, evidence: '', feedback: 'Smart on thesis', evidenceFound: true },
       { criterionId: 'style', points: 0, evidence: '', feedback: 'Smart on style', evidenceFound: true },
     ] },
