@@ -99,19 +99,23 @@ describe('injection scan on adversarial input', () => {
   );
 
   // The learned model reads every segment of the file once: its time grows with the file (up to
-  // the segment cap), never with its square. A quarter of the input must take at least a sixth of
-  // the time of the whole (a linear reading takes a quarter; a quadratic one, a sixteenth).
+  // the segment cap), never with its square. A linear reading of a quarter takes a quarter of the
+  // time of the whole; a quadratic one, a sixteenth. Garbage collection makes the larger input a
+  // little slower than linear (a fifth is usual here, under CI load nearer a sixth), so the bound
+  // sits between the two: a tenth. Each time is the fastest of three, so one pause does not decide.
   it.each(Object.keys(ADVERSARIAL))('the learned model reads 1 MB in time proportional to its length: %s', (name) => {
-    const time = (text: string): number => {
+    const fastest = (text: string): number => {
       const input = modelInput(text);
-      const started = performance.now();
-      modelVerdict(input);
-      return performance.now() - started;
+      const time = (): number => {
+        const started = performance.now();
+        modelVerdict(input);
+        return performance.now() - started;
+      };
+      return Math.min(time(), time(), time());
     };
     const whole = ADVERSARIAL[name] ?? '';
     const quarter = whole.slice(0, MB / 4);
-    const full = Math.min(time(whole), time(whole));
     // Below a few milliseconds the clock, not the reading, decides.
-    expect(Math.max(time(quarter), time(quarter), 5) / Math.max(full, 5)).toBeGreaterThan(1 / 6);
+    expect(Math.max(fastest(quarter), 5) / Math.max(fastest(whole), 5)).toBeGreaterThan(1 / 10);
   });
 });
