@@ -73,6 +73,8 @@ export const ConfigSchema = z.looseObject({
       backoff: z.enum(['exponential', 'linear', 'immediate']).optional(),
       base_delay_ms: nonNegative.optional(),
       max_delay_ms: nonNegative.optional(),
+      /** Least wait for a first byte before a second try at the end of a batch; 0 turns it off. */
+      hedge_after_ms: nonNegative.optional(),
     })
     .optional(),
   monitoring: z

@@ -17,6 +17,8 @@ import {
   addCost,
   AGAIN,
   anotherRound,
+  attemptOrigin,
+  budgetSpent,
   cancelled,
   failure,
   leaveForMissingKey,
@@ -36,6 +38,8 @@ import { modelScope, type ModelEntry } from './routing/model-registry.ts';
 import { ModelRouter, type KeyCheck, type ModelRuntime } from './routing/router.ts';
 import { recordOutcome, type ModelStats } from './routing/strategies.ts';
 import { DEFAULT_SETTINGS, type CallManagerSettings } from './settings.ts';
+import { hedgedRequest, SUPERSEDED } from './hedged-request.ts';
+import { watchFirstByte, type LateWatch } from './late-first-byte.ts';
 
 export interface CallManagerDeps {
   models: readonly ModelEntry[];
@@ -106,8 +110,15 @@ export class CallManager {
    * (`sendWhenAllowed`), and let the retry table say what comes next (`settle`), round the loop
    * until an answer, a failure that another try cannot cure, the attempt budget or the deadline.
    */
-  async execute(request: ChatRequest, options: CallOptions): Promise<CallOutcome> {
-    const run = startRun(request, options, this.settings, this.now());
+  execute(request: ChatRequest, options: CallOptions): Promise<CallOutcome> {
+    if (this.settings.hedge === null) return this.loop(startRun(request, options, this.settings, this.now()));
+    return hedgedRequest(options, { start: (opts) => startRun(request, opts, this.settings, this.now()), loop: (run) => this.loop(run), now: this.clock });
+  }
+
+  /** Requests waiting for a slot or a send time: while there are any, no second try is sent. */
+  private readonly queued = (): number => this.pacing.waiting + this.global.waiting + this.router.waiting();
+
+  private async loop(run: RequestRun): Promise<CallOutcome> {
     for (;;) {
       const ended = limitReached(run, this.clock);
       if (ended) return ended;
@@ -189,7 +200,7 @@ export class CallManager {
         // in the window it opens. A success ends the wait at its status line, not at the end
         // of its answer. Bounded: each wait ends with that probe, PROBE_WAIT_MS or the deadline.
         const out = pacing.gate.probeOn(rt.keyScope);
-        if (out) return await pacing.waitForProbe(run, out, rt.keyScope);
+        if (out) return await pacing.counted(pacing.waitForProbe(run, out, rt.keyScope));
         probe = pacing.gate.open(rt.keyScope);
       }
       const reserved = pacing.reserve(run, rt);
@@ -198,7 +209,7 @@ export class CallManager {
       if (reserved.waitMs > 0) {
         let waited: PacerSlot | Again;
         try {
-          waited = await pacing.waitForSlot(run, rt, slot);
+          waited = await pacing.counted(pacing.waitForSlot(run, rt, slot));
         } catch {
           return cancelled(run);
         }
@@ -207,7 +218,7 @@ export class CallManager {
       }
       const gap = this.pacer.sendGap(rt.scopes, this.now());
       if (gap > 0) {
-        const stopped = await pacing.keepSendGap(run, rt.scopes, slot, gap);
+        const stopped = await pacing.counted(pacing.keepSendGap(run, rt.scopes, slot, gap));
         if (stopped) return stopped;
       }
       if (pacing.blockedSinceReserved(rt.scopes, slot)) return AGAIN;
@@ -218,7 +229,10 @@ export class CallManager {
       const startedAt = this.now();
       this.pacer.markSent(rt.scopes, startedAt);
       const target = this.router.target(rt, apiKey);
-      const result = await sendAttempt(target, run.request, this.attemptOptions(run, startedAt, probe));
+      const late = run.onLateFirstByte === null ? null : watchFirstByte(this.settings, rt.stats.ttftMs, this.queued, () => run.onLateFirstByte?.());
+      // sendAttempt never throws: every outcome comes back classified.
+      const result = await sendAttempt(target, run.request, this.attemptOptions(run, startedAt, probe, late));
+      late?.stop();
       if (result.httpStatus !== null) pacing.gate.markAnswered(rt.keyScope);
       return { result, target, startedAt, reservation: admitted.reservation };
     } finally {
@@ -229,6 +243,11 @@ export class CallManager {
 
   /** The breaker (one probe at a time when half-open) and the budget let the attempt go, or not. */
   private admit(run: RequestRun, rt: ModelRuntime, slot: PacerSlot): { reservation: Reservation | null } | CallFailure | Again {
+    // The other try of a hedged request may have used the last attempt while this one waited.
+    if (budgetSpent(run)) {
+      slot.cancel();
+      return AGAIN;
+    }
     if (!rt.breaker.tryAcquire(this.now())) {
       // Open for now, not for good: a later long wait elsewhere may come back to it. Nothing
       // leaves, so the rate window must not count it.
@@ -251,7 +270,7 @@ export class CallManager {
     }
   }
 
-  private attemptOptions(run: RequestRun, startedAt: number, probe: KeyProbe | null): AttemptOptions {
+  private attemptOptions(run: RequestRun, startedAt: number, probe: KeyProbe | null, late: LateWatch | null): AttemptOptions {
     const remaining = Math.max(1, run.deadline - startedAt);
     const timeouts = this.settings.timeouts;
     return {
@@ -261,6 +280,7 @@ export class CallManager {
       dispatcher: this.deps.dispatcher,
       onDelta: run.options.onDelta,
       onStatus: probe === null ? undefined : probe.onStatus,
+      onFirstByte: late?.stop,
     };
   }
 
@@ -302,7 +322,7 @@ export class CallManager {
       otherReadyBefore: (at) => this.router.alternativeReadyBefore(rt, run, at),
       now,
     });
-    this.record(run, entry, startedAt, outcome, cls, decisionLabel(decision), cost);
+    this.record(run, entry, startedAt, outcome, cls, cls === 'aborted' && run.superseded ? SUPERSEDED : decisionLabel(decision), cost);
     run.waitedBefore = 0;
 
     if (decision.kind === 'fail') {
@@ -371,13 +391,7 @@ export class CallManager {
   }
 
   private record(run: RequestRun, entry: ModelEntry, startedAt: number, result: AttemptResult, cls: ErrorClass | null, decision: string, cost: AttemptCost): void {
-    const { options } = run;
-    this.deps.sink.record(
-      attemptRecord(
-        { requestId: run.requestId, purpose: options.purpose, batchId: options.batchId ?? null, jobId: options.jobId ?? null, modelId: entry.id, endpoint: entry.endpoint, startedAt, attempt: run.attempts, waitedMs: run.waitedBefore, simulated: entry.simulated },
-        result,
-        { errorClass: cls, errorMessage: result.ok ? null : result.detail.slice(0, 300), decision, cost },
-      ),
-    );
+    const verdict = { errorClass: cls, errorMessage: result.ok ? null : result.detail.slice(0, 300), decision, cost };
+    this.deps.sink.record(attemptRecord(attemptOrigin(run, entry, startedAt), result, verdict));
   }
 }

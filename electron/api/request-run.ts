@@ -4,6 +4,7 @@
  */
 import type { AppErrorData, ErrorCode } from '../../shared/errors.ts';
 import { timeOrderedId } from '../common/time-ordered-id.ts';
+import type { AttemptOrigin } from './attempt-record.ts';
 import type { CallFailure, CallOptions } from './call.ts';
 import { estimatePromptTokens, hasImages } from './client/estimate.ts';
 import { mayHaveBilled, type AttemptCost } from './client/pricing.ts';
@@ -48,6 +49,12 @@ export interface RequestRun {
   waitedBefore: number;
   attemptsAtLastRound: number;
   reroutes: number;
+  /** The other try of a hedged request: the two share one attempt budget. */
+  sibling: RequestRun | null;
+  /** Called when an attempt's answer is late to begin, while nothing waits for a slot. */
+  onLateFirstByte: (() => void) | null;
+  /** Cancelled because the other try answered first: its cancelled attempt says so. */
+  superseded: boolean;
 }
 
 /** An attempt that left, with where to, when, and the budget it reserved. */
@@ -93,6 +100,9 @@ export function startRun(request: ChatRequest, options: CallOptions, settings: C
     waitedBefore: 0,
     attemptsAtLastRound: 0,
     reroutes: 0,
+    sibling: null,
+    onLateFirstByte: null,
+    superseded: false,
   };
 }
 
@@ -104,10 +114,13 @@ export const cancelled = (run: RequestRun): CallFailure => failure(run, 'ABORTED
 
 const lastErrorSentence = (run: RequestRun): string => (run.lastError ? ` The last error: ${run.lastError.message}` : '');
 
+/** Every attempt of the request's budget is used, a hedged request's other try's included. */
+export const budgetSpent = (run: RequestRun): boolean => run.attempts + (run.sibling?.attempts ?? 0) >= run.maxAttempts;
+
 /** Cancelled, out of attempts or past its deadline: the request ends before another round. */
 export function limitReached(run: RequestRun, now: () => number): CallFailure | null {
   if (run.signal?.aborted) return cancelled(run);
-  if (run.attempts >= run.maxAttempts) return failure(run, 'ATTEMPTS_EXHAUSTED', `Gave up after ${run.attempts} attempts.${lastErrorSentence(run)}`);
+  if (budgetSpent(run)) return failure(run, 'ATTEMPTS_EXHAUSTED', `Gave up after ${run.attempts} attempts.${lastErrorSentence(run)}`);
   if (now() >= run.deadline) return failure(run, 'DEADLINE_EXCEEDED', `No answer within the time limit.${lastErrorSentence(run)}`);
   return null;
 }
@@ -187,4 +200,21 @@ export function addCost(run: RequestRun, cost: AttemptCost, result: AttemptResul
   } else {
     run.costUsd += cost.costUsd;
   }
+}
+
+/** Where the request's latest attempt belongs, for its audit record. */
+export function attemptOrigin(run: RequestRun, entry: ModelEntry, startedAt: number): AttemptOrigin {
+  const { options } = run;
+  return {
+    requestId: run.requestId,
+    purpose: options.purpose,
+    batchId: options.batchId ?? null,
+    jobId: options.jobId ?? null,
+    modelId: entry.id,
+    endpoint: entry.endpoint,
+    startedAt,
+    attempt: run.attempts,
+    waitedMs: run.waitedBefore,
+    simulated: entry.simulated,
+  };
 }

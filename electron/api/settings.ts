@@ -21,7 +21,21 @@ export interface CallManagerSettings {
   dataCollection: 'allow' | 'deny' | null;
   breaker: BreakerSettings;
   stream: boolean;
+  /**
+   * A second try for a request whose answer has not begun long after the model usually
+   * answers, sent only when no other request is waiting for a slot (the end of a batch). The
+   * wait is `ttftFactor` times the model's usual time to first token, at least `minDelayMs`;
+   * null turns it off.
+   */
+  hedge: HedgeSettings | null;
 }
+
+export interface HedgeSettings {
+  minDelayMs: number;
+  ttftFactor: number;
+}
+
+const DEFAULT_HEDGE: HedgeSettings = { minDelayMs: 1000, ttftFactor: 4 };
 
 export const DEFAULT_SETTINGS: CallManagerSettings = {
   strategy: 'performance',
@@ -35,6 +49,7 @@ export const DEFAULT_SETTINGS: CallManagerSettings = {
   dataCollection: null,
   breaker: DEFAULT_BREAKER,
   stream: true,
+  hedge: DEFAULT_HEDGE,
 };
 
 const BACKOFFS: readonly BackoffKind[] = ['exponential', 'linear', 'immediate'];
@@ -64,6 +79,9 @@ export function settingsFromConfig(config: Config | null): Partial<CallManagerSe
       baseMs: retry.base_delay_ms ?? DEFAULT_SETTINGS.backoff.baseMs,
       maxMs: retry.max_delay_ms ?? DEFAULT_SETTINGS.backoff.maxMs,
     };
+  }
+  if (retry?.hedge_after_ms !== undefined) {
+    out.hedge = retry.hedge_after_ms === 0 ? null : { ...DEFAULT_HEDGE, minDelayMs: retry.hedge_after_ms };
   }
   const byClass = (retry as { backoff_by_class?: unknown } | undefined)?.backoff_by_class;
   if (byClass !== undefined) {

@@ -16,6 +16,8 @@ export interface AttemptOptions {
   onDelta?: (text: string) => void;
   /** The HTTP status, as soon as the response headers arrive (before the body is read). */
   onStatus?: (status: number) => void;
+  /** The answer began (what the first-byte timeout waits for): a JSON answer's headers, a stream's first content. */
+  onFirstByte?: () => void;
   now?: () => number;
 }
 
@@ -85,7 +87,10 @@ function readHead(response: Dispatcher.ResponseData, progress: AttemptProgress, 
   const headerId = response.headers['x-generation-id'];
   if (typeof headerId === 'string' && headerId !== '') progress.generationId = headerId.slice(0, 200);
   const isSse = options.stream && String(response.headers['content-type'] ?? '').includes('text/event-stream');
-  if (!isSse) progress.firstByte();
+  if (!isSse) {
+    progress.firstByte();
+    options.onFirstByte?.();
+  }
   return isSse;
 }
 
@@ -114,7 +119,12 @@ export async function sendAttempt(target: AttemptTarget, chat: ChatRequest, opti
       }
       return progress.fail(classifyHttpStatus(status, text), text, retryAfterMs(response.headers));
     }
-    if (isSse) return await sseAnswer(response.body as AsyncIterable<Buffer>, progress, options.onDelta);
+    if (isSse) {
+      const { onFirstByte, onDelta } = options;
+      // Every delta tells; the observer makes the second and later calls nothing.
+      const observed = onFirstByte ? (text: string): void => (onFirstByte(), onDelta?.(text)) : onDelta;
+      return await sseAnswer(response.body as AsyncIterable<Buffer>, progress, observed);
+    }
     let text: string;
     const received: Buffer[] = [];
     try {

@@ -35,6 +35,19 @@ export interface ReservedStart {
 }
 
 export class StartPacing {
+  /** Requests inside one of the waits below now (counted by `counted`). */
+  waiting = 0;
+
+  /** Counts the caller among the waiting while `wait` runs: a second try waits for none of them. */
+  async counted<T>(wait: Promise<T>): Promise<T> {
+    this.waiting += 1;
+    try {
+      return await wait;
+    } finally {
+      this.waiting -= 1;
+    }
+  }
+
   readonly gate = new FirstRequestGate();
 
   constructor(

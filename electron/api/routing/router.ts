@@ -141,6 +141,13 @@ export class ModelRouter {
     return quality === null ? stats : { ...stats, quality };
   }
 
+  /** Requests queued for a model's concurrency slot, over every model. */
+  waiting(): number {
+    let n = 0;
+    for (const rt of this.runtimes.values()) n += rt.semaphore.waiting;
+    return n;
+  }
+
   breakerState(modelId: string): string {
     return this.runtimes.get(modelId)?.breaker.state(this.deps.now()) ?? 'closed';
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SUPERSEDED } from '../../../electron/api/hedged-request.ts';
 import { decisionLabel } from '../../../electron/api/retry/after-failure.ts';
 import { CODE_OF_CLASS } from '../../../electron/api/retry/error-classes.ts';
 import type { Decision } from '../../../electron/api/retry/retry-policy.ts';
@@ -46,9 +47,9 @@ describe('the costs screen speaks of what the core records in a teacher’s word
   });
 
   it('says what happened next for every decision the retry manager records', () => {
-    const labels = [...Object.values(EVERY_DECISION).flat().map((d) => decisionLabel(d)), ...literalDecisions()];
+    const labels = [...Object.values(EVERY_DECISION).flat().map((d) => decisionLabel(d)), ...literalDecisions(), SUPERSEDED];
     // The answer and the model check record 'done' (and the check 'fail') as literals.
-    expect(labels).toEqual(expect.arrayContaining(['done', 'fail', 'switch_model', 'switch_larger_context', 'retry_same:0ms', 'retry_same:1234ms']));
+    expect(labels).toEqual(expect.arrayContaining(['done', 'fail', 'switch_model', 'switch_larger_context', 'retry_same:0ms', 'retry_same:1234ms', 'superseded']));
     for (const label of labels) {
       const message = decisionMessage(label);
       expect(message, `decision ${label}`).not.toBeNull();

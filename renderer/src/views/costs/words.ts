@@ -17,7 +17,7 @@ export function classKey(errorClass: string): string {
 
 /**
  * A decision as the audit trail records it: `done`, `fail`, `retry_same:<ms>ms`,
- * `switch_model`, `switch_larger_context`. Null for anything else (an older or newer label),
+ * `switch_model`, `switch_larger_context`, `superseded`. Null for anything else (an older or newer label),
  * which the screen shows as it came.
  */
 export function decisionMessage(decision: string): Message | null {
@@ -35,6 +35,8 @@ export function decisionMessage(decision: string): Message | null {
       return { key: 'costs.decisions.switchModel', vars: {} };
     case 'switch_larger_context':
       return { key: 'costs.decisions.switchLarger', vars: {} };
+    case 'superseded':
+      return { key: 'costs.decisions.superseded', vars: {} };
     default:
       return null;
   }
