@@ -120,7 +120,7 @@ export const budgetSpent = (run: RequestRun): boolean => run.attempts + (run.sib
 /** Cancelled, out of attempts or past its deadline: the request ends before another round. */
 export function limitReached(run: RequestRun, now: () => number): CallFailure | null {
   if (run.signal?.aborted) return cancelled(run);
-  if (budgetSpent(run)) return failure(run, 'ATTEMPTS_EXHAUSTED', `Gave up after ${run.attempts} attempts.${lastErrorSentence(run)}`);
+  if (budgetSpent(run)) return failure(run, 'ATTEMPTS_EXHAUSTED', `Gave up after ${run.attempts + (run.sibling?.attempts ?? 0)} attempts.${lastErrorSentence(run)}`);
   if (now() >= run.deadline) return failure(run, 'DEADLINE_EXCEEDED', `No answer within the time limit.${lastErrorSentence(run)}`);
   return null;
 }

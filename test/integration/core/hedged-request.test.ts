@@ -107,7 +107,7 @@ describe('a request whose answer does not begin, at the end of a batch', () => {
     const outcome = await manager.execute(gradingRequest(), { purpose: 'grading', pool: ['A'] });
 
     expect(outcome).toMatchObject({ ok: false, attempts: 2 });
-    expect(outcome.ok ? null : outcome.error.code).toBe('ATTEMPTS_EXHAUSTED');
+    expect(outcome.ok ? null : outcome.error).toMatchObject({ code: 'ATTEMPTS_EXHAUSTED', message: expect.stringContaining('Gave up after 2 attempts') });
     expect(simulator.requests().map((r) => r.outcome)).toEqual(['ok', 'stall_before_first_byte', 'server_error_500']);
   });
 
