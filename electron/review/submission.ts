@@ -89,6 +89,7 @@ export function submissionReview(db: ReadableDB, submissionId: number): Submissi
     fileName: basename(sub.file),
     gradingStatus: sub.status === 'graded' ? 'graded' : 'in_doubt',
     flags,
+    fileCheck: sub.injectionFindings.slice(0, 20).map((f) => ({ kind: f.kind, quote: clip(f.quote) })),
     text: sub.text,
     pages: pageList(db, submissionId),
     rubricTitle: rubric.title,

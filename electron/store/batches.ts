@@ -75,6 +75,12 @@ export function insertBatch(
   );
 }
 
+/** One finding of a file's injection check as stored (grading/prompt/injection.ts, InjectionFinding). */
+export interface InjectionFindingRow {
+  kind: 'request' | 'hidden' | 'disguise';
+  quote: string;
+}
+
 export function insertSubmission(
   db: WritableDB,
   s: {
@@ -93,16 +99,19 @@ export function insertSubmission(
     errorMessage: string | null;
     /** The file's absolute path, kept for a `pending` submission (its images wait for redaction). */
     sourcePath?: string | null;
+    /** What the injection check found, for the review; none when it found nothing. */
+    injectionFindings?: readonly InjectionFindingRow[];
     now: number;
   },
 ): number {
+  const findings = s.injectionFindings && s.injectionFindings.length > 0 ? JSON.stringify(s.injectionFindings) : null;
   execute(
     db,
     sql`INSERT INTO submissions (batch_id, file, student, student_id, file_hash, kind, extracted_text, page_count, status,
-          duplicate_of, flags_json, error_code, error_message, source_path, created_at, updated_at)
+          duplicate_of, flags_json, error_code, error_message, source_path, injection_findings_json, created_at, updated_at)
         VALUES (${s.batchId}, ${s.file}, ${s.student}, ${s.studentId}, ${s.fileHash}, ${s.kind}, ${s.text}, ${s.pageCount},
           ${s.status}, ${s.duplicateOf}, ${JSON.stringify(s.flags)}, ${s.errorCode}, ${s.errorMessage}, ${s.sourcePath ?? null},
-          ${s.now}, ${s.now})`,
+          ${findings}, ${s.now}, ${s.now})`,
   );
   return (queryOne<{ id: number }>(db, sql`SELECT id FROM submissions WHERE batch_id = ${s.batchId} AND file = ${s.file}`)?.id ?? -1);
 }

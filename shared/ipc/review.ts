@@ -159,6 +159,12 @@ export const SubmissionReviewSchema = z.strictObject({
   fileName: z.string().max(LIMITS.url),
   gradingStatus: z.enum(['graded', 'in_doubt']),
   flags: z.array(z.string().max(LIMITS.id)).max(50),
+  /**
+   * What GradeDesk's own check of the file found before grading: words that seem written to
+   * whoever grades it (`request`), words hidden from a reader (`hidden`), characters that
+   * disguise text (`disguise`, no quote). Empty when it found nothing.
+   */
+  fileCheck: z.array(z.strictObject({ kind: z.enum(['request', 'hidden', 'disguise']), quote: text })).max(20),
   text: z.string().max(SUBMISSION_TEXT_MAX).nullable(),
   pages: z.array(PageSchema).max(LIMITS.listItems),
   rubricTitle: z.string().max(LIMITS.name),

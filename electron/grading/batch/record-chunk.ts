@@ -106,6 +106,7 @@ function recordSubmission(db: WritableDB, one: ReadSubmission, batchId: string, 
     errorCode: null,
     errorMessage: null,
     sourcePath: waiting ? absolutePath : null,
+    injectionFindings: one.injection ? doc.injection.findings : [],
   });
   return duplicateOf !== null ? null : { id, doc };
 }

@@ -50,6 +50,18 @@ export interface InjectionScan {
   suspicious: boolean;
   /** One line per kind of finding, quoting what was found, for the teacher's review. */
   reasons: string[];
+  /** The same findings as the review screen shows them, in the teacher's language. */
+  findings: InjectionFinding[];
+}
+
+/**
+ * What the review shows of a finding: words of the work that seem written to whoever grades it
+ * (`request`), words hidden from a reader (`hidden`, quoted as decoded), or characters that
+ * disguise text (`disguise`: invisible, look-alike or direction-changing; nothing to quote).
+ */
+export interface InjectionFinding {
+  kind: 'request' | 'hidden' | 'disguise';
+  quote: string;
 }
 
 const TAG_CHARS = /[\u{E0000}-\u{E007F}]/gu;
@@ -118,44 +130,53 @@ export function scanForInjection(input: InjectionScanInput): InjectionScan {
   const scanned = modelInput(hidden === '' ? input.text : `${input.text}\n${hidden}`);
   const verdict = modelVerdict(scanned);
   if (!verdict.suspicious) return rules;
-  return { suspicious: true, reasons: [`reads like a request to whoever grades it: "${excerpt(scanned, verdict.start, verdict.end - verdict.start)}"`] };
+  const quote = excerpt(scanned, verdict.start, verdict.end - verdict.start);
+  return { suspicious: true, reasons: [`reads like a request to whoever grades it: "${quote}"`], findings: [{ kind: 'request', quote }] };
 }
 
 /** The hand-written rules alone: hiding, spoofing, phrases and acts. */
 export function scanRulesOnly(input: InjectionScanInput): InjectionScan {
   const reasons = new Map<string, string>();
-  const add = (reason: string, detail: string): void => {
-    if (!reasons.has(reason)) reasons.set(reason, detail === '' ? reason : `${reason}: "${detail}"`);
+  const findings: InjectionFinding[] = [];
+  const add = (reason: string, detail: string, kind: InjectionFinding['kind']): void => {
+    if (reasons.has(reason)) return;
+    reasons.set(reason, detail === '' ? reason : `${reason}: "${detail}"`);
+    const quote = kind === 'disguise' ? '' : detail;
+    // The review quotes each passage once (a request inside hidden text is quoted as hidden),
+    // and says "disguised" once.
+    const lower = quote.toLowerCase();
+    const shown = findings.some((f) => (f.kind === kind && f.quote === quote) || (kind === 'request' && f.kind === 'hidden' && f.quote.toLowerCase().includes(lower)));
+    if (!shown) findings.push({ kind, quote });
   };
 
   let text = input.text;
   const hidden = input.hiddenText?.trim() ?? '';
-  if (hidden !== '') add('the document contains hidden text', excerpt(hidden, 0, 60));
+  if (hidden !== '') add('the document contains hidden text', excerpt(hidden, 0, 60), 'hidden');
 
   const tags = text.match(TAG_CHARS);
   if (tags !== null) {
     const decoded = tags.map((ch) => String.fromCharCode((ch.codePointAt(0) ?? 0xe0000) - 0xe0000)).join('');
-    add('contains invisible Unicode tag characters', excerpt(decoded, 0, 60));
+    add('contains invisible Unicode tag characters', excerpt(decoded, 0, 60), 'hidden');
     text = `${text}\n${decoded}`;
   }
-  if (BIDI_CONTROLS.test(text)) add('contains text-direction control characters', '');
+  if (BIDI_CONTROLS.test(text)) add('contains text-direction control characters', '', 'disguise');
   const zeroWidth = (text.match(ZERO_WIDTH) ?? []).length;
-  if (zeroWidth >= ZERO_WIDTH_LIMIT) add('contains invisible zero-width characters', `${zeroWidth} of them`);
+  if (zeroWidth >= ZERO_WIDTH_LIMIT) add('contains invisible zero-width characters', `${zeroWidth} of them`, 'disguise');
   const { mixedWords } = foldHomoglyphs(text);
-  if (mixedWords >= MIXED_SCRIPT_LIMIT) add('writes words with look-alike letters from another script', `${mixedWords} words`);
+  if (mixedWords >= MIXED_SCRIPT_LIMIT) add('writes words with look-alike letters from another script', `${mixedWords} words`, 'disguise');
   if (input.marker !== undefined && input.marker !== '' && text.includes(input.marker)) {
-    add("contains this request's submission marker", input.marker);
+    add("contains this request's submission marker", input.marker, 'disguise');
   }
   const hiding = concealed(text);
-  if (hiding !== null) add(hiding.what, hiding.detail);
+  if (hiding !== null) add(hiding.what, hiding.detail, 'hidden');
 
   const { phrases, acts, score } = assess(hidden === '' ? text : `${text}\n${hidden}`);
   if (score >= 2) {
     // Acts explain a finding only when no phrase did: one reason per finding is enough to read.
     const explained = phrases.length > 0 ? phrases : acts;
-    for (const found of explained.sort((a, b) => b.weight - a.weight)) add(found.reason, excerpt(found.variant, found.index, found.length));
+    for (const found of explained.sort((a, b) => b.weight - a.weight)) add(found.reason, excerpt(found.variant, found.index, found.length), 'request');
   }
 
   const list = [...reasons.values()];
-  return { suspicious: list.length > 0, reasons: list };
+  return { suspicious: list.length > 0, reasons: list, findings };
 }

@@ -11,6 +11,7 @@ import { migration010 } from './010_review_records.ts';
 import { migration011 } from './011_trigram_search.ts';
 import { migration012 } from './012_call_rollups.ts';
 import { migration013 } from './013_batch_preparation.ts';
+import { migration014 } from './014_injection_findings.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -19,7 +20,7 @@ export type { Migration } from './types.ts';
  * Every schema step, in order. Append new steps here (never edit or reorder a shipped one):
  * a database records the last step applied in `PRAGMA user_version`.
  */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013, migration014];
 
 /** The schema version this code writes: the last step's version. */
 export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -115,6 +115,6 @@ describe('injection acts in wordings no fixture uses', () => {
   });
 
   it.each(TALK)('leaves talk about grading alone: %s', (text) => {
-    expect(scanForInjection({ text })).toEqual({ suspicious: false, reasons: [] });
+    expect(scanForInjection({ text })).toEqual({ suspicious: false, reasons: [], findings: [] });
   });
 });

@@ -52,6 +52,6 @@ describe('acts the scan reads, however worded', () => {
 
 describe('text that talks about those acts without doing them', () => {
   it.each(Object.entries(TALK).flatMap(([kind, texts]) => texts.map((text) => [kind, text])))('%s: %s', (_kind, text) => {
-    expect(scanForInjection({ text })).toEqual({ suspicious: false, reasons: [] });
+    expect(scanForInjection({ text })).toEqual({ suspicious: false, reasons: [], findings: [] });
   });
 });

@@ -10,6 +10,7 @@ const base: SubmissionReview = {
   fileName: 'ana.txt',
   gradingStatus: 'graded',
   flags: [],
+  fileCheck: [],
   text: 'text',
   pages: [],
   rubricTitle: 'Essay',

@@ -54,7 +54,7 @@ describe('a batch being prepared, in the store', () => {
     closeDatabase(raw);
     const upgraded = openDatabase(file);
     try {
-      expect(upgraded.pragma('user_version', { simple: true })).toBe(13);
+      expect(upgraded.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
       expect(countFilesToRead(upgraded, 'b_old')).toBe(0);
       expect(claimPreparation(upgraded, 'b_old', 'live:1', alive, 2)).toEqual({ kind: 'prepared' });
       expect(liveLeaseOwners(upgraded, 'b_old', 2)).toEqual([]);
