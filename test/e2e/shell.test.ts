@@ -60,4 +60,30 @@ describe.runIf(chromiumPath !== null)('the shell: navigation, skip link, accessi
     expect(found.some((line) => line.startsWith('image-alt') && line.includes('#planted'))).toBe(true);
     expect(problems).toEqual([]);
   });
+
+  it('follows the system in "system" and keeps a chosen theme whatever the system says', async () => {
+    const colours = (): Promise<{ bg: string; text: string; scheme: string }> =>
+      page.evaluate(() => {
+        const style = getComputedStyle(document.body);
+        return { bg: style.backgroundColor, text: style.color, scheme: getComputedStyle(document.documentElement).colorScheme };
+      });
+    const light = { bg: 'rgb(245, 244, 239)', text: 'rgb(29, 33, 37)', scheme: 'light' };
+    const dark = { bg: 'rgb(19, 21, 24)', text: 'rgb(231, 230, 225)', scheme: 'dark' };
+    // Each as the window opens with the system set so (a switch of the system's setting while
+    // the page is open is not emulated faithfully by headless Chromium).
+    for (const [choice, system, expected] of [
+      ['system', 'dark', dark],
+      ['system', 'light', light],
+      ['light', 'dark', light],
+      ['dark', 'light', dark],
+    ] as const) {
+      await page.getByTestId('theme-select').selectOption(choice);
+      await page.emulateMedia({ colorScheme: system });
+      await page.reload();
+      await page.getByTestId('nav-new').waitFor();
+      await expect(colours(), `${choice} on a ${system} system`).resolves.toEqual(expected);
+    }
+    await page.getByTestId('theme-select').selectOption('light');
+    await page.emulateMedia({ colorScheme: null });
+  });
 });
