@@ -62,13 +62,14 @@ describe.runIf(chromiumPath !== null)('the shell: navigation, skip link, accessi
   });
 
   it('follows the system in "system" and keeps a chosen theme whatever the system says', async () => {
-    const colours = (): Promise<{ bg: string; text: string; scheme: string }> =>
+    // The tokens the stylesheet chose for the page (what every colour is drawn from).
+    const tokens = (): Promise<{ bg: string; text: string; scheme: string }> =>
       page.evaluate(() => {
-        const style = getComputedStyle(document.body);
-        return { bg: style.backgroundColor, text: style.color, scheme: getComputedStyle(document.documentElement).colorScheme };
+        const root = getComputedStyle(document.documentElement);
+        return { bg: root.getPropertyValue('--bg').trim(), text: root.getPropertyValue('--text').trim(), scheme: root.colorScheme };
       });
-    const light = { bg: 'rgb(245, 244, 239)', text: 'rgb(29, 33, 37)', scheme: 'light' };
-    const dark = { bg: 'rgb(19, 21, 24)', text: 'rgb(231, 230, 225)', scheme: 'dark' };
+    const light = { bg: '#f5f4ef', text: '#1d2125', scheme: 'light' };
+    const dark = { bg: '#131518', text: '#e7e6e1', scheme: 'dark' };
     // Each as the window opens with the system set so (a switch of the system's setting while
     // the page is open is not emulated faithfully by headless Chromium).
     for (const [choice, system, expected] of [
@@ -81,7 +82,8 @@ describe.runIf(chromiumPath !== null)('the shell: navigation, skip link, accessi
       await page.emulateMedia({ colorScheme: system });
       await page.reload();
       await page.getByTestId('nav-new').waitFor();
-      await expect(colours(), `${choice} on a ${system} system`).resolves.toEqual(expected);
+      await page.waitForFunction((c) => document.documentElement.dataset.theme === c, choice);
+      await expect(tokens(), `${choice} on a ${system} system`).resolves.toEqual(expected);
     }
     await page.getByTestId('theme-select').selectOption('light');
     await page.emulateMedia({ colorScheme: null });
