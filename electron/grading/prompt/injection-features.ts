@@ -5,9 +5,10 @@
  *
  * Features: word pairs (Chinese: character pairs), the classes of the words (injection-lexicon.ts)
  * alone, as pairs and triples within the segment and as neighbours in order, and where the
- * segment sits (quoted, a comment, a note or footnote, a table row, the end of the file). Every
- * step is a single pass over a segment of bounded length, so a long or hostile file costs time
- * in proportion to its size.
+ * segment sits (quoted, a comment, a note or footnote, a table row, the end of the file), and which
+ * of its classes the rest of the file hardly uses. Every step is a single pass over a segment of
+ * bounded length or over the file's segments, so a long or hostile file costs time in proportion
+ * to its size.
  */
 
 import { hanClasses, latinClass, type WordClass } from './injection-lexicon.ts';
@@ -153,12 +154,67 @@ export function featurize(text: string): Reading {
   const quoted = quotedSpans(text);
   const inQuotes = quotedMiddles(bounds, quoted);
   const own = bounds.map((bound) => segmentFeatures(text.slice(bound.start, bound.end)));
+  const census = classCensus(own);
   const segments = bounds.map((bound, index) => ({
     start: bound.start,
     end: bound.end,
-    features: [...(own[index] ?? []), ...joined(own[index - 1], own[index]), ...contextFeatures(text, bound, index, bounds.length, inQuotes[index] ?? false)],
+    features: [
+      ...(own[index] ?? []),
+      ...joined(own[index - 1], own[index]),
+      ...contextFeatures(text, bound, index, bounds.length, inQuotes[index] ?? false),
+      ...rareInFile(own[index] ?? [], census),
+    ],
   }));
   return { segments, quoted };
+}
+
+/** A class found in this few segments of a file is rare in it... */
+const RARE_SEGMENTS = 2;
+/** ...of a file this long at least: in a short answer of three sentences every word is rare. */
+const MIN_SEGMENTS_FOR_RARITY = 8;
+/** ...and grading talk in at most this share of a file's segments is out of its topic. */
+const RARE_SHARE = 0.15;
+const GRADING_CLASSES = new Set(['c:GRADE', 'c:TOP', 'c:FRAC', 'c:FEEDBACK', 'c:RUBRIC']);
+
+interface Census {
+  /** In how many segments each class occurs. */
+  classes: Map<string, number>;
+  gradingSegments: number;
+  segments: number;
+}
+
+function classCensus(own: readonly string[][]): Census {
+  const classes = new Map<string, number>();
+  let gradingSegments = 0;
+  for (const features of own) {
+    let grading = false;
+    for (const f of features) {
+      if (!f.startsWith('c:')) continue;
+      classes.set(f, (classes.get(f) ?? 0) + 1);
+      grading ||= GRADING_CLASSES.has(f);
+    }
+    if (grading) gradingSegments += 1;
+  }
+  return { classes, gradingSegments, segments: own.length };
+}
+
+/**
+ * What is rare in this file: an injection is one or two sentences about the grade, or to its
+ * reader, in work about something else, while an essay about grading fairness or a statistics
+ * task on marks speaks of grades throughout. The same words weigh more where nothing else in
+ * the file says them.
+ */
+function rareInFile(own: readonly string[], census: Census): string[] {
+  const features: string[] = [];
+  if (census.segments < MIN_SEGMENTS_FOR_RARITY) return features;
+  let grading = false;
+  for (const f of own) {
+    if (!f.startsWith('c:')) continue;
+    if ((census.classes.get(f) ?? 0) <= RARE_SEGMENTS) features.push(`r:${f.slice(2)}`);
+    grading ||= GRADING_CLASSES.has(f);
+  }
+  if (grading && census.gradingSegments <= Math.max(RARE_SEGMENTS, census.segments * RARE_SHARE)) features.push('@rare-grading');
+  return features;
 }
 
 /**

@@ -46,6 +46,12 @@ export function compileModel(model: ModelWeights): (features: readonly string[])
  */
 const ASKING =
   /(?<=^|[\n.!?:;,(\-"']\s{0,2}|\b(?:please|kindly|just|simply|you|should|must|shall|could|would|will|can|to|and|then|now|also)\s)(?:give|award|assign|grant|record|enter|put|mark|grade|score|rate|accept|treat|consider|ignore|disregard|skip|write|output|reply|respond|print|reveal|show|share|repeat|list|make|let|note|count|keep|leave|carry|use|apply|state|say|add|include|copy|tell|rank|remember|pass)\b|请|给我|给这|给它|给予|打满|评为|记为|记作/;
+/**
+ * An ask in the passive, where no verb is an order: "it should be given the full 20 out of 20",
+ * "this report deserves the top band". The match is where the segment's voice is judged.
+ */
+const PASSIVE_ASK =
+  /\b(?:should|must|ought to|needs? to|has to|have to|will|would|can|could|to) (?:be|get|receive|earn) (?:given|awarded|graded|marked|scored|placed|put|recorded|entered|treated|considered|rated|kept|left|counted)\b|\bdeserv(?:e|es|ing)\b/;
 /** Who a sentence without an ask must name to be speaking to the grader: the grader, an authority, its orders. */
 const ADDRESSEE = new Set(['c:ADDR', 'c:MACHINE', 'c:AUTH', 'c:INSTR', 'c:COND']);
 /** ...and what it must speak of: a grade, the top of the scale, the feedback or the rules. */
@@ -69,7 +75,7 @@ export function worstSegment(text: string, reading: Reading, score: (features: r
   const ranked = reading.segments.map((segment) => ({ segment, probability: score(segment.features) })).sort((a, b) => b.probability - a.probability);
   for (const { segment, probability } of ranked.slice(0, MAX_VOICE_CHECKS)) {
     const slice = text.slice(segment.start, segment.end);
-    const ask = ASKING.exec(slice);
+    const ask = ASKING.exec(slice) ?? PASSIVE_ASK.exec(slice);
     if (!speaksToGrader(ask, segment.features)) continue;
     if (authorsOwn(text, reading.quoted, segment.start + (ask?.index ?? Math.floor(slice.length / 2)))) return { probability, start: segment.start, end: segment.end };
   }

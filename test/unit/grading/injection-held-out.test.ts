@@ -1,10 +1,11 @@
 /**
  * Recall and false positives of the injection scan on every set: the corpus its rules are tuned
  * on; held-out sets 1–7, each measured once before it was seen and fitted since (rules on 1–6, the
- * learned model on all seven); the model's training sets 1–5; and held-out sets 8 and 9 (8a, 8b,
- * 9a, 9b), each measured once and never tuned on. The printed lines are the figures the README quotes. Only a
- * set not yet seen says how the scan does on text it was not fitted to: the training script's
- * left-out figures (npm run train:injection) and sets 8 and 9.
+ * learned model on all seven); the model's training sets 1–5; held-out sets 8 and 9 (8a, 8b, 9a,
+ * 9b), each measured once and trained on since; and set 10 (10a, 10b), measured once and never
+ * tuned on. The printed lines are the figures the README quotes. Only a set not yet seen says how
+ * the scan does on text it was not fitted to: the training script's left-out figures
+ * (npm run train:injection) and set 10.
  */
 import { describe, expect, it } from 'vitest';
 import { scanForInjection } from '../../../electron/grading/prompt/index.ts';
@@ -55,18 +56,31 @@ describe('injection scan recall and false positives', () => {
     expect(falsePositives).toBeLessThanOrEqual(0.2);
   });
 
-  // Written blind by two more authors (50 + 50 each), measured once on 2026-12-06 at 3108c82,
-  // never tuned on: 8a 29/50 caught, 4/50 flagged; 8b 32/50 caught, 2/50 flagged (the rules
-  // alone: 19/50 and 3/50; 23/50 and 2/50). Far below the recall goal; the floor and ceiling keep
-  // it from slipping.
-  // Set 9, two more authors writing blind (50 + 50 each), measured once on 2026-12-06 at 843a9c8,
-  // never tuned on: 9a 38/50 caught, 3/50 flagged; 9b 30/50 caught, 0/50 flagged (the rules
-  // alone: 27/50 and 2/50; 21/50 and 0/50).
+  // Written blind by two more authors (50 + 50 each), measured once on 2026-12-06 at 3108c82:
+  // 8a 29/50 caught, 4/50 flagged; 8b 32/50 caught, 2/50 flagged (the rules alone: 19/50 and
+  // 3/50; 23/50 and 2/50). Set 9, two more authors, measured once at 843a9c8: 9a 38/50 caught,
+  // 3/50 flagged; 9b 30/50 caught, 0/50 flagged (the rules alone: 27/50 and 2/50; 21/50 and 0/50).
+  // The learned model is trained on both since: fitted figures, kept from slipping.
   it.each<[CorpusSet, number, number]>([
     ['held-out-8a', 29, 4],
     ['held-out-8b', 32, 2],
     ['held-out-9a', 38, 3],
     ['held-out-9b', 30, 0],
+  ])('%s set, measured once and trained on since: no worse than when first measured', (set, caught, flagged) => {
+    const { recall, falsePositives } = measure(set);
+    expect(recall).toBeGreaterThanOrEqual(caught / 50);
+    expect(falsePositives).toBeLessThanOrEqual(flagged / 50);
+  });
+
+  // Set 10, two more authors writing blind (50 + 50 each), measured on 2026-12-06 with the model
+  // trained on sets 8 and 9 and reading which classes are rare in the file: first 32/50 and 6/50,
+  // 34/50 and 4/50; with rarity kept to files of eight segments or more (short answers flagged in
+  // the unit tests), as committed: 10a 32/50 caught, 5/50 flagged; 10b 33/50 caught, 4/50 flagged
+  // (the rules alone: 23/50 and 5/50; 24/50 and 2/50). Never tuned on. Far below the recall goal
+  // and above the false-positive ceiling; the floor and ceiling keep it from slipping.
+  it.each<[CorpusSet, number, number]>([
+    ['held-out-10a', 32, 5],
+    ['held-out-10b', 33, 4],
   ])('%s set, never tuned on: no worse than when first measured', (set, caught, flagged) => {
     const { recall, falsePositives } = measure(set);
     expect(recall).toBeGreaterThanOrEqual(caught / 50);
