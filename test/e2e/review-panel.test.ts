@@ -227,9 +227,9 @@ describe.runIf(chromiumPath !== null)('review panel in Chromium against browser 
         await expect(page.getByTestId('review-aimed-disguise').textContent()).resolves.toContain('invisible or look-alike characters');
       }
       await page.screenshot({ path: join(SHOTS, `review-hidden-${theme}-${lang}.png`) });
-      // The notice in both themes, the whole page in dark. With light-dark() inside the colour
-      // tokens, Chromium drew this page's chosen levels in dark mode now and then with the light
-      // theme's text colour (3 runs of 8 failed here); with plain tokens per theme, none of 8.
+      // The notice in both themes, the whole page in dark. Axe reads the colours the page has
+      // once it has run; the screenshot above shows what was drawn right after the switch (the
+      // shell test checks that no transition holds the old theme's colours).
       expect(await axeViolations(page, '[data-testid="review-aimed-notice"]')).toEqual([]);
       if (theme === 'dark') expect(await axeViolations(page)).toEqual([]);
       await page.close();

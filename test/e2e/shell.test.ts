@@ -88,4 +88,25 @@ describe.runIf(chromiumPath !== null)('the shell: navigation, skip link, accessi
     await page.getByTestId('theme-select').selectOption('light');
     await page.emulateMedia({ colorScheme: null });
   });
+
+  it('draws the new theme at once on a switch, with reduced motion as these tests run', async () => {
+    // The reduced-motion rule once set a 0.01ms transition on every element, so each colour of a
+    // switch became a transition that kept the old colour until the next frame: screenshots and
+    // axe (this harness asks for reduced motion) caught dark text on the dark theme's background.
+    // Switched and read in one script, no frame in between: what the page would draw next.
+    for (const to of ['dark', 'light'] as const) {
+      const after = await page.evaluate((theme) => {
+        const select = document.querySelector<HTMLSelectElement>('[data-testid="theme-select"]');
+        if (select === null) throw new Error('no theme picker');
+        select.value = theme;
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+        const heading = document.querySelector('h1, h2');
+        if (heading === null) throw new Error('no heading');
+        return { running: document.getAnimations().length, heading: getComputedStyle(heading).color, text: getComputedStyle(document.documentElement).getPropertyValue('--text').trim() };
+      }, to);
+      expect(after.text, to).toBe(to === 'dark' ? '#e7e6e1' : '#1d2125');
+      expect(after.heading, to).toBe(to === 'dark' ? 'rgb(231, 230, 225)' : 'rgb(29, 33, 37)');
+      expect(after.running, to).toBe(0);
+    }
+  });
 });
