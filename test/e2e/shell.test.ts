@@ -70,8 +70,7 @@ describe.runIf(chromiumPath !== null)('the shell: navigation, skip link, accessi
       });
     const light = { bg: '#f5f4ef', text: '#1d2125', scheme: 'light' };
     const dark = { bg: '#131518', text: '#e7e6e1', scheme: 'dark' };
-    // Each as the window opens with the system set so (a switch of the system's setting while
-    // the page is open is not emulated faithfully by headless Chromium).
+    // Each as the window opens with the system set so (a switch while it is open: the next test).
     for (const [choice, system, expected] of [
       ['system', 'dark', dark],
       ['system', 'light', light],
@@ -86,6 +85,26 @@ describe.runIf(chromiumPath !== null)('the shell: navigation, skip link, accessi
       await expect(tokens(), `${choice} on a ${system} system`).resolves.toEqual(expected);
     }
     await page.getByTestId('theme-select').selectOption('light');
+    await page.emulateMedia({ colorScheme: null });
+  });
+
+  it('follows a switch of the system\'s setting while the window is open, on "system" only', async () => {
+    const drawn = (): Promise<{ text: string; heading: string; running: number }> =>
+      page.evaluate(() => {
+        const heading = document.querySelector('h1, h2');
+        if (heading === null) throw new Error('no heading');
+        return { text: getComputedStyle(document.documentElement).getPropertyValue('--text').trim(), heading: getComputedStyle(heading).color, running: document.getAnimations().length };
+      });
+    const dark = { text: '#e7e6e1', heading: 'rgb(231, 230, 225)', running: 0 };
+    const light = { text: '#1d2125', heading: 'rgb(29, 33, 37)', running: 0 };
+    await page.getByTestId('theme-select').selectOption('system');
+    for (const system of ['dark', 'light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: system });
+      await expect(drawn(), `system switched to ${system}`).resolves.toEqual(system === 'dark' ? dark : light);
+    }
+    await page.getByTestId('theme-select').selectOption('light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(drawn(), 'light chosen, system dark').resolves.toEqual(light);
     await page.emulateMedia({ colorScheme: null });
   });
 
