@@ -192,6 +192,15 @@ describe.runIf(chromiumPath !== null)('review panel in Chromium against browser 
       await page.getByTestId('review-grading').waitFor();
       await page.screenshot({ path: join(SHOTS, `review-screen-${theme}-${lang}.png`) });
       if (theme === 'dark') expect(await axeViolations(page)).toEqual([]);
+      // The grade bar closes the grading column at its bottom edge: no strip of the criteria
+      // scrolling under it (a sticky box stops short of its scroller's padding).
+      const edges = await page.evaluate(() => {
+        const bar = document.querySelector('[data-testid="review-total"]')?.closest('.sticky')?.getBoundingClientRect();
+        const column = document.querySelector('[data-testid="review-grading"]')?.parentElement?.getBoundingClientRect();
+        return { bar: bar?.bottom ?? NaN, column: column?.bottom ?? NaN, overflows: (column?.height ?? 0) < (document.querySelector('[data-testid="review-grading"]')?.getBoundingClientRect().height ?? 0) };
+      });
+      expect(edges.overflows, 'the criteria overflow the column at 1024 × 768').toBe(true);
+      expect(Math.abs(edges.column - edges.bar)).toBeLessThanOrEqual(1);
       await page.close();
     }
     const wide = await openAt(`#/review/${batchId}/${id}`, 1440);
