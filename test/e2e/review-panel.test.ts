@@ -193,14 +193,25 @@ describe.runIf(chromiumPath !== null)('review panel in Chromium against browser 
       await page.screenshot({ path: join(SHOTS, `review-screen-${theme}-${lang}.png`) });
       if (theme === 'dark') expect(await axeViolations(page)).toEqual([]);
       // The grade bar closes the grading column at its bottom edge: no strip of the criteria
-      // scrolling under it (a sticky box stops short of its scroller's padding).
+      // scrolling under it (a sticky box stops short of its scroller's padding); and the column
+      // ends inside the window, whatever the header holds (here a file name on two lines), so
+      // Accept is in view without scrolling the page.
       const edges = await page.evaluate(() => {
         const bar = document.querySelector('[data-testid="review-total"]')?.closest('.sticky')?.getBoundingClientRect();
         const column = document.querySelector('[data-testid="review-grading"]')?.parentElement?.getBoundingClientRect();
-        return { bar: bar?.bottom ?? NaN, column: column?.bottom ?? NaN, overflows: (column?.height ?? 0) < (document.querySelector('[data-testid="review-grading"]')?.getBoundingClientRect().height ?? 0) };
+        const accept = document.querySelector('[data-testid="review-accept"]')?.getBoundingClientRect();
+        return {
+          bar: bar?.bottom ?? NaN,
+          column: column?.bottom ?? NaN,
+          accept: accept?.bottom ?? NaN,
+          window: window.innerHeight,
+          overflows: (column?.height ?? 0) < (document.querySelector('[data-testid="review-grading"]')?.getBoundingClientRect().height ?? 0),
+        };
       });
       expect(edges.overflows, 'the criteria overflow the column at 1024 × 768').toBe(true);
       expect(Math.abs(edges.column - edges.bar)).toBeLessThanOrEqual(1);
+      expect(edges.column, 'the grading column ends inside the window').toBeLessThanOrEqual(edges.window);
+      expect(edges.accept, 'Accept is in view').toBeLessThanOrEqual(edges.window);
       await page.close();
     }
     const wide = await openAt(`#/review/${batchId}/${id}`, 1440);
