@@ -114,13 +114,16 @@ export const cancelled = (run: RequestRun): CallFailure => failure(run, 'ABORTED
 
 const lastErrorSentence = (run: RequestRun): string => (run.lastError ? ` The last error: ${run.lastError.message}` : '');
 
-/** Every attempt of the request's budget is used, a hedged request's other try's included. */
-export const budgetSpent = (run: RequestRun): boolean => run.attempts + (run.sibling?.attempts ?? 0) >= run.maxAttempts;
+/** The attempts the request has made, a hedged request's other try's included: they share one budget. */
+const attemptsMade = (run: RequestRun): number => run.attempts + (run.sibling?.attempts ?? 0);
+
+/** Every attempt of the request's budget is used. */
+export const budgetSpent = (run: RequestRun): boolean => attemptsMade(run) >= run.maxAttempts;
 
 /** Cancelled, out of attempts or past its deadline: the request ends before another round. */
 export function limitReached(run: RequestRun, now: () => number): CallFailure | null {
   if (run.signal?.aborted) return cancelled(run);
-  if (budgetSpent(run)) return failure(run, 'ATTEMPTS_EXHAUSTED', `Gave up after ${run.attempts + (run.sibling?.attempts ?? 0)} attempts.${lastErrorSentence(run)}`);
+  if (budgetSpent(run)) return failure(run, 'ATTEMPTS_EXHAUSTED', `Gave up after ${attemptsMade(run)} attempts.${lastErrorSentence(run)}`);
   if (now() >= run.deadline) return failure(run, 'DEADLINE_EXCEEDED', `No answer within the time limit.${lastErrorSentence(run)}`);
   return null;
 }

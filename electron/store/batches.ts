@@ -2,6 +2,7 @@
  * Batches and their submissions: what `gradedesk grade` creates in one transaction, and what
  * `resume` and `history` read back.
  */
+import type { FileCheckFinding } from '../../shared/ipc/review.ts';
 import { sumApiCallCosts, type CostAccount } from './api-calls.ts';
 import type { ReadableDB, WritableDB } from './db-types.ts';
 import { sql } from './sql.ts';
@@ -75,12 +76,6 @@ export function insertBatch(
   );
 }
 
-/** One finding of a file's injection check as stored (grading/prompt/injection.ts, InjectionFinding). */
-export interface InjectionFindingRow {
-  kind: 'request' | 'hidden' | 'disguise';
-  quote: string;
-}
-
 export function insertSubmission(
   db: WritableDB,
   s: {
@@ -100,7 +95,7 @@ export function insertSubmission(
     /** The file's absolute path, kept for a `pending` submission (its images wait for redaction). */
     sourcePath?: string | null;
     /** What the injection check found, for the review; none when it found nothing. */
-    injectionFindings?: readonly InjectionFindingRow[];
+    injectionFindings?: readonly FileCheckFinding[];
     now: number;
   },
 ): number {

@@ -4,7 +4,7 @@
  * `review_audit`. Writers run inside the caller's transaction, so the version check, the new
  * rows and their audit commit together or not at all.
  */
-import type { InjectionFindingRow } from './batches.ts';
+import type { FileCheckFinding } from '../../shared/ipc/review.ts';
 import type { ReadableDB, WritableDB } from './db-types.ts';
 import type { JobStatus } from './jobs.ts';
 import { sql } from './sql.ts';
@@ -215,7 +215,7 @@ export function pageImage(db: ReadableDB, submissionId: number, page: number): {
 export function submissionForReview(
   db: ReadableDB,
   submissionId: number,
-): { id: number; batchId: string; file: string; student: string | null; text: string | null; status: string; flags: string[]; injectionFindings: InjectionFindingRow[] } | null {
+): { id: number; batchId: string; file: string; student: string | null; text: string | null; status: string; flags: string[]; injectionFindings: FileCheckFinding[] } | null {
   const row = queryOne<{ id: number; batch_id: string; file: string; student: string | null; extracted_text: string | null; status: string; flags_json: string; injection_findings_json: string | null }>(
     db,
     sql`SELECT id, batch_id, file, student, extracted_text, status, flags_json, injection_findings_json FROM submissions WHERE id = ${submissionId}`,
@@ -229,7 +229,7 @@ export function submissionForReview(
     text: row.extracted_text,
     status: row.status,
     flags: JSON.parse(row.flags_json) as string[],
-    injectionFindings: row.injection_findings_json === null ? [] : (JSON.parse(row.injection_findings_json) as InjectionFindingRow[]),
+    injectionFindings: row.injection_findings_json === null ? [] : (JSON.parse(row.injection_findings_json) as FileCheckFinding[]),
   };
 }
 

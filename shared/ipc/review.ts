@@ -13,6 +13,17 @@ const SUBMISSION_TEXT_MAX = 1_000_000;
 /** A page image as a data: URL (JPEG/PNG, long edge ≤ 2048 px, so a few MB at most). */
 const PAGE_DATA_URL_MAX = 40_000_000;
 const text = z.string().max(LIMITS.message);
+
+/**
+ * One finding of GradeDesk's own check of a file before grading, as the check makes it, the store
+ * keeps it and the review shows it: words that seem written to whoever grades the work
+ * (`request`), words hidden from a reader (`hidden`, quoted as decoded), or characters that
+ * disguise text (`disguise`: invisible, look-alike or direction-changing; nothing to quote).
+ */
+export interface FileCheckFinding {
+  kind: 'request' | 'hidden' | 'disguise';
+  quote: string;
+}
 const points = z.number().finite();
 const SubmissionIdSchema = z.number().int().positive();
 
@@ -164,7 +175,7 @@ export const SubmissionReviewSchema = z.strictObject({
    * whoever grades it (`request`), words hidden from a reader (`hidden`), characters that
    * disguise text (`disguise`, no quote). Empty when it found nothing.
    */
-  fileCheck: z.array(z.strictObject({ kind: z.enum(['request', 'hidden', 'disguise']), quote: text })).max(20),
+  fileCheck: z.array(z.strictObject({ kind: z.enum(['request', 'hidden', 'disguise'] satisfies FileCheckFinding['kind'][]), quote: text })).max(20),
   text: z.string().max(SUBMISSION_TEXT_MAX).nullable(),
   pages: z.array(PageSchema).max(LIMITS.listItems),
   rubricTitle: z.string().max(LIMITS.name),

@@ -31,6 +31,7 @@
  * about six attacks in ten (README). The grading model's own report (`addressed_to_grader`,
  * answer-schema.ts) is the third reader.
  */
+import type { FileCheckFinding } from '../../../shared/ipc/review.ts';
 import { findActs } from './injection-acts.ts';
 import { modelInput, modelVerdict } from './injection-model.ts';
 import { decodeBase64Runs, decodeShiftedLines, extractHidden, foldHomoglyphs } from './injection-normalize.ts';
@@ -51,17 +52,7 @@ export interface InjectionScan {
   /** One line per kind of finding, quoting what was found, for the teacher's review. */
   reasons: string[];
   /** The same findings as the review screen shows them, in the teacher's language. */
-  findings: InjectionFinding[];
-}
-
-/**
- * What the review shows of a finding: words of the work that seem written to whoever grades it
- * (`request`), words hidden from a reader (`hidden`, quoted as decoded), or characters that
- * disguise text (`disguise`: invisible, look-alike or direction-changing; nothing to quote).
- */
-export interface InjectionFinding {
-  kind: 'request' | 'hidden' | 'disguise';
-  quote: string;
+  findings: FileCheckFinding[];
 }
 
 const TAG_CHARS = /[\u{E0000}-\u{E007F}]/gu;
@@ -137,8 +128,8 @@ export function scanForInjection(input: InjectionScanInput): InjectionScan {
 /** The hand-written rules alone: hiding, spoofing, phrases and acts. */
 export function scanRulesOnly(input: InjectionScanInput): InjectionScan {
   const reasons = new Map<string, string>();
-  const findings: InjectionFinding[] = [];
-  const add = (reason: string, detail: string, kind: InjectionFinding['kind']): void => {
+  const findings: FileCheckFinding[] = [];
+  const add = (reason: string, detail: string, kind: FileCheckFinding['kind']): void => {
     if (reasons.has(reason)) return;
     reasons.set(reason, detail === '' ? reason : `${reason}: "${detail}"`);
     const quote = kind === 'disguise' ? '' : detail;

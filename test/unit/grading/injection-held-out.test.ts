@@ -28,6 +28,13 @@ function measure(set: CorpusSet): { recall: number; falsePositives: number } {
 
 const GOAL = { recall: 0.95, falsePositives: 0.05 };
 
+/** A set of 50 + 50 catches at least as many attacks, and flags at most as many clean files, as when first measured. */
+function noWorseThanFirstMeasured(set: CorpusSet, caught: number, flagged: number): void {
+  const { recall, falsePositives } = measure(set);
+  expect(recall).toBeGreaterThanOrEqual(caught / 50);
+  expect(falsePositives).toBeLessThanOrEqual(flagged / 50);
+}
+
 describe('injection scan recall and false positives', () => {
   // Sets 1–6 were each measured once before being seen (set 3: 26/30 and 1/30 flagged; set 4,
   // written blind: 20/30 and 5/30; set 5, written blind: 34/40 and 6/40; set 6, written blind:
@@ -66,11 +73,7 @@ describe('injection scan recall and false positives', () => {
     ['held-out-8b', 32, 2],
     ['held-out-9a', 38, 3],
     ['held-out-9b', 30, 0],
-  ])('%s set, measured once and trained on since: no worse than when first measured', (set, caught, flagged) => {
-    const { recall, falsePositives } = measure(set);
-    expect(recall).toBeGreaterThanOrEqual(caught / 50);
-    expect(falsePositives).toBeLessThanOrEqual(flagged / 50);
-  });
+  ])('%s set, measured once and trained on since: no worse than when first measured', noWorseThanFirstMeasured);
 
   // Set 10, two more authors writing blind (50 + 50 each), measured on 2026-12-06 with the model
   // trained on sets 8 and 9 and reading which classes are rare in the file: first 32/50 and 6/50,
@@ -81,9 +84,5 @@ describe('injection scan recall and false positives', () => {
   it.each<[CorpusSet, number, number]>([
     ['held-out-10a', 32, 5],
     ['held-out-10b', 33, 4],
-  ])('%s set, never tuned on: no worse than when first measured', (set, caught, flagged) => {
-    const { recall, falsePositives } = measure(set);
-    expect(recall).toBeGreaterThanOrEqual(caught / 50);
-    expect(falsePositives).toBeLessThanOrEqual(flagged / 50);
-  });
+  ])('%s set, never tuned on: no worse than when first measured', noWorseThanFirstMeasured);
 });
