@@ -6,6 +6,7 @@
  * Otherwise it is a short plain text.
  */
 import { gradeEssay, gradingShape, submissionBetweenMarkers } from './essay-grader.ts';
+import { gradePages, workIsInImages } from './page-grader.ts';
 import { isRecord } from './json-schema.ts';
 import { type Rng, pick } from './random.ts';
 import { fillSchema } from './schema-filler.ts';
@@ -130,14 +131,22 @@ export function composeAnswer(request: AnswerRequest, rng: Rng): string {
 function essayAnswer(schema: unknown, request: AnswerRequest): Record<string, unknown> | null {
   const shape = gradingShape(schema);
   if (shape === null) return null;
-  const submission = submissionBetweenMarkers(lastUserText(request.body));
+  const last = lastUserMessage(request.body);
+  const submission = submissionBetweenMarkers(isRecord(last) ? textOf(last.content) : '');
+  const images = isRecord(last) ? imagesOf(last.content) : [];
+  if (workIsInImages(images, submission)) return gradePages(shape, images, request.model);
   return submission === null ? null : gradeEssay(shape, submission, request.model);
 }
 
-function lastUserText(body: Record<string, unknown>): string {
+/** The image URLs (data URLs as sent) of a message's content parts. */
+function imagesOf(content: unknown): string[] {
+  if (!Array.isArray(content)) return [];
+  return content.flatMap((part: unknown) => (isRecord(part) && isRecord(part.image_url) && typeof part.image_url.url === 'string' ? [part.image_url.url] : []));
+}
+
+function lastUserMessage(body: Record<string, unknown>): unknown {
   const messages = Array.isArray(body.messages) ? (body.messages as unknown[]) : [];
-  const last = messages.findLast((m) => isRecord(m) && m.role === 'user');
-  return isRecord(last) ? textOf(last.content) : '';
+  return messages.findLast((m) => isRecord(m) && m.role === 'user');
 }
 
 /** At most this many sentences are offered as quotes: a long document needs no more. */
@@ -149,7 +158,8 @@ const MAX_QUOTES = 200;
  * `<<<SUBMISSION …>>>`.
  */
 export function quotableSentences(body: Record<string, unknown>): string[] {
-  const text = lastUserText(body);
+  const last = lastUserMessage(body);
+  const text = isRecord(last) ? textOf(last.content) : '';
   const paragraphs = text.split(/\n\s*\n/);
   const material = paragraphs.length > 1 ? paragraphs.slice(1) : paragraphs;
   const sentences: string[] = [];

@@ -60,7 +60,8 @@ describe.runIf(chromiumPath !== null)('review panel in Chromium against browser 
     await page.getByTestId(`review-batch-${batchId}`).click();
     await page.getByTestId('review-queue').waitFor();
     await page.locator('[data-testid^="review-row-"]').first().waitFor();
-    expect(await rowOrder(page)).toEqual(['Dana Smith', 'Eli Moss', 'Ana Lopez', 'Ben Carter', 'Chen Wei']);
+    // The photo is not flagged: a quote read off a page is not "missing" from a text it has none of.
+    expect(await rowOrder(page)).toEqual(['Dana Smith', 'Ana Lopez', 'Ben Carter', 'Chen Wei', 'Eli Moss']);
     await expect(page.getByTestId(`review-row-${idOf('Dana Smith')}`).locator('[data-flag="possible_prompt_injection"]').textContent()).resolves.toMatch(/^Possible prompt injection:/);
     expect(await axeViolations(page)).toEqual([]);
 
@@ -103,10 +104,15 @@ describe.runIf(chromiumPath !== null)('review panel in Chromium against browser 
     // out of the box, Enter accepts and opens the next unreviewed work
     await page.getByTestId('review-student').focus();
     await page.keyboard.press('Enter');
-    await page.waitForFunction((h) => location.hash === h, `#/review/${batchId}/${idOf('Eli Moss')}`);
-    await expect(page.getByTestId('review-student').textContent()).resolves.toBe('Eli Moss');
+    await page.waitForFunction((h) => location.hash === h, `#/review/${batchId}/${idOf('Ana Lopez')}`);
+    await expect(page.getByTestId('review-student').textContent()).resolves.toBe('Ana Lopez');
     // a photo: its page is an image, served as a data URL the CSP allows
+    await page.evaluate((h) => (location.hash = h), `#/review/${batchId}/${idOf('Eli Moss')}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="review-student"]')?.textContent === 'Eli Moss');
     await page.locator('[data-testid="review-page-1"] img').waitFor();
+    // nothing of a photo is called "not found in the text": there is no text to look in
+    expect(await page.getByTestId('review-missing-quotes').count()).toBe(0);
+    expect(await page.getByText('not found in the text').count()).toBe(0);
 
     await page.reload();
     await page.getByTestId('review-grading').waitFor();
@@ -114,7 +120,7 @@ describe.runIf(chromiumPath !== null)('review panel in Chromium against browser 
     const dana = page.getByTestId(`review-row-${idOf('Dana Smith')}`);
     await dana.waitFor();
     expect(await dana.getAttribute('data-status')).toBe('reviewed');
-    expect(await rowOrder(page)).toEqual(['Eli Moss', 'Ana Lopez', 'Ben Carter', 'Chen Wei', 'Dana Smith']);
+    expect(await rowOrder(page)).toEqual(['Ana Lopez', 'Ben Carter', 'Chen Wei', 'Eli Moss', 'Dana Smith']);
     await dana.click();
     await page.getByTestId('review-grading').waitFor();
     expect(await page.getByTestId('review-level-thesis-2').getAttribute('aria-pressed')).toBe('true');
@@ -212,6 +218,12 @@ describe.runIf(chromiumPath !== null)('review panel in Chromium against browser 
       expect(Math.abs(edges.column - edges.bar)).toBeLessThanOrEqual(1);
       expect(edges.column, 'the grading column ends inside the window').toBeLessThanOrEqual(edges.window);
       expect(edges.accept, 'Accept is in view').toBeLessThanOrEqual(edges.window);
+      // A photo: its page instead of a text, and nothing called missing.
+      await page.evaluate((h) => (location.hash = h), `#/review/${batchId}/${idOf('Eli Moss')}`);
+      await page.locator('[data-testid="review-page-1"] img').waitFor();
+      await page.screenshot({ path: join(SHOTS, `review-photo-${theme}-${lang}.png`) });
+      expect(await page.getByTestId('review-missing-quotes').count()).toBe(0);
+      if (theme === 'dark') expect(await axeViolations(page)).toEqual([]);
       await page.close();
     }
     const wide = await openAt(`#/review/${batchId}/${id}`, 1440);

@@ -23,7 +23,7 @@ export interface CriterionScore {
   max_points: number;
   evidence: string;
   feedback: string;
-  /** False when the quoted evidence does not occur in the submission. */
+  /** False when the quoted evidence does not occur in the submission; true for work with no text to check against. */
   evidence_found: boolean;
 }
 
@@ -46,6 +46,7 @@ export function scoreAnswer(rubric: Rubric, answer: GradingAnswer, submissionTex
   const criteria: CriterionScore[] = [];
   let score = 0;
   let evidenceMissing = false;
+  const checkable = submissionText.trim() !== '';
   for (const criterion of rubric.criteria) {
     const given = answer.criteria[criterion.id];
     if (given === undefined) {
@@ -57,8 +58,10 @@ export function scoreAnswer(rubric: Rubric, answer: GradingAnswer, submissionTex
       return fail('SCHEMA_INVALID', `The answer gives criterion "${criterion.name}" ${String(given.level)} points; its levels are ${allowed}.`);
     }
     const lowest = Math.min(...criterion.levels.map((l) => l.points));
-    // An empty quote is honest for a criterion the work does not address at all.
-    const found = given.evidence.trim() === '' ? level.points === lowest : evidenceFound(given.evidence, submissionText);
+    // An empty quote is honest for a criterion the work does not address at all. Work with no
+    // text (a photo, a scan) has nothing to check a quote against: a quote read off the page is
+    // not missing, and flagging every photo would teach the teacher to ignore the flag.
+    const found = !checkable || (given.evidence.trim() === '' ? level.points === lowest : evidenceFound(given.evidence, submissionText));
     if (!found) evidenceMissing = true;
     score += level.points;
     criteria.push({
@@ -75,9 +78,10 @@ export function scoreAnswer(rubric: Rubric, answer: GradingAnswer, submissionTex
   const confidence = Number.isFinite(answer.confidence) ? Math.min(1, Math.max(0, answer.confidence)) : 0;
   const flags: GradeFlag[] = evidenceMissing || confidence < LOW_CONFIDENCE ? ['low_confidence'] : [];
   // The model read words aimed at it: believed only when they are in the work, since a model can
-  // invent a quote as easily as follow one.
+  // invent a quote as easily as follow one; in work with no text (a photo) only the model could
+  // read them, and a false alarm costs a glance where a missed one costs a wrong grade.
   const addressed = answer.addressed_to_grader?.trim() ?? '';
-  if (addressed !== '' && evidenceFound(addressed, submissionText)) flags.push('possible_prompt_injection');
+  if (addressed !== '' && (!checkable || evidenceFound(addressed, submissionText))) flags.push('possible_prompt_injection');
   const max = maxScore(rubric);
   return ok({ score: Math.min(score, max), maxScore: max, criteria, overallFeedback: answer.overall_feedback, confidence, flags, answer });
 }

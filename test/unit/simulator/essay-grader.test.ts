@@ -111,6 +111,46 @@ describe('the simulated grader', () => {
     expect(ben.criteria.organization?.feedback).toMatch(/paragraph/i);
   });
 
+  it('grades a photo without pretending to read it: nothing quoted, the same levels for the same pages, never low_confidence', async () => {
+    const page = (seed: number): { mime: string; data: Buffer } => ({ mime: 'image/png', data: Buffer.from(`fake page ${seed}`.repeat(50)) });
+    /** sim/smart takes the schema as response_format, sim/vision in the prompt. */
+    async function gradePhoto(seed: number, model: 'sim/smart' | 'sim/vision'): Promise<Answer> {
+      marker += 1;
+      const { request } = buildGradingRequest({ rubric, submissionText: '', images: [page(seed)], markerRandom: () => `p${String(marker).padStart(8, '0')}` });
+      const schema = request.schema?.schema;
+      const structured = model === 'sim/smart';
+      const body = {
+        model,
+        messages: [
+          { role: 'system', content: structured ? request.system : `${request.system}\n\nAnswer with JSON valid against this schema:\n${JSON.stringify(schema)}` },
+          { role: 'user', content: request.parts },
+        ],
+        ...(structured ? { response_format: { type: 'json_schema', json_schema: { name: 'grading', strict: true, schema } } } : {}),
+      };
+      const res = await fetch(`${sim.baseUrl}/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status).toBe(200);
+      const content = ((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content ?? '';
+      return JSON.parse(content.replace(/^```json\n|\n```$/g, '')) as Answer;
+    }
+    const levelsOf = (a: Answer): number[] => Object.values(a.criteria).map((c) => c.level);
+    const first = await gradePhoto(1, 'sim/smart');
+    // Before, the placeholder the prompt puts in place of the text was quoted as the evidence.
+    for (const c of Object.values(first.criteria)) expect(c.evidence).toBe('');
+    expect(first.overall_feedback).toMatch(/simulated/);
+    expect(levelsOf(await gradePhoto(1, 'sim/smart'))).toEqual(levelsOf(first));
+    expect(levelsOf(await gradePhoto(1, 'sim/vision'))).toEqual(levelsOf(first));
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 8; seed += 1) {
+      const answer = await gradePhoto(seed, 'sim/smart');
+      seen.add(levelsOf(answer).join(','));
+      const scored = scoreAnswer(rubric, answer, '');
+      if (!scored.ok) throw new Error(scored.error.message);
+      expect(scored.data.flags).toEqual([]);
+    }
+    // Different pages are not all graded alike.
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
   it('keeps filling other schemas as before', async () => {
     const res = await fetch(`${sim.baseUrl}/chat/completions`, {
       method: 'POST',

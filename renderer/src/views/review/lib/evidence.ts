@@ -7,18 +7,22 @@ export interface Quote {
   quote: string;
   /** The models that quoted it. */
   models: string[];
+  /** Null when the quote is not in the text, or the work has no text to look in. */
   ranges: Range[] | null;
+  /** The work has no text (a photo, a scan): the quote was read off a page and cannot be checked here. */
+  fromPages: boolean;
 }
 
 export function quotesOf(view: SubmissionReview): Quote[] {
   const quotes: Quote[] = [];
+  const textless = view.text === null || view.text.trim() === '';
   for (const criterion of view.criteria) {
     for (const model of view.models) {
       const quote = model.criteria.find((c) => c.criterionId === criterion.id)?.evidence.trim() ?? '';
       if (quote === '') continue;
       const same = quotes.find((q) => q.criterionId === criterion.id && q.quote === quote);
       if (same) same.models.push(model.modelId);
-      else quotes.push({ criterionId: criterion.id, quote, models: [model.modelId], ranges: view.text === null ? null : findQuote(view.text, quote) });
+      else quotes.push({ criterionId: criterion.id, quote, models: [model.modelId], ranges: textless || view.text === null ? null : findQuote(view.text, quote), fromPages: textless });
     }
   }
   return quotes;
