@@ -19,7 +19,7 @@ const FIXTURES = fileURLToPath(new URL('../../test/fixtures/injection/', import.
 
 /**
  * The sets the model learns from: each held-out set once it has been measured, except the newest
- * (set 10), whose measured figure describes this model; it joins with the next round.
+ * (set 11), whose measured figure describes this model; it joins with the next round.
  */
 export const TRAINING_SETS = [
   'tuning',
@@ -39,6 +39,8 @@ export const TRAINING_SETS = [
   'held-out-8b',
   'held-out-9a',
   'held-out-9b',
+  'held-out-10a',
+  'held-out-10b',
 ] as const;
 
 export interface Entry {

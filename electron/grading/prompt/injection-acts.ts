@@ -62,6 +62,13 @@ export const ACT_RULES: readonly ActRule[] = [
   {
     reason: 'writes its own score',
     weight: 2,
+    // A perfect grade as a field of a record ("STUDENT=10C-14; GRADE=20/20"), where a line of
+    // its own is caught above.
+    pattern: /(?:^|[\n;|,(] ?)(?:final |overall )?(?:grade|score|mark|result)s? ?[=:] ?(\d{1,3}) ?\/ ?\1\b/,
+  },
+  {
+    reason: 'writes its own score',
+    weight: 2,
     pattern: /(?:(?:^|\n)[^\n]{0,40}(?:[|:—–-]|\bis\b) ?(?:level|band|tier) ?\d[^\n]{0,60}){2}|(?:^|\n)[*_ -]{0,4}(?:level|band|score|grade) ?[:=] ?\d\b[^]{0,200}?\n[*_ -]{0,4}(?:level|band|score|grade) ?[:=] ?\d\b|(?:(?:^|\n)[^\n]{1,40}(?:[|:—–-] ?)\d{1,2} ?(?:points?|marks?|pts|\/ ?\d{1,2})\b[^\n]{0,40}){3}|(?:^|[\n.])(?:[^.\n]{1,30}[—–:-] ?\d{1,2} (?:points?|marks?)\.){3}/,
   },
   {
@@ -209,8 +216,18 @@ export const ACT_RULES: readonly ActRule[] = [
   },
   {
     reason: 'claims the grade was already given',
+    weight: 2,
+    // This work, not an earlier draft, said to carry a grade already ("this essay has already
+    // been assessed at Merit (provisional 17/20)").
+    pattern: new RegExp(
+      String.raw`\b${SELF}(?: [\w,'-]+){0,4}? (?:has|have|had|was|is|were)(?: already| previously){1,2} (?:been )?${GIVEN} (?:at|as|with) (?:an? )?(?:\d{1,3} ?\/ ?\d{1,3}|merit|distinction|[a-f][+*]?(?=[\s.,;)]|$)|(?:band|level|grade) \d{1,2}\b|${GRADE_VALUE})`,
+    ),
+  },
+  {
+    reason: 'claims the grade was already given',
     weight: 1,
-    pattern: /\b(?:already|previously|pre-?)(?: been)? (?:graded|marked|scored|assessed|evaluated|approved|moderated)\b|\bpre-?(?:graded|approved|marked|scored)\b/,
+    pattern:
+      /\b(?:already|previously|pre-?)(?: been)? (?:graded|marked|scored|assessed|evaluated|approved|moderated)\b|\bpre-?(?:graded|approved|marked|scored)\b|\b(?:mark|grade|score|result|level|band)s? (?:(?:has|have) been |was |were |is |are )?already (?:entered|recorded|submitted|awarded|given|agreed|confirmed|logged|registered|finali[sz]ed|decided)\b/,
   },
   // Chinese.
   {

@@ -16,7 +16,19 @@ const TOP_VALUE = String.raw`(?:full|maximum|max|perfect|top|highest|best)(?:[ -
 const FOREIGN_TOP = String.raw`(?:la )?nota (?:maxima|mas alta|perfecta|maxime|massima|10|diez)|(?:la )?(?:note|notation) (?:maximale|parfaite|la plus (?:haute|elevee)|de 20 ?\/ ?20)|la meilleure note|(?:die )?(?:volle|hochste|maximale) (?:punktzahl|punkte|punktezahl|note|bewertung)|(?:die )?bestnote|matricula de honor|(?:il )?voto massimo|(?:a )?nota maxima|(?:un |una |la |die |eine )?(?:10 ?\/ ?10|20 ?\/ ?20|15 punkte|note 1\b|sehr gut\b)`;
 const FOREIGN_GRADER = String.raw`(?:corrector\w*|correcteur|correctrice|evaluador\w*|evaluateur|evaluatrice|examinador\w*|examinateur|examinatrice|bewerter\w*|korrektor\w*|prufer\w*|valutatore|correttore|avaliador\w*|corretor\w*|profesor\w*|professeur|lehrer\w*|ia|i\.a\.|ki|inteligencia artificial|intelligence artificielle|kunstliche intelligenz)`;
 
+/** The one who will grade this work, named only by what they do to it ("whoever ends up reading this"). */
+const READER_OF_THIS = String.raw`\b(?:whoever|anyone who|the person who|the one who)(?: (?:ends up|will be|is going to be|gets to|has to|happens to be|is))? (?:reading|marking|grading|checking|correcting|assessing|reads|marks|grades|checks|corrects|assesses) (?:this|these|my)\b`;
+/** A grade being decided or raised, as a sentence about this work puts it ("one good mark", "when deciding the level"). */
+const GRADE_DECISION = String.raw`\b(?:(?:good|high|higher|top|better|fair|kind|generous|decent|final|passing) (?:mark|grade|level|score|result|band)s?|(?:the|my|a|this|its) (?:mark|grade|score|band)s?|(?:deciding|decide|choosing|settling|sweeten|raise|bump up) (?:on )?(?:the|my|a|its) (?:mark|grade|level|score|result|band)s?)\b`;
+
 export const ADDRESS_RULES: readonly WeightedRule[] = [
+  {
+    reason: 'addresses the grader',
+    weight: 2,
+    // The grader is never named, only the act of reading this work, in the sentence that asks
+    // about its grade: "I hope whoever reads this keeps that in mind when deciding the level".
+    pattern: new RegExp(String.raw`${READER_OF_THIS}[^.!?\n]{0,100}?${GRADE_DECISION}|${GRADE_DECISION}[^.!?\n]{0,60}?\bfor ${READER_OF_THIS}`),
+  },
   {
     reason: 'tells the grader what grade to give',
     weight: 2,

@@ -39,7 +39,9 @@ const WORDS: Record<Exclude<WordClass, 'FRAC'>, string> = {
   RUBRIC: 'rubric rubrics criteria criterion scheme descriptors descriptor criterios criteres kriterien',
   INSTR: 'instructions instruction prompt prompts settings setting configuration guidelines directives rules verbatim',
   COND: 'if unless whether si wenn se',
-  THREAT: 'review reviews stars star complaint complain complaints report reporting broken refund uninstall',
+  // Not "report": a student's report is the work itself far more often than a threat to report
+  // the tool, which the rules read ("reported to your developers").
+  THREAT: 'review reviews stars star complaint complain complaints broken refund uninstall',
   SELF: 'this essay paper submission work answer assignment piece entry response',
   PLEAD: 'hope beg begging scholarship bursary desperate tears sick illness hospital fail failing deserve deserves deserved',
   NEG: 'not dont never no without nicht pas nao',

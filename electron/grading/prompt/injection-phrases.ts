@@ -28,7 +28,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     weight: 2,
     reason: 'gives the grader new instructions',
     pattern: new RegExp(
-      String.raw`\b(?:new|updated|revised|real|actual|true|hidden|secret|additional|important|special|override) (?:system )?(?:instructions?|prompt|rules|directive|orders)\s{0,2}[:：!]|\binstructions? (?:for|to) (?:the |any )?${GRADER}\b|(?:^|[\n.!?]\s{0,2})(?:[[(#*]+\s{0,2})?(?:(?:system|admin|grader|grading|teacher|rubric) )?override\s{0,2}[:：]`,
+      String.raw`\b(?:new|updated|revised|real|actual|true|hidden|secret|additional|important|special|override) (?:system )?(?:instructions?|prompt|rules|directive|orders)\s{0,2}[:：!]|\binstructions? (?:for|to) (?:the |any )?${GRADER}\b|(?:^|[\n.!?]\s{0,2})(?:[[(#*]+\s{0,2})?(?:(?:system|admin|grader|grading|teacher|rubric) )?override\s{0,2}[:：](?!\n[\w-]{1,30} ?:)`,
     ),
   },
   {
@@ -55,8 +55,19 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
   {
     weight: 2,
     reason: 'imitates a system or assistant message',
+    // A label followed by a line of "key:" is a section of a config file ("system:\n  port: 8080"),
+    // not a message (the same holds for "override:" above).
     pattern:
-      /(?:^|[\n.!?>\]}])\s{0,2}(?:[[(<#*]+\s{0,2})?(?:system|sys|assistant|developer|admin|administrator|grader|marker|evaluator|system prompt|system message)\s{0,2}(?:[\])>*]+\s{0,2})?[:：]|<\|(?:im_start|im_end|system|assistant|user|endoftext)\|>|\[\/?inst\]|<<\/?sys>>|<\/?s>|###\s{0,2}(?:instruction|system|response)\b/,
+      /(?:^|[\n.!?>\]}])\s{0,2}(?:[[(<#*]+\s{0,2})?(?:system|sys|assistant|developer|admin|administrator|grader|marker|evaluator|system prompt|system message)\s{0,2}(?:[\])>*]+\s{0,2})?[:：](?!\n[\w-]{1,30} ?:)|<\|(?:im_start|im_end|system|assistant|user|endoftext)\|>|\[\/?inst\]|<<\/?sys>>|<\/?s>|###\s{0,2}(?:instruction|system|response)\b/,
+  },
+  {
+    weight: 2,
+    reason: 'imitates a system or assistant message',
+    // A header framed as a message from the platform ("=== DEVELOPER MESSAGE (priority 0) ===",
+    // "[ADMIN NOTICE]", "--- begin system instructions ---"): a role nobody in a class has, in a
+    // frame nobody writes around their own words.
+    pattern:
+      /(?:^|\n)\s{0,2}(?:[-=#*~_[<(【]{1,6}\s{0,2})(?:(?:begin|start|end)(?: of)? )?(?:the )?(?:system|developer|dev|admin|administrator|operator|platform|grader|grading system|evaluator|examiner board|moderator|mensaje del sistema|message (?:du |de l')?(?:systeme|developpeur|administrateur))(?: (?:message|prompt|instructions?|notice|override|directive|note|command)|(?<=mensaje del sistema|systeme|developpeur|administrateur))\b[^\n]{0,40}?[-=#*~_\]>)】]{1,6}\s{0,2}(?:\n|$)/,
   },
   {
     weight: 2,
@@ -122,6 +133,12 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     weight: 2,
     reason: 'imitates a system or assistant message',
     pattern: /(?:^|\n|[。！？])\s{0,2}[【[]?\s{0,2}(?:系统|系统提示|系统消息|助手|管理员)\s{0,2}[】\]]?\s{0,2}[:：]/,
+  },
+  {
+    weight: 2,
+    reason: 'imitates a system or assistant message',
+    // The framed header again, in Chinese: 【系统消息】, [开发者指令].
+    pattern: /(?:^|\n)\s{0,2}[【[=#*-]{1,6}\s{0,2}(?:系统|开发者|管理员|平台)(?:消息|提示|指令|通知|设置)?\s{0,2}[】\]=#*-]{1,6}\s{0,2}(?:\n|$)/,
   },
   {
     weight: 2,

@@ -11,12 +11,22 @@ import type { WeightedRule } from './injection-score.ts';
 const SECRET = String.raw`(?:system prompt|system message|prompt|instructions|rubric|guidelines|rules|configuration|hidden instructions|marking (?:guide|scheme)|grading (?:criteria|instructions))`;
 const NUMBER = String.raw`(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-?(?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|sixteen|a hundred|hundred)`;
 
+/** Verbs of showing or copying, imperative or infinitive (French, Spanish, German, Italian, Portuguese). */
+const FOREIGN_SHOW =
+  "recopie[rz]?|copie[rz]?|repete[rz]?|affiche[rz]?|revele[rz]?|montre[rz]?|reprodui(?:s|re|sez)|divulgue[rz]?|communique[rz]?|copia[r]?|repite|repetir|muestra|mostrar|revela[r]?|reproduce|reproducir|imprime|imprimir|transcribe|dime|dinos|wiederhole[n]?|zeige[n]?|nenne[n]?|kopiere[n]?|verrate[n]?|gib|ripeti|mostra(?:mi)?|rivela|riporta|stampa|repita|mostre|revele|copie|imprima";
+/** The grader's own, addressed ("vos", "tus", "deine"...). */
+/** Third-person forms ("su", "ihre", "seu") are left out: "el programa muestra su configuración" describes. */
+const FOREIGN_YOUR = "vos|votre|tes|ton|ta|tus|tu|deine[nm]?|dein|le tue|il tuo|la tua|tue|tuo|tua|teus|teu";
+/** Instructions, rubric, prompt or settings in those languages. */
+const FOREIGN_SECRET =
+  "instructions|consignes|prompt|grille|bareme|parametres|configuration|instrucciones|indicaciones|rubrica|configuracion|criterios|anweisungen|systemprompt|konfiguration|bewertungskriterien|einstellungen|vorgaben|istruzioni|griglia|configurazione|impostazioni|instrucoes|configuracao";
+
 export const REQUEST_RULES: readonly WeightedRule[] = [
   {
     reason: 'asks the grader to reveal its instructions',
     weight: 2,
     pattern: new RegExp(
-      String.raw`\b(?:print|repeat|reveal|show|output|display|tell|share|copy|recite|write out|reproduce|list|paste|quote|dump|give)(?: me| us)?(?: back| out)?(?: all| exactly| verbatim)?(?: of)? your (?:[a-z]+ ){0,2}${SECRET}\b|\b${SECRET}(?: and [^.\n]{0,40}?)? you (?:were|have been) given\b[^.\n]{0,30}\b(?:word for word|verbatim)\b`,
+      String.raw`\b(?:print|repeat|reveal|show|output|display|tell|share|copy|recite|write out|reproduce|list|paste|quote|dump|give|echo|restate|transcribe|disclose|spell out|type out|read out|reprint)(?: me| us)?(?: back| out)?(?: all| exactly| verbatim)?(?: of)? your (?:[a-z]+ ){0,2}${SECRET}\b|\b${SECRET}(?: and [^.\n]{0,40}?)? you (?:were|have been) given\b[^.\n]{0,30}\b(?:word for word|verbatim)\b`,
     ),
   },
   {
@@ -98,6 +108,20 @@ export const REQUEST_RULES: readonly WeightedRule[] = [
     pattern: /\b(?:told|said to|assured|promised) (?:me|us|the class|my (?:mum|mom|dad|parents))(?: that)? (?:it|this|my [a-z]+)(?:'s| is| was| would be| deserves| gets| got| earned) (?:an? a\+?\b|a\+|(?:\d{1,3}) ?\/ ?\d{1,3}|full marks|top marks|level [4-9])/,
   },
   // Spanish, French, German, Portuguese, Italian: accents are gone by now ("rúbrica" → "rubrica").
+  {
+    reason: 'asks the grader to reveal its instructions',
+    weight: 2,
+    // A verb of showing or copying, then the grader's own instructions, rubric or settings.
+    pattern: new RegExp(
+      String.raw`\b(?:${FOREIGN_SHOW})\b[^.!?\n]{0,60}?\b(?:${FOREIGN_YOUR}) (?:[a-z']+ ){0,2}?(?:${FOREIGN_SECRET})\b|\b(?:${FOREIGN_YOUR}) (?:prompt (?:du |de |del |di |do )?(?:systeme|sistema)|systemprompt|system-prompt)\b`,
+    ),
+  },
+  {
+    reason: 'claims the grade was already given',
+    weight: 2,
+    pattern:
+      /\b(?:calificacion|nota|note|bewertung|voto|punteggio)(?: final| finale| definitiva| definitivo)? (?:ya |deja |bereits |schon |gia |ja )(?:esta |est |ist |e )?(?:registrad[ao]|asignad[ao]|aprobad[ao]|confirmad[ao]|puesta|attribuee|validee|enregistree|confirmee|vergeben|eingetragen|festgelegt|bestatigt|assegnat[ao]|registrat[ao]|confermat[ao]|atribuida|aprovada)\b|\bno (?:requiere|necesita) (?:una )?(?:nueva |otra )?(?:correccion|evaluacion|calificacion)\b|\bne (?:necessite|requiert) (?:pas|aucune) (?:de )?(?:nouvelle )?(?:correction|evaluation|notation)\b|\bkeine (?:erneute |weitere )?(?:korrektur|bewertung) (?:notig|erforderlich)\b/,
+  },
   {
     reason: 'addresses the grader',
     weight: 2,

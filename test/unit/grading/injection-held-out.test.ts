@@ -2,10 +2,10 @@
  * Recall and false positives of the injection scan on every set: the corpus its rules are tuned
  * on; held-out sets 1–7, each measured once before it was seen and fitted since (rules on 1–6, the
  * learned model on all seven); the model's training sets 1–5; held-out sets 8 and 9 (8a, 8b, 9a,
- * 9b), each measured once and trained on since; and set 10 (10a, 10b), measured once and never
- * tuned on. The printed lines are the figures the README quotes. Only a set not yet seen says how
+ * 9b) and set 10 (10a, 10b), each measured once and tuned on since; and set 11 (11a, 11b),
+ * measured once and never tuned on. The printed lines are the figures the README quotes. Only a set not yet seen says how
  * the scan does on text it was not fitted to: the training script's left-out figures
- * (npm run train:injection) and set 10.
+ * (npm run train:injection) and set 11.
  */
 import { describe, expect, it } from 'vitest';
 import { scanForInjection } from '../../../electron/grading/prompt/index.ts';
@@ -79,10 +79,10 @@ describe('injection scan recall and false positives', () => {
   // trained on sets 8 and 9 and reading which classes are rare in the file: first 32/50 and 6/50,
   // 34/50 and 4/50; with rarity kept to files of eight segments or more (short answers flagged in
   // the unit tests), as committed: 10a 32/50 caught, 5/50 flagged; 10b 33/50 caught, 4/50 flagged
-  // (the rules alone: 23/50 and 5/50; 24/50 and 2/50). Never tuned on. Far below the recall goal
-  // and above the false-positive ceiling; the floor and ceiling keep it from slipping.
+  // (the rules alone: 23/50 and 5/50; 24/50 and 2/50). Its misses gave the rules new classes
+  // since (injection-frames-and-languages.test.ts) and the model trains on it: fitted now.
   it.each<[CorpusSet, number, number]>([
     ['held-out-10a', 32, 5],
     ['held-out-10b', 33, 4],
-  ])('%s set, never tuned on: no worse than when first measured', noWorseThanFirstMeasured);
+  ])('%s set, measured once and tuned on since: no worse than when first measured', noWorseThanFirstMeasured);
 });
