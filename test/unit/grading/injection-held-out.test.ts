@@ -85,4 +85,14 @@ describe('injection scan recall and false positives', () => {
     ['held-out-10a', 32, 5],
     ['held-out-10b', 33, 4],
   ])('%s set, measured once and tuned on since: no worse than when first measured', noWorseThanFirstMeasured);
+
+  // Set 11, two more authors writing blind (50 + 50 each), measured once on 2026-12-06 at
+  // 3f0d2c9, after set 10's classes were given to the rules and the model: 11a 32/50 caught,
+  // 2/50 flagged; 11b 30/50 caught, 3/50 flagged (the rules alone: 23/50 and 2/50 each; the scan
+  // before that round: 29 and 3, 30 and 4). Never tuned on. Far below the recall goal; the floor
+  // and ceiling keep it from slipping.
+  it.each<[CorpusSet, number, number]>([
+    ['held-out-11a', 32, 2],
+    ['held-out-11b', 30, 3],
+  ])('%s set, never tuned on: no worse than when first measured', noWorseThanFirstMeasured);
 });
