@@ -65,6 +65,10 @@ describe.runIf(chromiumPath !== null)('the costs screen after a graded batch', (
       const classes = await list.locator('[role="listitem"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-class')));
       return classes.length > 0 && classes.every((c) => c === reason);
     }).toBe(true);
+    // Each call names its model as the teacher knows it, not by its id.
+    const models = await list.locator('[role="listitem"] .model').allTextContents();
+    expect(models.length).toBeGreaterThan(0);
+    for (const m of models) expect(m.trim()).toBe('Simulated fast model');
     expect(await shootEveryLook(page, 'costs-overview', { fullPage: true })).toEqual([]);
 
     // One day's attempts: the day typed by keyboard, shown as the app's language writes dates.

@@ -77,10 +77,17 @@ describe('the costs screen speaks of what the core records in a teacher’s word
     const ownerAt = (origin: string) => keyOwner(models, origin);
     expect(scopeMessage(modelScope('fast'), nameOf)).toEqual({ key: 'costs.scopes.model', vars: { model: 'Fast model' } });
     expect(scopeMessage(keyScope('http://127.0.0.1:11434/v1/chat/completions', null), nameOf, ownerAt)).toEqual({ key: 'costs.scopes.key', vars: { owner: 'Llama 3 (this computer)' } });
-    expect(scopeMessage(keyScope('http://127.0.0.1:1234/v1/chat/completions', null), nameOf, ownerAt)).toEqual({ key: 'costs.scopes.key', vars: { owner: 'lmstudio' } });
+    // A provider by the name its users know, not the config's slug.
+    expect(scopeMessage(keyScope('http://127.0.0.1:1234/v1/chat/completions', null), nameOf, ownerAt)).toEqual({ key: 'costs.scopes.key', vars: { owner: 'LM Studio' } });
+    // The demo's shared key is the demo's, not a provider called "simulated".
+    const demo = [
+      { name: 'Simulated fast model', provider: 'simulated', endpoint: 'http://127.0.0.1:40123/v1/chat/completions' },
+      { name: 'Simulated capable model', provider: 'simulated', endpoint: 'http://127.0.0.1:40123/v1/chat/completions' },
+    ];
+    expect(scopeMessage(keyScope('http://127.0.0.1:40123/v1/chat/completions', null), nameOf, (origin) => keyOwner(demo, origin))).toEqual({ key: 'costs.scopes.keyDemo', vars: {} });
     expect(scopeMessage(keyScope('https://openrouter.ai/api/v1/chat/completions', 'OPENROUTER_API_KEY'), nameOf, ownerAt)).toEqual({ key: 'costs.scopes.keyMore', vars: { owner: 'GPT-4o mini, Claude Haiku', more: 1 } });
     expect(scopeMessage(keyScope('http://127.0.0.1:8123/v1/chat/completions', null), nameOf, ownerAt)).toEqual({ key: 'costs.scopes.keyUnused', vars: {} });
     expect(scopeMessage('region:eu', nameOf)).toBeNull();
-    for (const key of ['costs.scopes.model', 'costs.scopes.key', 'costs.scopes.keyMore', 'costs.scopes.keyUnused']) expectTranslated(key, 'scope');
+    for (const key of ['costs.scopes.model', 'costs.scopes.key', 'costs.scopes.keyMore', 'costs.scopes.keyUnused', 'costs.scopes.keyDemo']) expectTranslated(key, 'scope');
   });
 });
