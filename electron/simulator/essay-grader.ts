@@ -151,12 +151,13 @@ function overallFeedback(f: EssayFeatures, bands: Band[], rng: Rng): string {
 }
 
 /**
- * The answer for one submission. Returns null when the text is too thin to read (a photo's
- * placeholder), so the caller falls back to the generic filler.
+ * The answer for one submission. Returns null when there is nothing to read, so the caller falls
+ * back to the generic filler; a title and no sentences gets the lowest levels from every model;
+ * work sent as images goes to page-grader.ts before this.
  */
 export function gradeEssay(shape: readonly CriterionShape[], submission: string, model: string): Record<string, unknown> | null {
   const f = essayFeatures(submission);
-  if (f.words < 5) return null;
+  if (f.words === 0) return /\p{L}/u.test(submission) ? gradeNoProse(shape, submission, model) : null;
   // The nudge depends on the text alone: every run and every model grades it alike.
   const nudge = rngFor('essay-levels', submission);
   const phrasing = rngFor('essay-phrasing', submission, model);
@@ -181,5 +182,20 @@ export function gradeEssay(shape: readonly CriterionShape[], submission: string,
     criteria,
     overall_feedback: overallFeedback(f, bands, phrasing),
     confidence: Math.round((0.72 + phrasing() * 0.2) * 100) / 100,
+  };
+}
+
+/** Words but no sentence (a title, a name, a few words): nothing a criterion can credit, said alike by every model. */
+function gradeNoProse(shape: readonly CriterionShape[], submission: string, model: string): Record<string, unknown> {
+  const phrasing = rngFor('essay-phrasing', submission, model);
+  const criteria: Record<string, unknown> = {};
+  for (const criterion of shape) {
+    criteria[criterion.id] = { evidence: '', feedback: pick(phrasing, FEEDBACK[kindOf(criterion)].low), level: criterion.levels.at(-1) as number };
+  }
+  return {
+    addressed_to_grader: '',
+    criteria,
+    overall_feedback: 'There is no sentence here to grade yet: write the essay out in full, in paragraphs.',
+    confidence: Math.round((0.8 + phrasing() * 0.1) * 100) / 100,
   };
 }

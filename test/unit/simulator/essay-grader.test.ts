@@ -70,6 +70,21 @@ describe('the simulated grader', () => {
     }
   });
 
+  it('gives a title and no sentences the lowest levels, alike from every model', async () => {
+    // A four-word document once fell to the generic filler: random levels, different per model.
+    const text = 'Walking on imported air';
+    const runs = [await grade(text), await grade(text), await grade(text, 'sim/vision')];
+    for (const answer of runs) {
+      for (const [id, c] of Object.entries(answer.criteria)) {
+        expect(c.level, id).toBe(Math.min(...(rubric.criteria.find((r) => r.id === id)?.levels.map((l) => l.points) ?? [])));
+        expect(c.evidence).toBe('');
+      }
+      const scored = scoreAnswer(rubric, answer, text);
+      if (!scored.ok) throw new Error(scored.error.message);
+      expect(scored.data.flags).toEqual([]);
+    }
+  });
+
   it('quotes sentences of the essay as evidence, so no grading is low_confidence', async () => {
     for (const [student, text] of Object.entries(essays)) {
       const answer = await grade(text);
