@@ -19,7 +19,7 @@ const FIXTURES = fileURLToPath(new URL('../../test/fixtures/injection/', import.
 
 /**
  * The sets the model learns from: each held-out set once it has been measured, except the newest
- * (set 11), whose measured figure describes this model; it joins with the next round.
+ * (set 12), whose measured figure describes this model; it joins with the next round.
  */
 export const TRAINING_SETS = [
   'tuning',
@@ -41,6 +41,8 @@ export const TRAINING_SETS = [
   'held-out-9b',
   'held-out-10a',
   'held-out-10b',
+  'held-out-11a',
+  'held-out-11b',
 ] as const;
 
 export interface Entry {

@@ -9,6 +9,7 @@
  */
 
 import { ADDRESS_RULES } from './injection-address.ts';
+import { RECORD_RULES } from './injection-records.ts';
 import { REQUEST_RULES } from './injection-requests.ts';
 import { GRADER, WHOEVER } from './injection-words.ts';
 import { type Found, scoreRules, type WeightedRule } from './injection-score.ts';
@@ -306,7 +307,7 @@ export const SQUASHED_ACTS: readonly ActRule[] = [
 
 /** The acts found: reason, where and how much each counts, strongest first. */
 export function findActs(variants: readonly string[], squashed: string): Found[] {
-  const found = scoreRules([...ACT_RULES, ...REQUEST_RULES, ...ADDRESS_RULES], variants);
+  const found = scoreRules([...ACT_RULES, ...REQUEST_RULES, ...ADDRESS_RULES, ...RECORD_RULES], variants);
   for (const rule of SQUASHED_ACTS) {
     // Squashed text has lost its quotes: it counts only where no readable wording was found.
     if (found.some((act) => act.reason === rule.reason)) continue;

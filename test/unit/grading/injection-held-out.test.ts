@@ -2,10 +2,9 @@
  * Recall and false positives of the injection scan on every set: the corpus its rules are tuned
  * on; held-out sets 1–7, each measured once before it was seen and fitted since (rules on 1–6, the
  * learned model on all seven); the model's training sets 1–5; held-out sets 8 and 9 (8a, 8b, 9a,
- * 9b) and set 10 (10a, 10b), each measured once and tuned on since; and set 11 (11a, 11b),
- * measured once and never tuned on. The printed lines are the figures the README quotes. Only a set not yet seen says how
- * the scan does on text it was not fitted to: the training script's left-out figures
- * (npm run train:injection) and set 11.
+ * 9b) and sets 10 and 11 (10a, 10b, 11a, 11b), each measured once and tuned on since. The
+ * printed lines are the figures the README quotes. Only a set not yet seen says how the scan does
+ * on text it was not fitted to: the training script's left-out figures (npm run train:injection).
  */
 import { describe, expect, it } from 'vitest';
 import { scanForInjection } from '../../../electron/grading/prompt/index.ts';
@@ -56,10 +55,12 @@ describe('injection scan recall and false positives', () => {
     expect(falsePositives).toBeLessThanOrEqual(4 / 50);
   });
 
-  // The model's training material: the figures say how it fits, not how it does on new text.
+  // The model's training material: the figures say how it fits, not how it does on new text. The
+  // rules alone caught 35 to 47 % of each when it was written; with sets 10 and 11 in training
+  // (threshold 0.5), training set 5 is fitted at 35/60, the lowest of the five.
   it.each<CorpusSet>(['training-1', 'training-2', 'training-3', 'training-4', 'training-5'])('%s set, trained on: catches more than the rules did when it was written', (set) => {
     const { recall, falsePositives } = measure(set);
-    expect(recall).toBeGreaterThanOrEqual(0.6);
+    expect(recall).toBeGreaterThanOrEqual(0.55);
     expect(falsePositives).toBeLessThanOrEqual(0.2);
   });
 
@@ -89,10 +90,10 @@ describe('injection scan recall and false positives', () => {
   // Set 11, two more authors writing blind (50 + 50 each), measured once on 2026-12-06 at
   // 3f0d2c9, after set 10's classes were given to the rules and the model: 11a 32/50 caught,
   // 2/50 flagged; 11b 30/50 caught, 3/50 flagged (the rules alone: 23/50 and 2/50 each; the scan
-  // before that round: 29 and 3, 30 and 4). Never tuned on. Far below the recall goal; the floor
-  // and ceiling keep it from slipping.
+  // before that round: 29 and 3, 30 and 4). Its misses gave the rules new classes since
+  // (injection-records.test.ts) and the model trains on it: fitted now.
   it.each<[CorpusSet, number, number]>([
     ['held-out-11a', 32, 2],
     ['held-out-11b', 30, 3],
-  ])('%s set, never tuned on: no worse than when first measured', noWorseThanFirstMeasured);
+  ])('%s set, measured once and tuned on since: no worse than when first measured', noWorseThanFirstMeasured);
 });
