@@ -87,8 +87,8 @@ export interface CorpusEntry {
 const fixtureDir = fileURLToPath(new URL('../../fixtures/injection/', import.meta.url));
 
 /** The tuning corpus, or a held-out set (each folder's README says how it may be used). */
-/** The injection sets: the tuning corpus, held-out sets 1–11b and the model's training sets 1–5. */
-export type CorpusSet = 'tuning' | `held-out-${1 | 2 | 3 | 4 | 5 | 6 | 7 | '8a' | '8b' | '9a' | '9b' | '10a' | '10b' | '11a' | '11b'}` | `training-${1 | 2 | 3 | 4 | 5}`;
+/** The injection sets: the tuning corpus, held-out sets 1–12b and the model's training sets 1–5. */
+export type CorpusSet = 'tuning' | `held-out-${1 | 2 | 3 | 4 | 5 | 6 | 7 | '8a' | '8b' | '9a' | '9b' | '10a' | '10b' | '11a' | '11b' | '12a' | '12b'}` | `training-${1 | 2 | 3 | 4 | 5}`;
 
 export function loadCorpus(name: 'attacks' | 'clean', set: CorpusSet = 'tuning'): CorpusEntry[] {
   const dir = set === 'tuning' ? fixtureDir : `${fixtureDir}${set}/`;

@@ -2,9 +2,10 @@
  * Recall and false positives of the injection scan on every set: the corpus its rules are tuned
  * on; held-out sets 1–7, each measured once before it was seen and fitted since (rules on 1–6, the
  * learned model on all seven); the model's training sets 1–5; held-out sets 8 and 9 (8a, 8b, 9a,
- * 9b) and sets 10 and 11 (10a, 10b, 11a, 11b), each measured once and tuned on since. The
- * printed lines are the figures the README quotes. Only a set not yet seen says how the scan does
- * on text it was not fitted to: the training script's left-out figures (npm run train:injection).
+ * 9b) and sets 10 and 11 (10a, 10b, 11a, 11b), each measured once and tuned on since; and set
+ * 12 (12a, 12b), measured once and never tuned on. The printed lines are the figures the README
+ * quotes. Only a set not yet seen says how the scan does on text it was not fitted to: the
+ * training script's left-out figures (npm run train:injection) and set 12.
  */
 import { describe, expect, it } from 'vitest';
 import { scanForInjection } from '../../../electron/grading/prompt/index.ts';
@@ -96,4 +97,14 @@ describe('injection scan recall and false positives', () => {
     ['held-out-11a', 32, 2],
     ['held-out-11b', 30, 3],
   ])('%s set, measured once and tuned on since: no worse than when first measured', noWorseThanFirstMeasured);
+
+  // Set 12, two more authors writing blind (50 + 50 each), measured once on 2026-12-06 with the
+  // rules given set 11's classes and the model trained on sets 10 and 11: 12a 37/50 caught, 3/50
+  // flagged; 12b 33/50 caught, 4/50 flagged (the rules alone: 24/50 and 2/50; 25/50 and 3/50; the
+  // scan before that round, at 3f0d2c9: 36 and 4, 34 and 5). Never tuned on. Far below the
+  // recall goal; the floor and ceiling keep it from slipping.
+  it.each<[CorpusSet, number, number]>([
+    ['held-out-12a', 37, 3],
+    ['held-out-12b', 33, 4],
+  ])('%s set, never tuned on: no worse than when first measured', noWorseThanFirstMeasured);
 });
