@@ -40,12 +40,15 @@ describe('the simulated grader', () => {
   });
   afterAll(async () => sim?.close());
 
-  /** One grading over the wire; sim/vision gets the schema in the prompt, as the client sends it. */
-  async function grade(text: string, model: 'sim/fast' | 'sim/vision' = 'sim/fast'): Promise<Answer> {
+  /**
+   * One grading over the wire; a model without structured output (sim/vision) gets the schema in
+   * the prompt, as the client sends it.
+   */
+  async function grade(text: string, model: 'sim/fast' | 'sim/smart' | 'sim/vision' = 'sim/fast', images: { mime: string; data: Buffer }[] = []): Promise<Answer> {
     marker += 1;
-    const { request } = buildGradingRequest({ rubric, submissionText: text, markerRandom: () => `m${String(marker).padStart(8, '0')}` });
+    const { request } = buildGradingRequest({ rubric, submissionText: text, images, markerRandom: () => `m${String(marker).padStart(8, '0')}` });
     const schema = request.schema?.schema;
-    const structured = model === 'sim/fast';
+    const structured = model !== 'sim/vision';
     const body = {
       model,
       messages: [
@@ -128,25 +131,7 @@ describe('the simulated grader', () => {
 
   it('grades a photo without pretending to read it: nothing quoted, the same levels for the same pages, never low_confidence', async () => {
     const page = (seed: number): { mime: string; data: Buffer } => ({ mime: 'image/png', data: Buffer.from(`fake page ${seed}`.repeat(50)) });
-    /** sim/smart takes the schema as response_format, sim/vision in the prompt. */
-    async function gradePhoto(seed: number, model: 'sim/smart' | 'sim/vision'): Promise<Answer> {
-      marker += 1;
-      const { request } = buildGradingRequest({ rubric, submissionText: '', images: [page(seed)], markerRandom: () => `p${String(marker).padStart(8, '0')}` });
-      const schema = request.schema?.schema;
-      const structured = model === 'sim/smart';
-      const body = {
-        model,
-        messages: [
-          { role: 'system', content: structured ? request.system : `${request.system}\n\nAnswer with JSON valid against this schema:\n${JSON.stringify(schema)}` },
-          { role: 'user', content: request.parts },
-        ],
-        ...(structured ? { response_format: { type: 'json_schema', json_schema: { name: 'grading', strict: true, schema } } } : {}),
-      };
-      const res = await fetch(`${sim.baseUrl}/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      expect(res.status).toBe(200);
-      const content = ((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content ?? '';
-      return JSON.parse(content.replace(/^```json\n|\n```$/g, '')) as Answer;
-    }
+    const gradePhoto = (seed: number, model: 'sim/smart' | 'sim/vision'): Promise<Answer> => grade('', model, [page(seed)]);
     const levelsOf = (a: Answer): number[] => Object.values(a.criteria).map((c) => c.level);
     const first = await gradePhoto(1, 'sim/smart');
     // Before, the placeholder the prompt puts in place of the text was quoted as the evidence.
