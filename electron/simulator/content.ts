@@ -6,6 +6,7 @@
  * Otherwise it is a short plain text.
  */
 import { gradeEssay, gradingShape, submissionBetweenMarkers } from './essay-grader.ts';
+import { feedbackLanguageOf } from './feedback-words.ts';
 import { gradePages, workIsInImages } from './page-grader.ts';
 import { isRecord } from './json-schema.ts';
 import { type Rng, pick } from './random.ts';
@@ -134,8 +135,9 @@ function essayAnswer(schema: unknown, request: AnswerRequest): Record<string, un
   const last = lastUserMessage(request.body);
   const submission = submissionBetweenMarkers(isRecord(last) ? textOf(last.content) : '');
   const images = isRecord(last) ? imagesOf(last.content) : [];
-  if (workIsInImages(images, submission)) return gradePages(shape, images, request.model);
-  return submission === null ? null : gradeEssay(shape, submission, request.model);
+  const language = feedbackLanguageOf(request.prompt);
+  if (workIsInImages(images, submission)) return gradePages(shape, images, request.model, language);
+  return submission === null ? null : gradeEssay(shape, submission, request.model, language);
 }
 
 /** The image URLs (data URLs as sent) of a message's content parts. */

@@ -4,10 +4,12 @@
  * plausible reader of the essay would give. Levels follow visible features of the submission
  * (essay-features.ts) and a small nudge seeded by its content alone, so the same essay gets the
  * same levels on every run and from every simulated model; the evidence is a sentence of the
- * submission; the feedback speaks about an essay.
+ * submission; the feedback speaks about an essay, in English or Simplified Chinese as the prompt
+ * asks (feedback-words.ts).
  */
 import { bestSentence, essayFeatures, PATTERNS, type EssayFeatures, type Sentence } from './essay-features.ts';
 import { isRecord } from './json-schema.ts';
+import { type Band, FEEDBACK_WORDS, type FeedbackLanguage, type FeedbackWords, type Kind } from './feedback-words.ts';
 import { pick, rngFor, type Rng } from './random.ts';
 
 interface CriterionShape {
@@ -18,7 +20,6 @@ interface CriterionShape {
   levels: number[];
 }
 
-type Kind = 'thesis' | 'evidence' | 'organization' | 'conventions' | 'overall';
 
 const KINDS: ReadonlyArray<[Kind, RegExp]> = [
   ['thesis', /thesis|claim|argument|position|main idea|focus|purpose|论点|观点/],
@@ -106,48 +107,14 @@ function quoteFor(kind: Kind, f: EssayFeatures): Sentence | null {
   }
 }
 
-type Band = 'high' | 'mid' | 'low';
 
-const FEEDBACK: Record<Kind, Record<Band, readonly string[]>> = {
-  thesis: {
-    high: ['Your opening takes a clear position that the rest of the essay argues for.', 'The claim is stated early and plainly; a reader knows what you will argue.'],
-    mid: ['There is a position here, but it needs to be sharper: say exactly what you claim and why it matters.', 'Your claim is present but general; narrow it so every paragraph can support it.'],
-    low: ['State your position in one clear sentence at the start, so the reader knows what you are arguing.', 'The essay does not yet make a claim a reader could agree or disagree with.'],
-  },
-  evidence: {
-    high: ['Your reasons are backed by specific examples, which makes the argument convincing.', 'Good use of examples and reasons; each one connects back to your claim.'],
-    mid: ['You give reasons, but they need specific examples; show the reader a case instead of only telling.', 'Some support is here; add a concrete example or source for each main point.'],
-    low: ['Support your claim with reasons and at least one specific example.', 'The essay states opinions without backing them up; explain why with examples.'],
-  },
-  organization: {
-    high: ['The essay moves from introduction to conclusion in a logical order, with clear transitions.', 'Paragraphs each do one job, and the transitions guide the reader.'],
-    mid: ['The structure is there, but paragraphs could be linked with clearer transitions.', 'Give each main point its own paragraph and end with a conclusion that ties them together.'],
-    low: ['Break the essay into paragraphs: an introduction, one paragraph per reason, and a conclusion.', 'The ideas run together in one block; organise them into paragraphs with transitions.'],
-  },
-  conventions: {
-    high: ['Spelling, grammar and punctuation are clean and do not distract the reader.', 'The writing is correct and easy to read.'],
-    mid: ['A few spelling or punctuation slips; proofread once more before handing in.', 'Mostly correct, but some errors distract; read the essay aloud to catch them.'],
-    low: ['Capital letters, spelling and apostrophes need attention; errors make the argument hard to follow.', 'Proofread carefully: start sentences with capitals and check spelling such as the words quoted.'],
-  },
-  overall: {
-    high: ['The essay meets this criterion well.', 'This part of the essay is a strength.'],
-    mid: ['This part of the essay is partly there and can be developed further.', 'Some of what this criterion asks for is present; develop it further.'],
-    low: ['This criterion is not yet met; revisit what it asks for.', 'Work on this part of the essay in your next draft.'],
-  },
-};
 
 const bandOf = (levels: readonly number[], level: number): Band => (level === levels[0] ? 'high' : level === levels.at(-1) ? 'low' : 'mid');
 
-function overallFeedback(f: EssayFeatures, bands: Band[], rng: Rng): string {
+function overallFeedback(f: EssayFeatures, bands: Band[], rng: Rng, words: FeedbackWords): string {
   const highs = bands.filter((b) => b === 'high').length;
-  const opening =
-    highs === bands.length
-      ? 'A well-argued essay that meets the rubric throughout.'
-      : highs >= bands.length / 2
-        ? 'A solid essay with a clear direction; a few parts can be developed further.'
-        : pick(rng, ['The essay has a starting point but needs development before it argues convincingly.', 'There is an opinion here; the next draft needs reasons, examples and structure.']);
-  const length = f.words < 80 ? ` At about ${f.words} words it is short: develop each reason in its own paragraph.` : '';
-  return `${opening}${length}`;
+  const opening = highs === bands.length ? words.overall.all : highs >= bands.length / 2 ? words.overall.most : pick(rng, words.overall.few);
+  return f.words < 80 ? `${opening}${words.overall.short(f.words)}` : opening;
 }
 
 /**
@@ -155,9 +122,10 @@ function overallFeedback(f: EssayFeatures, bands: Band[], rng: Rng): string {
  * back to the generic filler; a title and no sentences gets the lowest levels from every model;
  * work sent as images goes to page-grader.ts before this.
  */
-export function gradeEssay(shape: readonly CriterionShape[], submission: string, model: string): Record<string, unknown> | null {
+export function gradeEssay(shape: readonly CriterionShape[], submission: string, model: string, language: FeedbackLanguage = 'en'): Record<string, unknown> | null {
+  const words = FEEDBACK_WORDS[language];
   const f = essayFeatures(submission);
-  if (f.words === 0) return /\p{L}/u.test(submission) ? gradeNoProse(shape, submission, model) : null;
+  if (f.words === 0) return /\p{L}/u.test(submission) ? gradeNoProse(shape, submission, model, words) : null;
   // The nudge depends on the text alone: every run and every model grades it alike.
   const nudge = rngFor('essay-levels', submission);
   const phrasing = rngFor('essay-phrasing', submission, model);
@@ -171,7 +139,7 @@ export function gradeEssay(shape: readonly CriterionShape[], submission: string,
     const quote = quoteFor(kind, f);
     criteria[criterion.id] = {
       evidence: quote?.text ?? '',
-      feedback: pick(phrasing, FEEDBACK[kind][band]),
+      feedback: pick(phrasing, words.criteria[kind][band]),
       level: quote === null ? (criterion.levels.at(-1) as number) : level,
     };
   }
@@ -180,22 +148,22 @@ export function gradeEssay(shape: readonly CriterionShape[], submission: string,
     // grader notices the plain ones (essay-features.ts); a real model reads subtler ones.
     addressed_to_grader: f.addressedToGrader[0]?.text ?? '',
     criteria,
-    overall_feedback: overallFeedback(f, bands, phrasing),
+    overall_feedback: overallFeedback(f, bands, phrasing, words),
     confidence: Math.round((0.72 + phrasing() * 0.2) * 100) / 100,
   };
 }
 
 /** Words but no sentence (a title, a name, a few words): nothing a criterion can credit, said alike by every model. */
-function gradeNoProse(shape: readonly CriterionShape[], submission: string, model: string): Record<string, unknown> {
+function gradeNoProse(shape: readonly CriterionShape[], submission: string, model: string, words: FeedbackWords): Record<string, unknown> {
   const phrasing = rngFor('essay-phrasing', submission, model);
   const criteria: Record<string, unknown> = {};
   for (const criterion of shape) {
-    criteria[criterion.id] = { evidence: '', feedback: pick(phrasing, FEEDBACK[kindOf(criterion)].low), level: criterion.levels.at(-1) as number };
+    criteria[criterion.id] = { evidence: '', feedback: pick(phrasing, words.criteria[kindOf(criterion)].low), level: criterion.levels.at(-1) as number };
   }
   return {
     addressed_to_grader: '',
     criteria,
-    overall_feedback: 'There is no sentence here to grade yet: write the essay out in full, in paragraphs.',
+    overall_feedback: words.overall.noProse,
     confidence: Math.round((0.8 + phrasing() * 0.1) * 100) / 100,
   };
 }

@@ -5,6 +5,7 @@
  * is quoted, since no sentence of the work is known; the feedback says the levels come from a
  * simulated reading of the pages, so a demo never passes them off as a real model's.
  */
+import { FEEDBACK_WORDS, type FeedbackLanguage } from './feedback-words.ts';
 import { pick, rngFor, type Rng } from './random.ts';
 
 export interface PageCriterion {
@@ -23,11 +24,6 @@ export function workIsInImages(images: readonly string[], submission: string | n
   return words < NOTE_WORDS;
 }
 
-const FEEDBACK: Record<'high' | 'mid' | 'low', readonly string[]> = {
-  high: ['On the page, this criterion is met well.', 'The page shows this criterion clearly.'],
-  mid: ['On the page, this criterion is partly met; develop it further.', 'Some of what this criterion asks for is on the page.'],
-  low: ['This criterion is not yet visible on the page.', 'The page does not yet show what this criterion asks for.'],
-};
 
 function levelIndex(rng: Rng, count: number): number {
   // Mostly the middle levels: a simulated reading of a page has no reason to be extreme.
@@ -37,19 +33,20 @@ function levelIndex(rng: Rng, count: number): number {
 }
 
 /** A grading answer for pages the simulator cannot read. */
-export function gradePages(shape: readonly PageCriterion[], images: readonly string[], model: string): Record<string, unknown> {
+export function gradePages(shape: readonly PageCriterion[], images: readonly string[], model: string, language: FeedbackLanguage = 'en'): Record<string, unknown> {
+  const words = FEEDBACK_WORDS[language];
   const levels = rngFor('page-levels', ...images);
   const phrasing = rngFor('page-phrasing', model, ...images);
   const criteria: Record<string, unknown> = {};
   for (const criterion of shape) {
     const index = levelIndex(levels, criterion.levels.length);
     const band = index === 0 ? 'high' : index === criterion.levels.length - 1 ? 'low' : 'mid';
-    criteria[criterion.id] = { evidence: '', feedback: pick(phrasing, FEEDBACK[band]), level: criterion.levels[index] };
+    criteria[criterion.id] = { evidence: '', feedback: pick(phrasing, words.pages[band]), level: criterion.levels[index] };
   }
   return {
     addressed_to_grader: '',
     criteria,
-    overall_feedback: 'Graded from the page images by a simulated model, which cannot read them: these levels are for trying GradeDesk out, not a judgement of the work.',
+    overall_feedback: words.pagesOverall,
     confidence: Math.round((0.6 + phrasing() * 0.15) * 100) / 100,
   };
 }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGradingRequest } from '../../../electron/grading/prompt/request.ts';
+import type { FeedbackLanguage } from '../../../electron/grading/prompt/settings.ts';
 import { loadRubricFile } from '../../../electron/grading/rubric/index.ts';
 import type { Rubric } from '../../../electron/grading/rubric/index.ts';
 import { scoreAnswer } from '../../../electron/grading/scoring/index.ts';
@@ -44,9 +45,9 @@ describe('the simulated grader', () => {
    * One grading over the wire; a model without structured output (sim/vision) gets the schema in
    * the prompt, as the client sends it.
    */
-  async function grade(text: string, model: 'sim/fast' | 'sim/smart' | 'sim/vision' = 'sim/fast', images: { mime: string; data: Buffer }[] = []): Promise<Answer> {
+  async function grade(text: string, model: 'sim/fast' | 'sim/smart' | 'sim/vision' = 'sim/fast', images: { mime: string; data: Buffer }[] = [], language: FeedbackLanguage = 'en'): Promise<Answer> {
     marker += 1;
-    const { request } = buildGradingRequest({ rubric, submissionText: text, images, markerRandom: () => `m${String(marker).padStart(8, '0')}` });
+    const { request } = buildGradingRequest({ rubric, submissionText: text, images, settings: { language }, markerRandom: () => `m${String(marker).padStart(8, '0')}` });
     const schema = request.schema?.schema;
     const structured = model !== 'sim/vision';
     const body = {
@@ -149,6 +150,19 @@ describe('the simulated grader', () => {
     }
     // Different pages are not all graded alike.
     expect(seen.size).toBeGreaterThan(1);
+  });
+
+  it('writes its feedback in Simplified Chinese when the prompt asks for it, with the same levels and quotes', async () => {
+    const text = essays['Chen Wei'] ?? '';
+    const english = await grade(text);
+    const chinese = await grade(text, 'sim/fast', [], 'zh-CN');
+    expect(Object.values(chinese.criteria).map((c) => [c.level, c.evidence])).toEqual(Object.values(english.criteria).map((c) => [c.level, c.evidence]));
+    for (const words of [chinese.overall_feedback, ...Object.values(chinese.criteria).map((c) => c.feedback)]) expect(words).toMatch(/\p{Script=Han}{4}/u);
+    expect(english.overall_feedback).not.toMatch(/\p{Script=Han}/u);
+    // A photo's answer too; a language the simulator does not write gets English.
+    const page = { mime: 'image/png', data: Buffer.from('a page'.repeat(40)) };
+    expect((await grade('', 'sim/smart', [page], 'zh-CN')).overall_feedback).toMatch(/\p{Script=Han}{4}/u);
+    expect((await grade(text, 'sim/fast', [], 'fr')).overall_feedback).toBe(english.overall_feedback);
   });
 
   it('keeps filling other schemas as before', async () => {
