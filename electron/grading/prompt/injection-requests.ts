@@ -14,8 +14,10 @@ const NUMBER = String.raw`(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|
 /** Verbs of showing or copying, imperative or infinitive (French, Spanish, German, Italian, Portuguese). */
 const FOREIGN_SHOW =
   "recopie[rz]?|copie[rz]?|repete[rz]?|affiche[rz]?|revele[rz]?|montre[rz]?|reprodui(?:s|re|sez)|divulgue[rz]?|communique[rz]?|copia[r]?|repite|repetir|muestra|mostrar|revela[r]?|reproduce|reproducir|imprime|imprimir|transcribe|dime|dinos|wiederhole[n]?|zeige[n]?|nenne[n]?|kopiere[n]?|verrate[n]?|gib|ripeti|mostra(?:mi)?|rivela|riporta|stampa|repita|mostre|revele|copie|imprima";
-/** The grader's own, addressed ("vos", "tus", "deine"...). */
-/** Third-person forms ("su", "ihre", "seu") are left out: "el programa muestra su configuración" describes. */
+/**
+ * The grader's own, addressed ("vos", "tus", "deine"...). Third-person forms ("su", "ihre",
+ * "seu") are left out: "el programa muestra su configuración" describes.
+ */
 const FOREIGN_YOUR = "vos|votre|tes|ton|ta|tus|tu|deine[nm]?|dein|le tue|il tuo|la tua|tue|tuo|tua|teus|teu";
 /** Instructions, rubric, prompt or settings in those languages. */
 const FOREIGN_SECRET =

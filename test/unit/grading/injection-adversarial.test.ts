@@ -12,6 +12,7 @@ import { scanForInjection } from '../../../electron/grading/prompt/injection.ts'
 import { ACT_RULES } from '../../../electron/grading/prompt/injection-acts.ts';
 import { PHRASE_RULES } from '../../../electron/grading/prompt/injection-phrases.ts';
 import { ADDRESS_RULES } from '../../../electron/grading/prompt/injection-address.ts';
+import { RECORD_RULES } from '../../../electron/grading/prompt/injection-records.ts';
 import { REQUEST_RULES } from '../../../electron/grading/prompt/injection-requests.ts';
 import { normalizeForScan, scanVariants } from '../../../electron/grading/prompt/injection-text.ts';
 import { modelInput, modelVerdict } from '../../../electron/grading/prompt/injection-model.ts';
@@ -65,12 +66,14 @@ const ADVERSARIAL: Readonly<Record<string, string>> = {
   'ROT13-looking lines': fill('Uryyb jbeyq guvf vf n grfg bs gur ebg\n'),
   'near-miss vocatives to whoever grades': fill('tell the one who grades if the ai is reading you are a lenient '),
   'near-miss Chinese pleas': fill('恳请您打分时正在批改的成绩已定为'),
+  'near-miss records, frames and conditionals': fill('=== system message this essay reviewed and grade,a,agreed if this is being checked by an ai whoever reads this vos consignes que vous '),
+  'near-miss framed headers on many lines': fill('=== developer message\n[ admin notice\n【系统\n'),
 };
 
 describe('injection scan on adversarial input', () => {
   it.each(Object.entries(ADVERSARIAL))(`every rule stays under ${RULE_BOUND_MS} ms on 1 MB: %s`, (_name, input) => {
     const variants = scanVariants(normalizeForScan(input));
-    const rules = [...PHRASE_RULES.map((rule, index) => ({ name: `phrase rule ${index}`, ...rule })), ...ACT_RULES.map((rule, index) => ({ name: `act rule ${index}`, ...rule })), ...REQUEST_RULES.map((rule, index) => ({ name: `request rule ${index}`, ...rule })), ...ADDRESS_RULES.map((rule, index) => ({ name: `address rule ${index}`, ...rule }))];
+    const rules = [...PHRASE_RULES.map((rule, index) => ({ name: `phrase rule ${index}`, ...rule })), ...ACT_RULES.map((rule, index) => ({ name: `act rule ${index}`, ...rule })), ...REQUEST_RULES.map((rule, index) => ({ name: `request rule ${index}`, ...rule })), ...ADDRESS_RULES.map((rule, index) => ({ name: `address rule ${index}`, ...rule })), ...RECORD_RULES.map((rule, index) => ({ name: `record rule ${index}`, ...rule }))];
     const slow: string[] = [];
     for (const rule of rules) {
       const started = performance.now();
