@@ -110,6 +110,12 @@ describe.runIf(chromiumPath !== null)('review panel in Chromium against browser 
     await page.evaluate((h) => (location.hash = h), `#/review/${batchId}/${idOf('Eli Moss')}`);
     await page.waitForFunction(() => document.querySelector('[data-testid="review-student"]')?.textContent === 'Eli Moss');
     await page.locator('[data-testid="review-page-1"] img').waitFor();
+    // a photo has no text: its page is shown as wide as the pane, to be read, not as a thumbnail
+    const widths = await page.evaluate(() => ({
+      image: document.querySelector('[data-testid="review-page-1"] img')?.getBoundingClientRect().width ?? 0,
+      pane: document.querySelector('[data-testid="review-pages"]')?.getBoundingClientRect().width ?? 1,
+    }));
+    expect(widths.image / widths.pane).toBeGreaterThan(0.9);
     // nothing of a photo is called "not found in the text": there is no text to look in
     expect(await page.getByTestId('review-missing-quotes').count()).toBe(0);
     expect(await page.getByText('not found in the text').count()).toBe(0);
