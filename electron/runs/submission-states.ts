@@ -38,6 +38,11 @@ interface GradingDb {
 }
 
 const fileName = (file: string): string => file.split(/[\\/]/).pop() || file;
+/**
+ * A file as the teacher dropped it ("Period 3/ana.docx"); a batch graded with the command stores
+ * absolute paths, of which the folder on this computer says nothing the teacher needs.
+ */
+const shownFile = (file: string): string => (/^(?:\/|[A-Za-z]:[\\/]|\\\\)/.test(file) ? fileName(file) : file);
 
 function preview(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -120,7 +125,7 @@ export function submissionStates(db: ReadableDB, batchId: string, combine: Combi
   return submissions.map((s) => {
     const { state, error } = stateOf(s, jobs.get(s.id) ?? []);
     const scored = state === 'graded' ? scoreOf(gradings.get(s.id) ?? [], combine) : { score: null, maxScore: null, feedback: '' };
-    return { id: s.id, student: s.student?.trim() || fileName(s.file), file: s.file, state, error, ...scored };
+    return { id: s.id, student: s.student?.trim() || fileName(s.file), file: shownFile(s.file), state, error, ...scored };
   });
 }
 

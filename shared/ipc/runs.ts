@@ -113,6 +113,7 @@ export const SubmissionStateSchema = z.strictObject({
   id: z.number().int().positive(),
   /** The student as the teacher knows them, or the file name. */
   student: z.string().max(LIMITS.name),
+  /** The file as dropped (with the folders dropped with it); for a batch graded with the command, its name alone. */
   file: z.string().max(LIMITS.url),
   state: z.enum(['waiting', 'queued', 'grading', 'graded', 'failed', 'in_doubt', 'skipped', 'duplicate']),
   score: z.number().nullable(),

@@ -60,6 +60,10 @@ describe.runIf(chromiumPath !== null)('export panel in Chromium against browser 
     await page.getByTestId('exports-unreviewed').waitFor();
     expect(await page.getByTestId('exports-unreviewed').getAttribute('data-count')).toBe('4');
     expect((await page.getByTestId('exports-unreviewed-names').textContent())?.split(', ').sort()).toEqual(['Ana Lopez', 'Chen Wei', 'Dana Smith', 'Eli Moss']);
+    // A batch graded from a folder on this computer lists its files by name, not by their path here.
+    const files = await page.locator('[data-testid="run-row"] .file').allTextContents();
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(file).toMatch(/^[^/\\]+\.(txt|docx|pdf|png|md)$/);
     // nothing goes out before the teacher says "export anyway"
     expect(await page.getByTestId('exports-grades-run').isDisabled()).toBe(true);
     expect(await page.getByTestId('exports-documents-run').isDisabled()).toBe(true);
