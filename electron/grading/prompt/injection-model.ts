@@ -83,7 +83,8 @@ export function worstSegment(text: string, reading: Reading, score: (features: r
 }
 
 export const INJECTION_MODEL: ModelWeights = trained;
-const scoreTrained = compileModel(INJECTION_MODEL);
+/** Built on the first scan, not at start-up: 55k features take about 15 ms to index. */
+let scoreTrained: ((features: readonly string[]) => number) | null = null;
 
 /** What the model reads: the text normalized, with letter spacing and leetspeak undone. */
 export function modelInput(text: string): string {
@@ -93,6 +94,7 @@ export function modelInput(text: string): string {
 
 /** The trained model's verdict on a text made by modelInput. */
 export function modelVerdict(input: string): ModelVerdict & { suspicious: boolean } {
+  scoreTrained ??= compileModel(INJECTION_MODEL);
   const verdict = worstSegment(input, featurize(input), scoreTrained);
   return { ...verdict, suspicious: verdict.probability >= INJECTION_MODEL.threshold };
 }
