@@ -12,6 +12,7 @@ import { isRecord } from './json-schema.ts';
 import { type Rng, pick } from './random.ts';
 import { fillSchema } from './schema-filler.ts';
 import { violateSchema } from './schema-violation.ts';
+import { messageParts } from './tokens.ts';
 
 /** `response_format.json_schema.schema`, if the request has one. */
 export function responseFormatSchema(body: Record<string, unknown>): unknown {
@@ -134,16 +135,10 @@ function essayAnswer(schema: unknown, request: AnswerRequest): Record<string, un
   if (shape === null) return null;
   const last = lastUserMessage(request.body);
   const submission = submissionBetweenMarkers(isRecord(last) ? textOf(last.content) : '');
-  const images = isRecord(last) ? imagesOf(last.content) : [];
+  const images = isRecord(last) ? messageParts(last.content).images : [];
   const language = feedbackLanguageOf(request.prompt);
   if (workIsInImages(images, submission)) return gradePages(shape, images, request.model, language);
   return submission === null ? null : gradeEssay(shape, submission, request.model, language);
-}
-
-/** The image URLs (data URLs as sent) of a message's content parts. */
-function imagesOf(content: unknown): string[] {
-  if (!Array.isArray(content)) return [];
-  return content.flatMap((part: unknown) => (isRecord(part) && isRecord(part.image_url) && typeof part.image_url.url === 'string' ? [part.image_url.url] : []));
 }
 
 function lastUserMessage(body: Record<string, unknown>): unknown {

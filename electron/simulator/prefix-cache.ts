@@ -36,15 +36,8 @@ export function promptShape(messages: readonly unknown[]): PromptShape {
   return {
     messages: messages.map((message) => {
       const record = isRecord(message) ? message : {};
-      const content = record.content;
-      const images = Array.isArray(content)
-        ? content.flatMap((part) => {
-            if (!isRecord(part) || (part.type !== 'image_url' && part.type !== 'input_image')) return [];
-            const url = isRecord(part.image_url) ? part.image_url.url : part.image_url;
-            return [digest(typeof url === 'string' ? url : JSON.stringify(part))];
-          })
-        : [];
-      return { role: typeof record.role === 'string' ? record.role : '', text: messageParts(content).text, images };
+      const { text, images } = messageParts(record.content);
+      return { role: typeof record.role === 'string' ? record.role : '', text, images: images.map(digest) };
     }),
   };
 }

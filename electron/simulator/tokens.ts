@@ -24,10 +24,11 @@ export function textTokens(text: string): number {
   return Math.ceil(text.length / CHARS_PER_TOKEN);
 }
 
-/** Text and image count of one message's `content` (string, list of parts, or null). */
+/** Text and images of one message's `content` (string, list of parts, or null). */
 export interface MessageParts {
   text: string;
-  images: number;
+  /** Each image part's URL as sent (a data URL), or the part itself as JSON when it has none. */
+  images: string[];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -35,16 +36,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export function messageParts(content: unknown): MessageParts {
-  if (typeof content === 'string') return { text: content, images: 0 };
-  if (!Array.isArray(content)) return { text: '', images: 0 };
+  if (typeof content === 'string') return { text: content, images: [] };
+  if (!Array.isArray(content)) return { text: '', images: [] };
   const texts: string[] = [];
-  let images = 0;
+  const images: string[] = [];
   for (const part of content) {
     if (!isRecord(part)) continue;
     if ((part.type === 'text' || part.type === 'input_text') && typeof part.text === 'string') {
       texts.push(part.text);
     } else if (part.type === 'image_url' || part.type === 'input_image') {
-      images += 1;
+      const url = isRecord(part.image_url) ? part.image_url.url : part.image_url;
+      images.push(typeof url === 'string' ? url : JSON.stringify(part));
     }
   }
   return { text: texts.join('\n'), images };
@@ -62,8 +64,8 @@ export function countPrompt(messages: readonly unknown[]): PromptCount {
   let images = 0;
   for (const message of messages) {
     const parts = messageParts(isRecord(message) ? message.content : undefined);
-    promptTokens += TOKENS_PER_MESSAGE + textTokens(parts.text) + TOKENS_PER_IMAGE * parts.images;
-    images += parts.images;
+    promptTokens += TOKENS_PER_MESSAGE + textTokens(parts.text) + TOKENS_PER_IMAGE * parts.images.length;
+    images += parts.images.length;
   }
   return { promptTokens, cachedTokens: 0, images };
 }
