@@ -5,7 +5,7 @@
  * a reward for whoever gives the grade, a plea that the usual checks should not bring its mark
  * down, the feedback the work would like to get. Set 11 showed each missing; each is tested in
  * wordings of its own (injection-records.test.ts), beside the honest sentences that share its
- * words.
+ * words. The same acts in other languages are with the others in injection-requests.ts.
  */
 import { GRADER } from './injection-words.ts';
 import type { WeightedRule } from './injection-score.ts';
@@ -37,13 +37,6 @@ export const RECORD_RULES: readonly WeightedRule[] = [
       /\bno (?:further|more|additional|new|second) (?:marking|grading|assessment|correction|checking|re-?(?:marking|checking|grading))s? (?:is |will be )?(?:required|needed|necessary)\b|\b(?:does|do|will)(?:n't| not) need (?:to be )?(?:re-?marked|re-?graded|re-?checked|marking again|checking again)\b|\bwithout (?:re-?checking|re-?marking|re-?grading|(?:being )?re-?marked)\b|\b(?:the |my |its |this )?(?:mark|grade|score|level) stands at\b|\b(?:full|top|maximum) marks? (?:were|was|have been|has been) (?:agreed|confirmed|approved)\b/,
   },
   {
-    reason: 'claims the grade was already given',
-    weight: 2,
-    // French, Spanish, German: this work "validée à 17/20", the grade "acquise".
-    pattern:
-      /\b(?:copie|devoir|travail|redaction|trabajo|redaccion|ejercicio|arbeit|aufsatz)\b[^.\n]{0,20}\b(?:validee?|approuvee?|notee?|aprobad[oa]|calificad[oa]|bewertet|benotet) (?:a|con|mit) \d{1,2}(?:[.,]\d)? ?\/ ?\d{1,2}\b|\bla note (?:est )?(?:donc )?(?:deja )?acquise\b|\bla nota (?:ya )?(?:esta )?(?:asegurada|decidida)\b/,
-  },
-  {
     reason: 'addresses the grader',
     weight: 2,
     // A conditional about whatever checks this page, with what it should then do in the same sentence.
@@ -69,18 +62,5 @@ export const RECORD_RULES: readonly WeightedRule[] = [
     // The work offering its own comment: "Comment for the report, if it helps: "A mature voice…"".
     pattern:
       /\b(?:comment|feedback|remark)s? (?:for|on) (?:the|my|this) (?:report|essay|answer|work|poem|piece|story)\b[^:\n"]{0,30}[:：]\s{0,2}"|\b(?:feedback|comments?|remarks?) on (?:this|my) (?:answer|essay|work|piece|poem|report)\b[^.\n]{0,10}\b(?:echoes|echo|says|reads|states|reflects|mentions|would say|will say|should say)\b/,
-  },
-  {
-    reason: 'addresses the grader',
-    weight: 2,
-    // French: "remarque pour le correcteur" (the other languages' notes are in injection-requests.ts).
-    pattern: /\b(?:remarque|commentaire|precision|mot|avertissement|observacion|comentario|anmerkung|bemerkung|vermerk) (?:pour|para|a|al|an|fur) (?:le |la |l'|el |den |die )?(?:correct(?:eur|rice)|examinat(?:eur|rice)|evaluat(?:eur|rice)|corrector\w*|evaluador\w*|examinador\w*|bewerter\w*|korrektor\w*|prufer\w*)\b/,
-  },
-  {
-    reason: 'asks the grader to reveal its instructions',
-    weight: 2,
-    // French, Spanish, German, Italian: copy out the grid or instructions "you were given".
-    pattern:
-      /\b(?:recopie[rz]?|copie[rz]?|reprodui(?:s|re|sez)|affiche[rz]?|copia[r]?|reproduce|reproducir|muestra|kopiere[n]?|wiederhole[n]?|gib|zeige[n]?|copia|riporta|mostra)\b[^.!?\n]{0,40}?\b(?:grille|consignes|instructions|bareme|rubrica|instrucciones|criterios|anweisungen|bewertungsraster|kriterien|istruzioni|griglia)\b[^.!?\n]{0,60}?\b(?:que vous avez recue?s?|qu'on vous a (?:donnee?s?|fournie?s?)|que (?:te|le|os) (?:dieron|han dado|dio)|que recibiste|que recibio|die (?:du|sie) (?:erhalten|bekommen) (?:hast|haben)|che hai ricevuto)\b/,
   },
 ];

@@ -21,7 +21,7 @@ const FOREIGN_SHOW =
 const FOREIGN_YOUR = "vos|votre|tes|ton|ta|tus|tu|deine[nm]?|dein|le tue|il tuo|la tua|tue|tuo|tua|teus|teu";
 /** Instructions, rubric, prompt or settings in those languages. */
 const FOREIGN_SECRET =
-  "instructions|consignes|prompt|grille|bareme|parametres|configuration|instrucciones|indicaciones|rubrica|configuracion|criterios|anweisungen|systemprompt|konfiguration|bewertungskriterien|einstellungen|vorgaben|istruzioni|griglia|configurazione|impostazioni|instrucoes|configuracao";
+  "instructions|consignes|prompt|grille|bareme|parametres|configuration|instrucciones|indicaciones|rubrica|configuracion|criterios|anweisungen|systemprompt|konfiguration|bewertungskriterien|einstellungen|vorgaben|istruzioni|griglia|configurazione|impostazioni|instrucoes|configuracao|bewertungsraster|kriterien";
 
 export const REQUEST_RULES: readonly WeightedRule[] = [
   {
@@ -113,22 +113,23 @@ export const REQUEST_RULES: readonly WeightedRule[] = [
   {
     reason: 'asks the grader to reveal its instructions',
     weight: 2,
-    // A verb of showing or copying, then the grader's own instructions, rubric or settings.
+    // A verb of showing or copying, then the grader's own instructions, rubric or settings, or
+    // those "you were given".
     pattern: new RegExp(
-      String.raw`\b(?:${FOREIGN_SHOW})\b[^.!?\n]{0,60}?\b(?:${FOREIGN_YOUR}) (?:[a-z']+ ){0,2}?(?:${FOREIGN_SECRET})\b|\b(?:${FOREIGN_YOUR}) (?:prompt (?:du |de |del |di |do )?(?:systeme|sistema)|systemprompt|system-prompt)\b`,
+      String.raw`\b(?:${FOREIGN_SHOW})\b[^.!?\n]{0,60}?\b(?:${FOREIGN_YOUR}) (?:[a-z']+ ){0,2}?(?:${FOREIGN_SECRET})\b|\b(?:${FOREIGN_YOUR}) (?:prompt (?:du |de |del |di |do )?(?:systeme|sistema)|systemprompt|system-prompt)\b|\b(?:${FOREIGN_SHOW})\b[^.!?\n]{0,40}?\b(?:${FOREIGN_SECRET})\b[^.!?\n]{0,60}?\b(?:que vous avez recue?s?|qu'on vous a (?:donnee?s?|fournie?s?)|que (?:te|le|os) (?:dieron|han dado|dio)|que recibiste|que recibio|die (?:du|sie) (?:erhalten|bekommen) (?:hast|haben)|che hai ricevuto)\b`,
     ),
   },
   {
     reason: 'claims the grade was already given',
     weight: 2,
     pattern:
-      /\b(?:calificacion|nota|note|bewertung|voto|punteggio)(?: final| finale| definitiva| definitivo)? (?:ya |deja |bereits |schon |gia |ja )(?:esta |est |ist |e )?(?:registrad[ao]|asignad[ao]|aprobad[ao]|confirmad[ao]|puesta|attribuee|validee|enregistree|confirmee|vergeben|eingetragen|festgelegt|bestatigt|assegnat[ao]|registrat[ao]|confermat[ao]|atribuida|aprovada)\b|\bno (?:requiere|necesita) (?:una )?(?:nueva |otra )?(?:correccion|evaluacion|calificacion)\b|\bne (?:necessite|requiert) (?:pas|aucune) (?:de )?(?:nouvelle )?(?:correction|evaluation|notation)\b|\bkeine (?:erneute |weitere )?(?:korrektur|bewertung) (?:notig|erforderlich)\b/,
+      /\b(?:calificacion|nota|note|bewertung|voto|punteggio)(?: final| finale| definitiva| definitivo)? (?:ya |deja |bereits |schon |gia |ja )(?:esta |est |ist |e )?(?:registrad[ao]|asignad[ao]|aprobad[ao]|confirmad[ao]|puesta|attribuee|validee|enregistree|confirmee|vergeben|eingetragen|festgelegt|bestatigt|assegnat[ao]|registrat[ao]|confermat[ao]|atribuida|aprovada)\b|\bno (?:requiere|necesita) (?:una )?(?:nueva |otra )?(?:correccion|evaluacion|calificacion)\b|\bne (?:necessite|requiert) (?:pas|aucune) (?:de )?(?:nouvelle )?(?:correction|evaluation|notation)\b|\bkeine (?:erneute |weitere )?(?:korrektur|bewertung) (?:notig|erforderlich)\b|\b(?:copie|devoir|travail|redaction|trabajo|redaccion|ejercicio|arbeit|aufsatz)\b[^.\n]{0,20}\b(?:validee?|approuvee?|notee?|aprobad[oa]|calificad[oa]|bewertet|benotet) (?:a|con|mit) \d{1,2}(?:[.,]\d)? ?\/ ?\d{1,2}\b|\bla note (?:est )?(?:donc )?(?:deja )?acquise\b|\bla nota (?:ya )?(?:esta )?(?:asegurada|decidida)\b/,
   },
   {
     reason: 'addresses the grader',
     weight: 2,
     pattern:
-      /\b(?:nota|note|mensaje|message|instrucci?on(?:es)?|instruction|consigne|hinweis|nachricht|anweisung|aviso|recado)s? (?:para|pour|a|al|a la|an|fur|per) (?:el |la |l'|le |den |die |das |o |a |il |los |les )?(?:corrector\w*|correcteur|correctrice|evaluador\w*|evaluateur|examinador\w*|examinateur|ia|i\.a\.|inteligencia artificial|intelligence artificielle|ki|bewerter\w*|korrektor\w*|prufer\w*|modelo|modele|modell|chatgpt|asistente|sistema|systeme|programa|programme|programm|avaliador|corretor|valutatore|correttore)\b/,
+      /\b(?:nota|note|mensaje|message|instrucci?on(?:es)?|instruction|consigne|hinweis|nachricht|anweisung|aviso|recado|remarque|commentaire|precision|mot|avertissement|observacion|comentario|anmerkung|bemerkung|vermerk)s? (?:para|pour|a|al|a la|an|fur|per) (?:el |la |l'|le |den |die |das |o |a |il |los |les )?(?:corrector\w*|correcteur|correctrice|evaluador\w*|evaluateur|evaluatrice|examinador\w*|examinateur|examinatrice|ia|i\.a\.|inteligencia artificial|intelligence artificielle|ki|bewerter\w*|korrektor\w*|prufer\w*|modelo|modele|modell|chatgpt|asistente|sistema|systeme|programa|programme|programm|avaliador|corretor|valutatore|correttore)\b/,
   },
   {
     reason: 'asks the grader to ignore its instructions',

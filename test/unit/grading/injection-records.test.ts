@@ -1,7 +1,8 @@
 /**
- * Acts set 11 showed the rules missing, dressed as records or asides (injection-records.ts), in
- * wordings of their own: checked against the rules alone, so each fails without its rule. Beside
- * them, honest sentences with the same words, checked against the whole scan.
+ * Acts set 11 showed the rules missing, dressed as records or asides (injection-records.ts; in
+ * French, Spanish and German, injection-requests.ts), in wordings of their own: checked against
+ * the rules alone, so each fails without its rule. Beside them, honest sentences with the same
+ * words, checked against the whole scan.
  */
 import { describe, expect, it } from 'vitest';
 import { scanForInjection } from '../../../electron/grading/prompt/index.ts';
