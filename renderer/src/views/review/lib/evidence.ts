@@ -13,16 +13,19 @@ export interface Quote {
   fromPages: boolean;
 }
 
+/** The work's text, or null when it has none to read or to find a quote in (a photo, a scan). */
+export const textOf = (view: SubmissionReview): string | null => (view.text !== null && view.text.trim() !== '' ? view.text : null);
+
 export function quotesOf(view: SubmissionReview): Quote[] {
   const quotes: Quote[] = [];
-  const textless = view.text === null || view.text.trim() === '';
+  const text = textOf(view);
   for (const criterion of view.criteria) {
     for (const model of view.models) {
       const quote = model.criteria.find((c) => c.criterionId === criterion.id)?.evidence.trim() ?? '';
       if (quote === '') continue;
       const same = quotes.find((q) => q.criterionId === criterion.id && q.quote === quote);
       if (same) same.models.push(model.modelId);
-      else quotes.push({ criterionId: criterion.id, quote, models: [model.modelId], ranges: textless || view.text === null ? null : findQuote(view.text, quote), fromPages: textless });
+      else quotes.push({ criterionId: criterion.id, quote, models: [model.modelId], ranges: text === null ? null : findQuote(text, quote), fromPages: text === null });
     }
   }
   return quotes;
